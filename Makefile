@@ -1,0 +1,46 @@
+# Luoshi: `make run` serves the demo city; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run test lint bench install messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+install: $(RUN_STAMP)
+
+messages: $(RUN_STAMP)
+	$(BIN)/python -m luoshi.i18n
+
+run: install messages
+	$(BIN)/luoshi serve
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(DEV_STAMP) messages lint
+	$(BIN)/luoshi makemigrations --check --dry-run
+	$(BIN)/pytest
+	@if [ -n "$$LUOSHI_TEST_DATABASE_URL" ]; then \
+		echo "== again on $$LUOSHI_TEST_DATABASE_URL =="; \
+		LUOSHI_DATABASE_URL="$$LUOSHI_TEST_DATABASE_URL" $(BIN)/pytest; \
+	fi
+
+bench: $(DEV_STAMP) messages
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,26 @@
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from luoshi.audit import context
+from luoshi.audit.context import RequestContext
+
+
+class RequestContextMiddleware:
+    """Remember the client address and a request id for the audit events written while serving."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Behind a reverse proxy, REMOTE_ADDR is the proxy; the proxy is expected to set it right
+        # (e.g. with gunicorn's --forwarded-allow-ips), never trusted from a client header here.
+        ctx = RequestContext(ip_address=request.META.get("REMOTE_ADDR") or None, request_id=uuid.uuid4().hex)
+        token = context.set_for_request(ctx)
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset(token)
+        response["X-Request-ID"] = ctx.request_id
+        return response

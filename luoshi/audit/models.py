@@ -1,0 +1,115 @@
+"""Append-only audit events, sealed in order into hash-linked blocks.
+
+Writers only append an event with its own digest, so they never wait on each other. A sealer later takes
+the unsealed events, gives each a position in its block, and links the block to the one before by hash,
+as transparency logs do. Editing, deleting or reordering a sealed event breaks its block's root or the
+chain; editing an unsealed one breaks its digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, with the object before and after, when and from where."""
+
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    request_id = models.CharField(max_length=40, blank=True)
+    digest = models.CharField(max_length=64)
+    block = models.ForeignKey(
+        "AuditBlock", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    position = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["block", "position"], name="audit_event_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("audit events are append-only")
+
+    def content(self) -> dict[str, Any]:
+        """The fields the digest covers."""
+        return {
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "before": self.before,
+            "after": self.after,
+            "ip_address": self.ip_address,
+            "request_id": self.request_id,
+        }
+
+    def compute_digest(self) -> str:
+        return hashlib.sha256(canonical_json(self.content()).encode()).hexdigest()
+
+
+class AuditBlock(models.Model):
+    """A sealed run of events; `hash` covers the previous block's hash and the events' digests in order."""
+
+    sealed_at = models.DateTimeField()
+    event_count = models.PositiveIntegerField()
+    events_root = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"block {self.pk} ({self.event_count} events)"
+
+    @staticmethod
+    def root_of(entries: list[tuple[int, int, str]]) -> str:
+        """Hash (position, event id, digest) triples in order."""
+        h = hashlib.sha256()
+        for position, event_id, digest in entries:
+            h.update(f"{position}:{event_id}:{digest}\n".encode())
+        return h.hexdigest()
+
+    @staticmethod
+    def hash_of(*, prev_hash: str, events_root: str, event_count: int, sealed_at: str) -> str:
+        text = f"{prev_hash}|{events_root}|{event_count}|{sealed_at}"
+        return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,174 @@
+"""Record audit events, seal them into blocks, and verify the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from luoshi.audit import context
+from luoshi.audit.models import GENESIS, AuditBlock, AuditEvent
+
+SEAL_BATCH = 5000
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """The instance's fields as JSON-safe values: foreign keys as ids, many-to-many as sorted id lists."""
+    skip = set(exclude)
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in skip:
+            continue
+        value = getattr(instance, f.attname)
+        if isinstance(f, models.DecimalField) and value is not None:
+            # As the database will hold it, so "1" and "1.00" never show up as a change.
+            value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
+        data[f.attname] = _plain(value)
+    if instance.pk is not None:
+        for m2m in instance._meta.many_to_many:
+            if m2m.name not in skip:
+                data[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
+    return data
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event for a write the caller is making in the same transaction."""
+    ctx = context.get()
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor_name=str(actor) if actor is not None else "",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+        ip_address=ctx.ip_address,
+        request_id=ctx.request_id,
+    )
+    event.digest = event.compute_digest()
+    event.save()
+    return event
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields whose values differ, as (before, after) pairs."""
+    keys = before.keys() | after.keys()
+    return {k: (before.get(k), after.get(k)) for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+@transaction.atomic
+def seal(*, limit: int = SEAL_BATCH) -> AuditBlock | None:
+    """Seal the oldest unsealed events into the next block; None when there is nothing to seal."""
+    last = AuditBlock.objects.select_for_update().order_by("-id").first()
+    pending = list(AuditEvent.objects.filter(block__isnull=True).order_by("id").only("id", "digest")[:limit])
+    if not pending:
+        return None
+    entries = [(i, e.pk, e.digest) for i, e in enumerate(pending)]
+    sealed_at = timezone.now()
+    prev_hash = last.hash if last else GENESIS
+    root = AuditBlock.root_of(entries)
+    block = AuditBlock.objects.create(
+        sealed_at=sealed_at,
+        event_count=len(pending),
+        events_root=root,
+        prev_hash=prev_hash,
+        hash=AuditBlock.hash_of(
+            prev_hash=prev_hash, events_root=root, event_count=len(pending), sealed_at=sealed_at.isoformat()
+        ),
+    )
+    for i, event in enumerate(pending):
+        event.block = block
+        event.position = i
+    AuditEvent.objects.bulk_update(pending, ["block", "position"], batch_size=500)
+    return block
+
+
+def seal_all() -> int:
+    """Seal every pending event; return how many blocks were made."""
+    blocks = 0
+    while seal() is not None:
+        blocks += 1
+    return blocks
+
+
+@dataclass
+class Verification:
+    blocks: int = 0
+    events: int = 0
+    unsealed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify() -> Verification:
+    """Check every event's digest, every block's root and count, and the links between blocks."""
+    result = Verification()
+    prev_hash = GENESIS
+    for block in AuditBlock.objects.order_by("id").iterator():
+        result.blocks += 1
+        if block.prev_hash != prev_hash:
+            result.problems.append(f"block {block.pk}: does not link to the block before it")
+        expected = AuditBlock.hash_of(
+            prev_hash=block.prev_hash,
+            events_root=block.events_root,
+            event_count=block.event_count,
+            sealed_at=block.sealed_at.isoformat(),
+        )
+        if expected != block.hash:
+            result.problems.append(f"block {block.pk}: its hash does not match its contents")
+        entries = []
+        for event in AuditEvent.objects.filter(block=block).order_by("position").iterator():
+            result.events += 1
+            _check_event(event, result)
+            entries.append((event.position, event.pk, event.digest))
+        if len(entries) != block.event_count:
+            result.problems.append(
+                f"block {block.pk}: holds {len(entries)} events, sealed with {block.event_count}"
+            )
+        elif [e[0] for e in entries] != list(range(block.event_count)) or (
+            AuditBlock.root_of(entries) != block.events_root
+        ):
+            result.problems.append(f"block {block.pk}: events were changed, removed or reordered")
+        prev_hash = block.hash
+    for event in AuditEvent.objects.filter(block__isnull=True).order_by("id").iterator():
+        result.events += 1
+        result.unsealed += 1
+        _check_event(event, result)
+    return result
+
+
+def _check_event(event: AuditEvent, result: Verification) -> None:
+    if event.compute_digest() != event.digest:
+        result.problems.append(f"event {event.pk} ({event.action}): content does not match its digest")

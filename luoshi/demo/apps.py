@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "luoshi.demo"
+    verbose_name = "Demo city"

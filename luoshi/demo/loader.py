@@ -1,0 +1,210 @@
+"""Load the demo city through the same services the pages use, so the demo is audited like real work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.demo import city
+from luoshi.orgs import services as orgs
+from luoshi.orgs.models import Role, Unit, UnitKind, User
+from luoshi.plans import services as plans
+from luoshi.plans.models import Task, TaskList
+
+DATA = Path(__file__).parent / "data" / "tasks.json"
+DEMO_PASSWORD = "luoshi-demo-2026"
+DATA_YEAR = 2026
+
+
+class DemoExists(Exception):
+    pass
+
+
+def shift(date_text: str, years: int) -> dt.date:
+    """The data is written for 2026; move it to the current year so deadlines keep their meaning."""
+    d = dt.date.fromisoformat(date_text)
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+@transaction.atomic
+def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
+    """Create the demo city, its people, the year's plan and its three lists. Refuses if units exist."""
+    if Unit.objects.exists():
+        raise DemoExists("the database already holds units; the demo loads only into an empty one")
+    today = today or timezone.localdate()
+    years = today.year - DATA_YEAR
+    units = _units()
+    progress(f"{len(units)} units")
+    users = _people(units)
+    progress(f"{len(users)} people")
+    counts = _plan(units, users, years=years, today=today)
+    progress(f"{counts['tasks']} tasks, {counts['subtasks']} subtasks, {counts['milestones']} milestones")
+    return {"units": len(units), "people": len(users), **counts}
+
+
+def _units() -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+
+    def add(name: str, kind: str, parent: Unit | None, order: int) -> None:
+        units[name] = orgs.create_unit(name=name, kind=kind, parent=parent, by=None, sort_order=order)
+
+    add(city.CITY, UnitKind.CITY, None, 0)
+    root = units[city.CITY]
+    for i, (county, townships) in enumerate(city.COUNTIES.items()):
+        add(county, UnitKind.COUNTY, root, i)
+        for j, township in enumerate(townships):
+            add(township, UnitKind.TOWNSHIP, units[county], j)
+    for kind, names in (
+        (UnitKind.DEPARTMENT, city.DEPARTMENTS),
+        (UnitKind.PARK, city.PARKS),
+        (UnitKind.TASK_FORCE, city.TASK_FORCES),
+    ):
+        for i, name in enumerate(names):
+            add(name, kind, root, i)
+    return units
+
+
+def _people(units: dict[str, Unit]) -> dict[str, User]:
+    password_hash = make_password(
+        DEMO_PASSWORD
+    )  # one Argon2 hash for all demo people: hashing is slow on purpose
+    users = {}
+    for p in city.people():
+        users[p.username] = orgs.create_user(
+            username=p.username,
+            full_name=p.full_name,
+            role=p.role,
+            unit=units[p.unit] if p.unit else None,
+            title=p.title,
+            by=None,
+            password_hash=password_hash,
+        )
+    return users
+
+
+def _head_of(unit: Unit, users: dict[str, User]) -> User | None:
+    return users.get(f"{city.slug(unit.name)}.head")
+
+
+def _task_fields(spec: dict[str, Any], units: dict[str, Unit], years: int) -> dict[str, Any]:
+    indicator = spec.get("indicator") or {}
+    return {
+        "title": spec["title"],
+        "content": spec.get("content") or "",
+        "measures": spec.get("measures") or "",
+        "lead_unit": units[spec["lead_unit"]],
+        "co_units": [units[n] for n in spec.get("co_units") or []],
+        "start": shift(spec["start"], years),
+        "due": shift(spec["due"], years),
+        "weight": Decimal(str(spec.get("weight") or 1)),
+        "indicator_name": indicator.get("name", ""),
+        "indicator_unit": indicator.get("unit", ""),
+        "baseline": Decimal(str(indicator["baseline"])) if indicator.get("baseline") is not None else None,
+        "target": Decimal(str(indicator["target"])) if indicator.get("target") is not None else None,
+        "direction": indicator.get("direction", ""),
+        "milestones": [
+            plans.MilestoneSpec(m["title"], shift(m["due"], years), int(m["expected_progress"]))
+            for m in spec.get("milestones") or []
+        ],
+    }
+
+
+def _plan(units: dict[str, Unit], users: dict[str, User], *, years: int, today: dt.date) -> dict[str, int]:
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    office = users["ducha"]
+    year = DATA_YEAR + years
+    plan = plans.create_plan(
+        title=f"{city.CITY}{year}年重点工作实施方案",
+        year=year,
+        issuer=units[city.CITY],
+        by=office,
+        summary="坚持“一分部署、九分落实”，将全年重点工作逐项分解为任务清单，明确牵头单位、责任领导、"
+        "责任人和完成时限，实行清单化管理、节点化推进、闭环式落实。",
+    )
+    counts = {"tasks": 0, "subtasks": 0, "milestones": 0, "pledges": 0, "done": 0}
+    for list_spec in data["lists"]:
+        task_list = plans.create_task_list(
+            plan=plan, name=list_spec["name"], description=list_spec.get("description", ""), by=office
+        )
+        for spec in list_spec["tasks"]:
+            leader = users[city.LEADERS[spec["leader"]][0]]
+            task = _task(task_list, spec, units, users, years, by=office, parent=None, leader=leader)
+            counts["tasks"] += 1
+            for sub in spec.get("subtasks") or []:
+                county_office = users.get(f"{city.slug(task.lead_unit.name)}.supervisor", office)
+                _task(task_list, sub, units, users, years, by=county_office, parent=task,
+                      leader=_head_of(task.lead_unit, users))  # fmt: skip
+                counts["subtasks"] += 1
+    counts["milestones"] = sum(len(t.get("milestones") or []) for t in _all_specs(data))
+    counts["pledges"] = _pledges(data, users)
+    counts["done"] = _finish_past_work(office, today)
+    return counts
+
+
+def _all_specs(data: dict[str, Any]) -> list[dict[str, Any]]:
+    specs = []
+    for list_spec in data["lists"]:
+        for spec in list_spec["tasks"]:
+            specs.append(spec)
+            specs.extend(spec.get("subtasks") or [])
+    return specs
+
+
+def _task(
+    task_list: TaskList,
+    spec: dict[str, Any],
+    units: dict[str, Unit],
+    users: dict[str, User],
+    years: int,
+    *,
+    by: User,
+    parent: Task | None,
+    leader: User | None,
+) -> Task:
+    fields = _task_fields(spec, units, years)
+    owner = _head_of(fields["lead_unit"], users)
+    return plans.create_task(task_list=task_list, by=by, parent=parent, leader=leader, owner=owner, **fields)
+
+
+def _pledges(data: dict[str, Any], users: dict[str, User]) -> int:
+    signed = 0
+    by_title = {s["title"]: s for s in _all_specs(data)}
+    for task in Task.objects.select_related("lead_unit").order_by("id"):
+        spec = by_title.get(task.title)
+        head = _head_of(task.lead_unit, users)
+        if spec and spec.get("pledge") and head:
+            signed_at = timezone.make_aware(dt.datetime.combine(task.start, dt.time(9, 30)))
+            plans.sign_pledge(
+                task=task, by=head, commitment=spec["pledge"]["commitment"], signed_at=signed_at
+            )
+            signed += 1
+    return signed
+
+
+def _finish_past_work(office: User, today: dt.date) -> int:
+    """Most work due before today was finished, a few late; the rest stays open and shows as overdue."""
+    done = 0
+    for i, task in enumerate(Task.objects.filter(due__lt=today).select_related("issuer").order_by("id")):
+        if i % 7 == 3:  # about one in seven is still open past its deadline
+            continue
+        late = i % 5 == 0
+        finished = task.due + dt.timedelta(days=9) if late else task.due - dt.timedelta(days=(i % 20) + 2)
+        by = _issuer_office(task, office)
+        plans.complete_task(task=task, by=by, on=min(max(finished, task.start), today))
+        done += 1
+    return done
+
+
+def _issuer_office(task: Task, fallback: User) -> User:
+    return User.objects.filter(role=Role.SUPERVISOR, unit=task.issuer).order_by("id").first() or fallback

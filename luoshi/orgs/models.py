@@ -1,0 +1,111 @@
+"""Units (单位) in a tree, and the people who work in them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PATH_STEP = 6  # digits per level of Unit.path: "000001.000004."
+
+
+class UnitKind(models.TextChoices):
+    CITY = "city", _("City")
+    COUNTY = "county", _("County or district")
+    TOWNSHIP = "township", _("Township or subdistrict")
+    DEPARTMENT = "department", _("Department")
+    PARK = "park", _("Development park")
+    TASK_FORCE = "task_force", _("Task force")
+    ENTERPRISE = "enterprise", _("State enterprise")
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def subtree_of(self, unit: Unit) -> UnitQuerySet:
+        return self.filter(path__startswith=unit.path)
+
+    def in_tree_order(self) -> UnitQuerySet:
+        return self.order_by("path")
+
+
+class Unit(models.Model):
+    """A 单位: the city, a county, a township, a department, a park or a 专班 (task force)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    # Materialised path of zero-padded ids, so a subtree is one indexed prefix query.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_among_siblings"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="unit_root_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, other: Unit) -> bool:
+        """Whether `other` is this unit or below it."""
+        return other.path.startswith(self.path)
+
+    def ancestors(self) -> UnitQuerySet:
+        prefixes = [self.path[: i * (PATH_STEP + 1)] for i in range(1, self.depth + 1)]
+        return Unit.objects.filter(path__in=prefixes).in_tree_order()
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    LIAISON = "liaison", _("Liaison")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    LEADER = "leader", _("Leader")
+
+
+class User(AbstractUser):
+    """A person. `unit` is where they work and the root of what they may see (DESIGN §1)."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    title = models.CharField(_("position"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LIAISON)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("unit")
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="admin") | Q(unit__isnull=False), name="user_outside_admin_has_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username

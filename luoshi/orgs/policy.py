@@ -1,0 +1,99 @@
+"""Data scope: what a user may see and do. Every scope check in Luoshi is made here.
+
+A user's scope is the subtree of their unit: a liaison or unit head sees their own unit and the units
+below it, a supervisor or leader the whole jurisdiction of their office (a city or a county), an admin
+everything. Objects are mapped onto units by their callers (a task by its lead unit, co-units and the
+unit that issued it); this module decides on units and roles only, so it imports nothing above `orgs`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from luoshi.orgs.models import Role, Unit, User
+
+
+class HasIssuer(Protocol):
+    issuer: Unit
+    lead_unit: Unit
+
+
+NOTHING = Q(pk__in=[])
+
+
+def sees_everything(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def scope_root(user: Any) -> Unit | None:
+    """The unit whose subtree the user sees; None for an admin (everything) or a user without a unit."""
+    if not user.is_authenticated or sees_everything(user):
+        return None
+    return user.unit
+
+
+def unit_q(user: Any, field: str = "") -> Q:
+    """A filter keeping rows whose unit (reached through `field`, a unit foreign key) is in scope."""
+    if sees_everything(user):
+        return Q()
+    root = scope_root(user)
+    if root is None:
+        return NOTHING
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    return Q(**{lookup: root.path})
+
+
+def exists_in_scope(user: Any, related: QuerySet[Any], unit_field: str, outer_field: str = "pk") -> Any:
+    """An Exists() over `related` rows linked to the outer row whose `unit_field` is in scope."""
+    return Exists(related.filter(unit_q(user, unit_field), **{outer_field: OuterRef("pk")}))
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_q(user))
+
+
+def can_see_unit(user: Any, unit: Unit) -> bool:
+    if sees_everything(user):
+        return True
+    root = scope_root(user)
+    return root is not None and root.contains(unit)
+
+
+def can_supervise(user: Any, unit: Unit) -> bool:
+    """Whether the user supervises `unit`: an admin, or a supervisor whose jurisdiction holds it."""
+    if sees_everything(user):
+        return True
+    return user.is_authenticated and user.role == Role.SUPERVISOR and can_see_unit(user, unit)
+
+
+def is_supervisor(user: Any) -> bool:
+    return sees_everything(user) or (user.is_authenticated and user.role == Role.SUPERVISOR)
+
+
+def can_edit_task(user: Any, task: HasIssuer) -> bool:
+    """Only the office that issued a task (or one above it) changes it."""
+    return can_supervise(user, task.issuer)
+
+
+def can_decompose_task(user: Any, task: HasIssuer) -> bool:
+    """The issuer may split a task, and so may the supervisors of the unit that leads it (handing down)."""
+    return can_supervise(user, task.issuer) or can_supervise(user, task.lead_unit)
+
+
+def can_assign_to(user: Any, unit: Unit) -> bool:
+    """Whether the user may make `unit` the lead or a co-unit of a task they create."""
+    return can_supervise(user, unit)
+
+
+def issuing_unit(user: User) -> Unit:
+    """The unit on whose behalf a supervisor issues tasks: their jurisdiction, or the root for an admin."""
+    root = scope_root(user)
+    if root is not None:
+        return root
+    top = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    if top is None:
+        raise Http404("no unit tree yet")
+    return top

@@ -1,0 +1,52 @@
+"""Pages for the unit tree and a unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from luoshi.orgs import policy
+from luoshi.orgs.models import Unit, User
+
+
+@dataclass
+class Node:
+    unit: Unit
+    children: list[Node] = field(default_factory=list)
+
+
+def build_forest(units: list[Unit]) -> list[Node]:
+    """Nest units (in path order) under their nearest visible ancestor."""
+    nodes = {u.pk: Node(u) for u in units}
+    roots: list[Node] = []
+    for u in units:
+        parent = nodes.get(u.parent_id) if u.parent_id else None
+        (parent.children if parent else roots).append(nodes[u.pk])
+    return roots
+
+
+@login_required
+def unit_tree(request: HttpRequest) -> HttpResponse:
+    units = list(
+        policy.visible_units(request.user).annotate(
+            lead_count=Count("led_tasks", distinct=True),
+            member_count=Count("members", filter=Q(members__is_active=True), distinct=True),
+        )
+    )
+    return render(request, "orgs/unit_tree.html", {"forest": build_forest(units), "unit_count": len(units)})
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(policy.visible_units(request.user).select_related("parent"), pk=pk)
+    context = {
+        "unit": unit,
+        "ancestors": [a for a in unit.ancestors() if policy.can_see_unit(request.user, a)],
+        "children": unit.children.filter(is_active=True).order_by("path"),
+        "members": User.objects.filter(unit=unit, is_active=True).order_by("role", "id"),
+    }
+    return render(request, "orgs/unit_detail.html", context)

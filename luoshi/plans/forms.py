@@ -1,0 +1,148 @@
+"""Forms for tasks and milestones. Choices are limited to what the user may assign (orgs.policy)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.orgs import policy
+from luoshi.orgs.models import Role, Unit, User
+from luoshi.plans.models import Direction, Task, TaskList
+from luoshi.web.forms import StyledForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return "\u3000" * obj.depth + obj.name
+
+
+class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return "\u3000" * obj.depth + obj.name
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        unit = obj.unit.name if obj.unit else ""
+        return f"{obj.display_name}（{unit} {obj.title}）".replace(" ）", "）")
+
+
+def assignable_units(user: User) -> Any:
+    """Units a supervisor may give work to; task forces included, the city root too."""
+    return (
+        policy.visible_units(user).filter(is_active=True)
+        if policy.is_supervisor(user)
+        else Unit.objects.none()
+    )
+
+
+def people_in_scope(user: User) -> Any:
+    return (
+        User.objects.filter(policy.unit_q(user, "unit"), is_active=True)
+        .select_related("unit")
+        .order_by("unit__path", "id")
+    )
+
+
+class TaskForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(
+        label=_("Content and goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
+    co_units = UnitsChoiceField(
+        label=_("Co-units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    leader = PersonChoiceField(label=_("Responsible leader"), queryset=User.objects.none(), required=False)
+    owner = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    start = forms.DateField(label=_("Start"), widget=DATE)
+    due = forms.DateField(label=_("Deadline"), widget=DATE)
+    weight = forms.DecimalField(
+        label=_("Weight"), min_value=Decimal("0.1"), max_value=Decimal("100"), decimal_places=2, initial=1
+    )
+    indicator_name = forms.CharField(label=_("Indicator"), max_length=100, required=False)
+    indicator_unit = forms.CharField(label=_("Indicator unit"), max_length=20, required=False)
+    baseline = forms.DecimalField(label=_("Baseline"), max_digits=16, decimal_places=4, required=False)
+    target = forms.DecimalField(label=_("Target"), max_digits=16, decimal_places=4, required=False)
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=[("", "—"), *Direction.choices], required=False
+    )
+
+    def __init__(self, *args: Any, user: User, within: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = assignable_units(user)
+        if within is not None:
+            units = units.filter(path__startswith=within.path)
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = assignable_units(user)
+        people = people_in_scope(user)
+        self.fields["leader"].queryset = people.filter(Q(role=Role.LEADER) | Q(role=Role.UNIT_HEAD))
+        self.fields["owner"].queryset = people
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, due = data.get("start"), data.get("due")
+        if start and due and due < start:
+            self.add_error("due", _("The deadline cannot be before the start."))
+        if data.get("indicator_name"):
+            if data.get("target") is None:
+                self.add_error("target", _("An indicator needs a target."))
+            if not data.get("direction"):
+                self.add_error("direction", _("Say whether higher or lower is better."))
+        return data
+
+    @classmethod
+    def initial_for(cls, task: Task) -> dict[str, Any]:
+        initial = {name: getattr(task, name) for name in cls.base_fields if name != "co_units"}
+        initial["co_units"] = list(task.co_units.all())
+        return initial
+
+
+class MilestoneForm(StyledForm):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due = forms.DateField(label=_("Due"), widget=DATE)
+    expected_progress = forms.IntegerField(label=_("Expected progress (%)"), min_value=0, max_value=100)
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3, max_num=10)
+
+
+class TaskFilterForm(StyledForm):
+    """The task list's filters. Every choice is limited to the user's scope."""
+
+    SORTS = [
+        ("code", _("Number")),
+        ("due", _("Deadline, earliest first")),
+        ("-due", _("Deadline, latest first")),
+        ("lead_unit", _("Lead unit")),
+        ("-progress", _("Progress, highest first")),
+        ("progress", _("Progress, lowest first")),
+    ]
+    q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
+    list = forms.ModelChoiceField(label=_("List"), queryset=TaskList.objects.none(), required=False)
+    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False)
+    owner = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    due_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
+    due_to = forms.DateField(label=_("Deadline to"), required=False, widget=DATE)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["list"].queryset = TaskList.objects.visible_to(user).select_related("plan")
+        self.fields["lead_unit"].queryset = policy.visible_units(user)
+        visible = Task.objects.visible_to(user)
+        self.fields["owner"].queryset = (
+            User.objects.filter(pk__in=visible.filter(owner__isnull=False).values("owner"))
+            .select_related("unit")
+            .order_by("unit__path", "id")
+        )

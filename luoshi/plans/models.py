@@ -1,0 +1,283 @@
+"""Plans (部署), their lists (清单), tasks (任务) with milestones (节点), indicators and pledges (军令状)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.orgs import policy
+from luoshi.orgs.models import Unit
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def visible_to(self, user: Any) -> PlanQuerySet:
+        """Plans the user's office issued, or that hold a task the user can see."""
+        if policy.sees_everything(user):
+            return self
+        tasks = Task.objects.visible_to(user).filter(task_list__plan=models.OuterRef("pk"))
+        return self.filter(policy.unit_q(user, "issuer") | Q(models.Exists(tasks)))
+
+
+class Plan(models.Model):
+    """A 部署 / 实施方案: the programme for a year or a campaign."""
+
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    issuer = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("issued by")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    source_document = models.FileField(_("source document"), upload_to="plans/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "id"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskListQuerySet(models.QuerySet["TaskList"]):
+    def visible_to(self, user: Any) -> TaskListQuerySet:
+        """Lists the user's office issued, or that hold a task the user can see."""
+        if policy.sees_everything(user):
+            return self
+        tasks = Task.objects.visible_to(user).filter(task_list=models.OuterRef("pk"))
+        return self.filter(policy.unit_q(user, "plan__issuer") | Q(models.Exists(tasks)))
+
+    def with_task_counts(self, tasks: models.QuerySet[Any]) -> TaskListQuerySet:
+        """Annotate `task_count`: how many of `tasks` (already scoped) each list holds."""
+        counted = (
+            tasks.filter(task_list=models.OuterRef("pk"))
+            .order_by()
+            .values("task_list")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(task_count=Coalesce(models.Subquery(counted), 0))
+
+
+class TaskList(models.Model):
+    """A 清单: a named list of tasks within a plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lists", verbose_name=_("plan"))
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = TaskListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "sort_order", "id"]
+        verbose_name = _("task list")
+        verbose_name_plural = _("task lists")
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="task_list_name_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def visible_to(self, user: Any) -> TaskQuerySet:
+        """Tasks led by, shared with, or issued by a unit in the user's scope."""
+        if policy.sees_everything(user):
+            return self
+        co = Task.co_units.through.objects.all()
+        return self.filter(
+            policy.unit_q(user, "lead_unit")
+            | policy.unit_q(user, "issuer")
+            | Q(policy.exists_in_scope(user, co, "unit", "task"))
+        )
+
+    def owned_by_unit(self, unit: Unit) -> TaskQuerySet:
+        """Tasks that the unit or one below it leads or helps with."""
+        co = Task.co_units.through.objects.filter(
+            unit__path__startswith=unit.path, task=models.OuterRef("pk")
+        )
+        return self.filter(Q(lead_unit__path__startswith=unit.path) | Q(models.Exists(co)))
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(completed_on__isnull=True)
+
+    def due_between(self, start: dt.date | None, end: dt.date | None) -> TaskQuerySet:
+        qs = self
+        if start:
+            qs = qs.filter(due__gte=start)
+        if end:
+            qs = qs.filter(due__lte=end)
+        return qs
+
+    def search(self, text: str) -> TaskQuerySet:
+        """Every whitespace-separated word must occur in the title, content, measures or code."""
+        qs = self
+        for word in text.split()[:8]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(content__icontains=word)
+                | Q(measures__icontains=word)
+                | Q(code=word)
+            )
+        return qs
+
+    def for_listing(self) -> TaskQuerySet:
+        """What a list page shows, in a fixed number of queries whatever the page size."""
+        return (
+            self.select_related("task_list", "lead_unit", "leader", "owner", "parent")
+            .prefetch_related("co_units")
+            .annotate(subtask_count=models.Count("subtasks", distinct=True))
+        )
+
+
+class Task(models.Model):
+    """A 任务 / 事项: what must be done, by whom, by when. Tasks nest: a subtask is a handed-down share."""
+
+    task_list = models.ForeignKey(
+        TaskList, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("list")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subtasks",
+        verbose_name=_("parent task"),
+    )
+    code = models.CharField(_("number"), max_length=30)
+    # Zero-padded code ("0003.0002" for 3.2) so that tasks sort 1, 2, …, 10 and subtasks follow parents.
+    sort_path = models.CharField(max_length=100, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"), blank=True)
+    measures = models.TextField(_("measures"), blank=True)
+    issuer = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="issued_tasks", verbose_name=_("issued by")
+    )
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("lead unit")
+    )
+    co_units = models.ManyToManyField(Unit, blank=True, related_name="co_tasks", verbose_name=_("co-units"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tasks",
+        verbose_name=_("responsible leader"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_tasks",
+        verbose_name=_("responsible person"),
+    )
+    start = models.DateField(_("start"))
+    due = models.DateField(_("deadline"), db_index=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=Decimal("1"))
+    indicator_name = models.CharField(_("indicator"), max_length=100, blank=True)
+    indicator_unit = models.CharField(_("indicator unit"), max_length=20, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task_list", "sort_path"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["task_list", "due"]), models.Index(fields=["lead_unit", "due"])]
+        constraints = [
+            models.UniqueConstraint(fields=["task_list", "code"], name="task_code_unique_in_list"),
+            models.CheckConstraint(condition=Q(due__gte=F("start")), name="task_due_not_before_start"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="task_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(indicator_name="") | (Q(target__isnull=False) & ~Q(direction="")),
+                name="task_indicator_has_target_and_direction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    @property
+    def has_indicator(self) -> bool:
+        return bool(self.indicator_name)
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_on is not None
+
+
+class Milestone(models.Model):
+    """A 节点 (milestone): a dated checkpoint of a task with the progress expected by then."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("task")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due = models.DateField(_("due"))
+    expected_progress = models.PositiveSmallIntegerField(_("expected progress (%)"))
+    reached_on = models.DateField(_("reached on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "due", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expected_progress__lte=100), name="milestone_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.reached_on is None and self.due < today
+
+
+class Pledge(models.Model):
+    """A 军令状: a unit head's signed commitment to a task's result."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="pledges", verbose_name=_("task"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("unit"))
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pledges",
+        verbose_name=_("signed by"),
+    )
+    commitment = models.TextField(_("commitment"))
+    signed_at = models.DateTimeField(_("signed at"))
+
+    class Meta:
+        ordering = ["task", "signed_at"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="pledge_one_per_unit_and_task")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.task}"

@@ -1,0 +1,323 @@
+"""Writes to plans, lists, tasks, milestones and pledges: one function per use case, each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.audit.services import record, snapshot
+from luoshi.orgs import policy
+from luoshi.orgs.models import Role, Unit, User
+from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
+
+SORT_STEP = 4  # digits per level of Task.sort_path
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    title: str
+    due: dt.date
+    expected_progress: int
+
+
+class StaleVersion(Exception):
+    """Someone else saved the object after this writer loaded it."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(f"changed by someone else (now version {current})")
+        self.current = current
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_plan(*, title: str, year: int, issuer: Unit, by: User, summary: str = "") -> Plan:
+    _require(policy.can_supervise(by, issuer))
+    plan = Plan(title=title.strip(), year=year, issuer=issuer, summary=summary)
+    plan.full_clean()
+    plan.save()
+    record(actor=by, action="plan.create", obj=plan, after=snapshot(plan))
+    return plan
+
+
+@transaction.atomic
+def create_task_list(*, plan: Plan, name: str, by: User, description: str = "") -> TaskList:
+    _require(policy.can_supervise(by, plan.issuer))
+    order = (plan.lists.aggregate(m=Max("sort_order"))["m"] or 0) + 1
+    task_list = TaskList(plan=plan, name=name.strip(), description=description, sort_order=order)
+    task_list.full_clean()
+    task_list.save()
+    record(actor=by, action="task_list.create", obj=task_list, after=snapshot(task_list))
+    return task_list
+
+
+def _check_people_and_units(
+    *, by: User, lead_unit: Unit, co_units: Sequence[Unit], leader: User | None, owner: User | None
+) -> None:
+    errors: dict[str, str] = {}
+    if not policy.can_assign_to(by, lead_unit):
+        errors["lead_unit"] = _("You cannot assign work to this unit.")
+    outside = [u.name for u in co_units if not policy.can_assign_to(by, u)]
+    if outside:
+        errors["co_units"] = _("You cannot assign work to: %(units)s.") % {"units": "、".join(outside)}
+    if any(u.pk == lead_unit.pk for u in co_units):
+        errors["co_units"] = _("The lead unit cannot also be a co-unit.")
+    for name, person in (("leader", leader), ("owner", owner)):
+        if person is not None and (person.unit is None or not policy.can_see_unit(by, person.unit)):
+            errors[name] = _("This person is outside your scope.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_position(task_list: TaskList, parent: Task | None) -> tuple[str, str]:
+    """The next (code, sort_path) among the parent's children, e.g. ("3.2", "0003.0002")."""
+    siblings = Task.objects.filter(task_list=task_list, parent=parent)
+    count = siblings.count() + 1
+    n = count
+    while True:
+        code = f"{parent.code}.{n}" if parent else str(n)
+        if not Task.objects.filter(task_list=task_list, code=code).exists():
+            break
+        n += 1
+    sort_path = (parent.sort_path + "." if parent else "") + f"{n:0{SORT_STEP}d}"
+    return code, sort_path
+
+
+@transaction.atomic
+def create_task(
+    *,
+    task_list: TaskList,
+    by: User,
+    title: str,
+    lead_unit: Unit,
+    start: dt.date,
+    due: dt.date,
+    parent: Task | None = None,
+    content: str = "",
+    measures: str = "",
+    co_units: Sequence[Unit] = (),
+    leader: User | None = None,
+    owner: User | None = None,
+    weight: Decimal = Decimal(1),
+    indicator_name: str = "",
+    indicator_unit: str = "",
+    baseline: Decimal | None = None,
+    target: Decimal | None = None,
+    direction: str = "",
+    milestones: Sequence[MilestoneSpec] = (),
+) -> Task:
+    """Create a task in a list, or, with `parent`, hand a share of that task down to a unit (decompose)."""
+    if parent is not None:
+        _require(policy.can_decompose_task(by, parent))
+        if parent.task_list_id != task_list.pk:
+            raise ValidationError({"parent": _("A subtask belongs to its parent's list.")})
+        if start < parent.start or due > parent.due:
+            raise ValidationError(
+                {
+                    "due": _("A subtask must run within its parent's dates (%(start)s – %(due)s).")
+                    % {"start": parent.start, "due": parent.due}
+                }
+            )
+        issuer = parent.issuer if policy.can_edit_task(by, parent) else parent.lead_unit
+    else:
+        _require(policy.can_supervise(by, task_list.plan.issuer))
+        issuer = policy.issuing_unit(by)
+    _check_people_and_units(by=by, lead_unit=lead_unit, co_units=co_units, leader=leader, owner=owner)
+    code, sort_path = _next_position(task_list, parent)
+    task = Task(
+        task_list=task_list,
+        parent=parent,
+        code=code,
+        sort_path=sort_path,
+        title=title.strip(),
+        content=content.strip(),
+        measures=measures.strip(),
+        issuer=issuer,
+        lead_unit=lead_unit,
+        leader=leader,
+        owner=owner,
+        start=start,
+        due=due,
+        weight=weight,
+        indicator_name=indicator_name.strip(),
+        indicator_unit=indicator_unit.strip(),
+        baseline=baseline,
+        target=target,
+        direction=direction if indicator_name.strip() else "",
+    )
+    task.full_clean()
+    task.save()
+    task.co_units.set(co_units)
+    record(actor=by, action="task.decompose" if parent else "task.create", obj=task, after=snapshot(task))
+    for spec in sorted(milestones, key=lambda m: m.due):
+        _create_milestone(task=task, by=by, spec=spec)
+    return task
+
+
+EDITABLE_TASK_FIELDS = (
+    "title",
+    "content",
+    "measures",
+    "lead_unit",
+    "co_units",
+    "leader",
+    "owner",
+    "start",
+    "due",
+    "weight",
+    "indicator_name",
+    "indicator_unit",
+    "baseline",
+    "target",
+    "direction",
+)
+
+
+@transaction.atomic
+def update_task(*, task: Task, by: User, expected_version: int, changes: dict[str, Any]) -> Task:
+    """Change a task's fields. Raises StaleVersion when someone saved it since `expected_version`."""
+    _require(policy.can_edit_task(by, task))
+    unknown = set(changes) - set(EDITABLE_TASK_FIELDS)
+    if unknown:
+        raise ValidationError({"__all__": f"not editable: {', '.join(sorted(unknown))}"})
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if current.version != expected_version:
+        raise StaleVersion(current.version)
+    before = snapshot(current)
+    co_units = changes.pop("co_units", None)
+    for name, value in changes.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    if not current.indicator_name:
+        current.direction = ""
+    _check_people_and_units(
+        by=by,
+        lead_unit=current.lead_unit,
+        co_units=list(co_units) if co_units is not None else list(current.co_units.all()),
+        leader=current.leader,
+        owner=current.owner,
+    )
+    if current.parent is not None and (
+        current.start < current.parent.start or current.due > current.parent.due
+    ):
+        raise ValidationError({"due": _("A subtask must run within its parent's dates.")})
+    current.version += 1
+    current.full_clean()
+    current.save()
+    if co_units is not None:
+        current.co_units.set(co_units)
+    record(actor=by, action="task.update", obj=current, before=before, after=snapshot(current))
+    return current
+
+
+def _check_milestone(task: Task, due: dt.date, expected_progress: int, exclude_pk: int | None) -> None:
+    if not (task.start <= due <= task.due):
+        raise ValidationError(
+            {
+                "due": _("A milestone falls within its task's dates (%(start)s – %(due)s).")
+                % {"start": task.start, "due": task.due}
+            }
+        )
+    if not 0 <= expected_progress <= 100:
+        raise ValidationError({"expected_progress": _("Expected progress is a percentage from 0 to 100.")})
+    for other in task.milestones.exclude(pk=exclude_pk):
+        if (other.due < due and other.expected_progress > expected_progress) or (
+            other.due > due and other.expected_progress < expected_progress
+        ):
+            raise ValidationError(
+                {
+                    "expected_progress": _(
+                        "Expected progress cannot fall from one milestone to a later one "
+                        "(“%(other)s” expects %(pct)s%% on %(due)s)."
+                    )
+                    % {"other": other.title, "pct": other.expected_progress, "due": other.due}
+                }
+            )
+
+
+def _create_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone:
+    _check_milestone(task, spec.due, spec.expected_progress, exclude_pk=None)
+    milestone = Milestone(
+        task=task, title=spec.title.strip(), due=spec.due, expected_progress=spec.expected_progress
+    )
+    milestone.full_clean()
+    milestone.save()
+    record(actor=by, action="milestone.create", obj=milestone, after=snapshot(milestone))
+    return milestone
+
+
+@transaction.atomic
+def add_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone:
+    _require(policy.can_edit_task(by, task) or policy.can_decompose_task(by, task))
+    return _create_milestone(task=task, by=by, spec=spec)
+
+
+@transaction.atomic
+def update_milestone(
+    *, milestone: Milestone, by: User, title: str, due: dt.date, expected_progress: int
+) -> Milestone:
+    task = milestone.task
+    _require(policy.can_edit_task(by, task) or policy.can_decompose_task(by, task))
+    _check_milestone(task, due, expected_progress, exclude_pk=milestone.pk)
+    before = snapshot(milestone)
+    milestone.title, milestone.due, milestone.expected_progress = title.strip(), due, expected_progress
+    milestone.full_clean()
+    milestone.save()
+    record(actor=by, action="milestone.update", obj=milestone, before=before, after=snapshot(milestone))
+    return milestone
+
+
+@transaction.atomic
+def delete_milestone(*, milestone: Milestone, by: User) -> None:
+    task = milestone.task
+    _require(policy.can_edit_task(by, task) or policy.can_decompose_task(by, task))
+    before = snapshot(milestone)
+    record(actor=by, action="milestone.delete", obj=milestone, before=before)
+    milestone.delete()
+
+
+@transaction.atomic
+def sign_pledge(*, task: Task, by: User, commitment: str, signed_at: dt.datetime | None = None) -> Pledge:
+    """A unit head signs a 军令状 for the task their unit leads."""
+    if by.role != Role.UNIT_HEAD or by.unit is None or not by.unit.contains(task.lead_unit):
+        raise PermissionDenied
+    if not commitment.strip():
+        raise ValidationError({"commitment": _("A pledge states what is promised.")})
+    pledge = Pledge(
+        task=task,
+        unit=task.lead_unit,
+        signer=by,
+        commitment=commitment.strip(),
+        signed_at=signed_at or timezone.now(),
+    )
+    pledge.full_clean()
+    pledge.save()
+    record(actor=by, action="pledge.sign", obj=pledge, after=snapshot(pledge))
+    return pledge
+
+
+@transaction.atomic
+def complete_task(*, task: Task, by: User, on: dt.date) -> Task:
+    """Record that a task was finished on a date (the office's acceptance of delivery)."""
+    _require(policy.can_edit_task(by, task))
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if current.completed_on is not None:
+        raise ValidationError({"completed_on": _("This task is already done.")})
+    if on < current.start:
+        raise ValidationError({"completed_on": _("A task cannot be finished before it starts.")})
+    before = snapshot(current)
+    current.completed_on, current.progress, current.version = on, 100, current.version + 1
+    current.save(update_fields=["completed_on", "progress", "version", "updated_at"])
+    record(actor=by, action="task.complete", obj=current, before=before, after=snapshot(current))
+    return current

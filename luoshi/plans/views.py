@@ -1,0 +1,259 @@
+"""Pages for plans, lists, tasks and milestones. Look up in scope, validate, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luoshi.orgs import policy
+from luoshi.plans import services
+from luoshi.plans.forms import MilestoneForm, MilestoneFormSet, TaskFilterForm, TaskForm
+from luoshi.plans.history import task_history
+from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
+from luoshi.plans.rollup import roll_up
+
+SORT_ORDER = {
+    "code": ["task_list__sort_order", "sort_path"],
+    "due": ["due", "sort_path"],
+    "-due": ["-due", "sort_path"],
+    "lead_unit": ["lead_unit__path", "due"],
+    "-progress": ["-progress", "due"],
+    "progress": ["progress", "due"],
+}
+
+
+def visible_task_or_404(request: HttpRequest, pk: int) -> Task:
+    return get_object_or_404(Task.objects.visible_to(request.user).select_related("task_list__plan"), pk=pk)
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    visible_lists = TaskList.objects.visible_to(request.user)
+    visible_tasks = Task.objects.visible_to(request.user)
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .select_related("issuer")
+        .prefetch_related(
+            Prefetch("lists", queryset=visible_lists.with_task_counts(visible_tasks), to_attr="visible_lists")
+        )
+    )
+    plans = list(plans)
+    for plan in plans:
+        plan.can_create = policy.can_supervise(request.user, plan.issuer)
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = TaskFilterForm(request.GET or None, user=request.user)
+    tasks = Task.objects.visible_to(request.user)
+    sort = "code"
+    if form.is_valid():
+        f = form.cleaned_data
+        if f["list"]:
+            tasks = tasks.filter(task_list=f["list"])
+        if f["lead_unit"]:
+            tasks = tasks.filter(lead_unit__path__startswith=f["lead_unit"].path)
+        if f["owner"]:
+            tasks = tasks.filter(owner=f["owner"])
+        tasks = tasks.due_between(f["due_from"], f["due_to"])
+        if f["q"]:
+            tasks = tasks.search(f["q"])
+        sort = f["sort"] or "code"
+    page = Paginator(tasks.for_listing().order_by(*SORT_ORDER[sort]), settings.TASKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    chosen = form.cleaned_data.get("list") if form.is_valid() else None
+    context = {
+        "form": form,
+        "page": page,
+        "today": timezone.localdate(),
+        "query": _query_without_page(request),
+        "create_in": chosen if chosen and policy.can_supervise(request.user, chosen.plan.issuer) else None,
+    }
+    template = (
+        "plans/_task_table.html" if request.htmx and not request.htmx.boosted else "plans/task_list.html"
+    )
+    return render(request, template, context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = visible_task_or_404(request, pk)
+    subtasks = list(
+        Task.objects.visible_to(request.user).filter(parent=task).select_related("lead_unit", "owner")
+    )
+    today = timezone.localdate()
+    context = {
+        "task": task,
+        "co_units": task.co_units.all(),
+        "milestones": task.milestones.all(),
+        "pledges": Pledge.objects.filter(task=task).select_related("signer", "unit"),
+        "subtasks": subtasks,
+        "rollup": roll_up(subtasks, today) if subtasks else None,
+        "parent": Task.objects.visible_to(request.user).filter(pk=task.parent_id).first(),
+        "history": task_history(task),
+        "today": today,
+        "can_edit": policy.can_edit_task(request.user, task),
+        "can_decompose": policy.can_decompose_task(request.user, task),
+    }
+    return render(request, "plans/task_detail.html", context)
+
+
+def _milestone_specs(formset: Any) -> list[services.MilestoneSpec]:
+    return [
+        services.MilestoneSpec(
+            f.cleaned_data["title"], f.cleaned_data["due"], f.cleaned_data["expected_progress"]
+        )
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("title")
+    ]
+
+
+@login_required
+def task_create(request: HttpRequest, list_pk: int, parent_pk: int | None = None) -> HttpResponse:
+    task_list = get_object_or_404(
+        TaskList.objects.visible_to(request.user).select_related("plan"), pk=list_pk
+    )
+    parent = visible_task_or_404(request, parent_pk) if parent_pk else None
+    allowed = (
+        policy.can_decompose_task(request.user, parent)
+        if parent
+        else policy.can_supervise(request.user, task_list.plan.issuer)
+    )
+    if not allowed:
+        raise PermissionDenied
+    within = parent.lead_unit if parent and not policy.can_edit_task(request.user, parent) else None
+    initial = {"start": parent.start, "due": parent.due} if parent else {}
+    form = TaskForm(request.POST or None, user=request.user, within=within, initial=initial)
+    formset = MilestoneFormSet(request.POST or None, prefix="ms")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            task = services.create_task(
+                task_list=task_list,
+                parent=parent,
+                by=request.user,
+                milestones=_milestone_specs(formset),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Task %(code)s created.") % {"code": task.code})
+            return redirect("task_detail", pk=task.pk)
+    context = {"form": form, "formset": formset, "task_list": task_list, "parent": parent}
+    return render(request, "plans/task_form.html", context)
+
+
+def _attach_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = visible_task_or_404(request, pk)
+    if not policy.can_edit_task(request.user, task):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None, user=request.user, initial=TaskForm.initial_for(task))
+    version = int(request.POST.get("version", task.version)) if request.method == "POST" else task.version
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_task(
+                task=task, by=request.user, expected_version=version, changes=dict(form.cleaned_data)
+            )
+        except services.StaleVersion:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this task while you were editing. Reload to see "
+                    "their changes, then make yours again."
+                ),
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect("task_detail", pk=task.pk)
+    return render(
+        request,
+        "plans/task_form.html",
+        {"form": form, "task": task, "version": version, "task_list": task.task_list},
+    )
+
+
+@login_required
+def milestone_add(request: HttpRequest, task_pk: int) -> HttpResponse:
+    task = visible_task_or_404(request, task_pk)
+    if not (policy.can_edit_task(request.user, task) or policy.can_decompose_task(request.user, task)):
+        raise PermissionDenied
+    form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_milestone(
+                task=task, by=request.user, spec=services.MilestoneSpec(**form.cleaned_data)
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Milestone added."))
+            return redirect("task_detail", pk=task.pk)
+    return render(request, "plans/milestone_form.html", {"form": form, "task": task})
+
+
+def visible_milestone_or_404(request: HttpRequest, pk: int) -> Milestone:
+    return get_object_or_404(
+        Milestone.objects.filter(task__in=Task.objects.visible_to(request.user)).select_related("task"), pk=pk
+    )
+
+
+@login_required
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = visible_milestone_or_404(request, pk)
+    task = milestone.task
+    if not (policy.can_edit_task(request.user, task) or policy.can_decompose_task(request.user, task)):
+        raise PermissionDenied
+    initial = {
+        "title": milestone.title,
+        "due": milestone.due,
+        "expected_progress": milestone.expected_progress,
+    }
+    form = MilestoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_milestone(milestone=milestone, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Milestone saved."))
+            return redirect("task_detail", pk=task.pk)
+    return render(request, "plans/milestone_form.html", {"form": form, "task": task, "milestone": milestone})
+
+
+@login_required
+@require_POST
+def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = visible_milestone_or_404(request, pk)
+    services.delete_milestone(milestone=milestone, by=request.user)
+    messages.success(request, _("Milestone deleted."))
+    return redirect("task_detail", pk=milestone.task_id)

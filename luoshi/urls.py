@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from luoshi.orgs import views as orgs
+from luoshi.plans import views as plans
+from luoshi.web import views as web
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("units/", orgs.unit_tree, name="unit_tree"),
+    path("units/<int:pk>/", orgs.unit_detail, name="unit_detail"),
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("tasks/", plans.task_list, name="task_list"),
+    path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", plans.task_edit, name="task_edit"),
+    path("tasks/<int:task_pk>/milestones/new/", plans.milestone_add, name="milestone_add"),
+    path("lists/<int:list_pk>/tasks/new/", plans.task_create, name="task_create"),
+    path("lists/<int:list_pk>/tasks/<int:parent_pk>/decompose/", plans.task_create, name="task_decompose"),
+    path("milestones/<int:pk>/edit/", plans.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:pk>/delete/", plans.milestone_delete, name="milestone_delete"),
+    path("admin/", admin.site.urls),
+]
