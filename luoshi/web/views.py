@@ -1,34 +1,80 @@
-"""The home page: what the user's unit owns, and what needs attention."""
+"""The home page: what the user's unit owns (or, for an office, its jurisdiction) and what needs attention."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luoshi.orgs import policy
-from luoshi.plans.models import Task
+from luoshi.orgs.models import Role
+from luoshi.plans.models import Task, TaskList, TaskQuerySet
+
+ATTENTION_DAYS = 30
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Show "my unit": tasks the user's unit leads or helps with, the ones due soon and the ones overdue."""
-    today = timezone.localdate()
-    soon = today + dt.timedelta(days=30)
-    unit = policy.scope_root(request.user) or policy.issuing_unit(request.user)
-    owned = Task.objects.visible_to(request.user).owned_by_unit(unit)
-    tally = owned.aggregate(
+def _tally(tasks: TaskQuerySet, today: dt.date) -> dict[str, int]:
+    soon = today + dt.timedelta(days=ATTENTION_DAYS)
+    return tasks.aggregate(
         total=Count("pk"),
-        leading=Count("pk", filter=Q(lead_unit=unit)),
         done=Count("pk", filter=Q(completed_on__isnull=False)),
         overdue=Count("pk", filter=Q(completed_on__isnull=True, due__lt=today)),
         due_soon=Count("pk", filter=Q(completed_on__isnull=True, due__gte=today, due__lte=soon)),
     )
-    attention = owned.open().filter(due__lte=soon).for_listing().order_by("due", "sort_path")[:15]
-    led_here = owned.filter(lead_unit=unit).for_listing().order_by("due", "sort_path")[:15]
-    context = {"unit": unit, "tally": tally, "attention": attention, "led_here": led_here, "today": today}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Show a unit its own work, and an office or a leader its whole jurisdiction."""
+    user = request.user
+    today = timezone.localdate()
+    unit = policy.scope_root(user) or policy.issuing_unit(user)
+    jurisdiction = policy.sees_everything(user) or user.role in (Role.SUPERVISOR, Role.LEADER)
+    visible = Task.objects.visible_to(user)
+    tasks = visible if jurisdiction else visible.owned_by_unit(unit)
+    soon = today + dt.timedelta(days=ATTENTION_DAYS)
+    context = {
+        "unit": unit,
+        "jurisdiction": jurisdiction,
+        "tally": _tally(tasks, today),
+        "attention": tasks.open().filter(due__lte=soon).for_listing().order_by("due", "sort_path")[:12],
+        "today": today,
+    }
+    if jurisdiction:
+        context["by_unit"] = (
+            tasks.open()
+            .values("lead_unit__id", "lead_unit__name")
+            .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due__lt=today)))
+            .filter(overdue__gt=0)
+            .order_by("-overdue", "-open")[:10]
+        )
+        context["chart"] = _lists_chart(tasks, user, today)
+    else:
+        context["led_here"] = tasks.filter(lead_unit=unit).for_listing().order_by("due", "sort_path")[:12]
     return render(request, "web/home.html", context)
+
+
+def _lists_chart(tasks: TaskQuerySet, user: Any, today: dt.date) -> dict[str, Any]:
+    """A stacked bar per list: done, open on time, overdue. Data for ECharts, built here, not in JS."""
+    mine = Q(tasks__in=tasks)
+    open_ = mine & Q(tasks__completed_on__isnull=True)
+    lists = TaskList.objects.visible_to(user).annotate(
+        done=Count("tasks", filter=mine & Q(tasks__completed_on__isnull=False)),
+        overdue=Count("tasks", filter=open_ & Q(tasks__due__lt=today)),
+        on_time=Count("tasks", filter=open_ & Q(tasks__due__gte=today)),
+    )
+    rows = list(lists)
+    return {
+        "categories": [tl.name for tl in rows],
+        "series": [
+            {"name": _("Done"), "color": "#198754", "data": [tl.done for tl in rows]},
+            {"name": _("Open, on time"), "color": "#6c757d", "data": [tl.on_time for tl in rows]},
+            {"name": _("Overdue"), "color": "#b3261e", "data": [tl.overdue for tl in rows]},
+        ],
+    }

@@ -6,3 +6,32 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+
+// Charts: each [data-chart=NAME] element is drawn from the JSON in #chart-NAME, which the server builds.
+const charts = {
+  lists(el, data) {
+    return {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: data.categories, inverse: true },
+      series: data.series.map((s) => ({
+        name: s.name, type: "bar", stack: "all", data: s.data, itemStyle: { color: s.color },
+        label: { show: true, formatter: (p) => (p.value ? p.value : "") },
+      })),
+    };
+  },
+};
+function drawCharts() {
+  if (!window.echarts) return;
+  document.querySelectorAll("[data-chart]").forEach((el) => {
+    const source = document.getElementById("chart-" + el.dataset.chart);
+    if (!source || el.dataset.drawn) return;
+    const chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(charts[el.dataset.chart](el, JSON.parse(source.textContent)));
+    el.dataset.drawn = "1";
+    new ResizeObserver(() => chart.resize()).observe(el);
+  });
+}
+window.addEventListener("load", drawCharts);
