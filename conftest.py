@@ -96,6 +96,10 @@ def make_task(city: City, *, by: Any = None, lead_unit: Any = None, parent: Any 
 
 @pytest.fixture
 def city(db: Any) -> City:
+    return build_city()
+
+
+def build_city() -> City:
     from luoshi.plans.services import create_plan, create_task_list
 
     root = make_unit("临江市", "city")

@@ -251,7 +251,8 @@ def _create_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone
     milestone = Milestone(
         task=task, title=spec.title.strip(), due=spec.due, expected_progress=spec.expected_progress
     )
-    milestone.full_clean()
+    # The task is in hand and _check_milestone covered the constraints: skip their per-row queries.
+    milestone.full_clean(exclude=["task"], validate_constraints=False)
     milestone.save()
     record(actor=by, action="milestone.create", obj=milestone, after=snapshot(milestone))
     return milestone

@@ -1,0 +1,87 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from luoshi.audit.models import AuditEvent
+from luoshi.audit.services import seal_all, verify
+from luoshi.demo import loader
+from luoshi.orgs.models import Role, Unit, User
+from luoshi.plans.models import Milestone, Pledge, Task, TaskList
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """Load the demo once for the module (it takes seconds); each test still runs in its own transaction."""
+    with django_db_blocker.unblock():
+        counts = loader.load(today=TODAY)
+    yield counts
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(loaded, db):
+    return loaded
+
+
+def test_the_demo_city_has_the_shape_the_office_expects(demo):
+    kinds = dict(Unit.objects.values_list("kind").annotate(n=Count("pk")))
+    assert kinds["county"] >= 8 and kinds["department"] == 25 and kinds["park"] == 3 and kinds["task_force"] == 2
+    assert kinds["township"] >= 6
+    assert Unit.objects.filter(kind="township", parent__kind="county").count() == kinds["township"]
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert list(TaskList.objects.values_list("name", flat=True)) == [
+        "经济发展挑大梁任务清单",
+        "揭榜挂帅事项清单",
+        "勇争先重点工作清单",
+    ]
+
+
+def test_the_demo_plan_has_realistic_tasks(demo):
+    top = Task.objects.filter(parent__isnull=True)
+    assert top.count() >= 150
+    assert Task.objects.filter(parent__isnull=False).count() >= 40
+    assert Task.objects.filter(parent__isnull=False, lead_unit__kind="township").exists()
+    assert top.exclude(co_units=None).count() > top.count() // 2
+    assert top.exclude(indicator_name="").filter(direction="lower").exists()
+    assert top.exclude(indicator_name="").filter(direction="higher").exists()
+    assert Pledge.objects.count() >= 25
+    assert Milestone.objects.count() >= 2 * top.count()
+    assert not Task.objects.filter(leader__isnull=True).exists()
+    assert not Task.objects.filter(owner__isnull=True).exists()
+    assert not Task.objects.filter(title__icontains="lorem").exists()
+
+
+def test_township_subtasks_are_handed_down_by_their_county(demo):
+    sub = Task.objects.filter(lead_unit__kind="township").select_related("issuer", "lead_unit").first()
+    assert sub.issuer == sub.lead_unit.parent
+    event = AuditEvent.objects.get(action="task.decompose", object_id=str(sub.pk))
+    assert User.objects.get(pk=event.actor_id).unit == sub.issuer
+
+
+def test_work_due_before_today_is_mostly_done_and_some_is_overdue(demo):
+    past = Task.objects.filter(due__lt=TODAY)
+    done = past.filter(completed_on__isnull=False).count()
+    assert 0 < past.count() - done < done
+
+
+def test_every_demo_write_is_audited_and_the_chain_verifies(demo):
+    assert AuditEvent.objects.filter(action="task.create").count() == Task.objects.filter(parent=None).count()
+    assert AuditEvent.objects.filter(action="milestone.create").count() == Milestone.objects.count()
+    seal_all()
+    assert verify().ok
+
+
+def test_the_demo_refuses_to_load_twice(demo):
+    with pytest.raises(loader.DemoExists):
+        loader.load(today=TODAY)
+
+
+def test_the_demo_dates_move_with_the_calendar():
+    assert loader.shift("2026-06-30", 1) == dt.date(2027, 6, 30)
+    assert loader.shift("2028-02-29", 1) == dt.date(2029, 2, 28)
+    assert loader.shift("2026-12-31", 0) == dt.date(2026, 12, 31)

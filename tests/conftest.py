@@ -1,0 +1,74 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import City, build_city
+
+CHROMIUM = os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# Without these, Chromium keeps calling home and is refused many times a second on a closed network.
+QUIET = ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("LUOSHI_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_city(transactional_db: Any) -> City:
+    return build_city()
+
+
+class Browser:
+    """One signed-in person's browser tab, with the helpers the tests read as sentences."""
+
+    def __init__(self, page: Any, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+
+    def open(self, path: str) -> Any:
+        return self.page.goto(self.base_url + path)
+
+    def sign_in(self, username: str, password: str = "correct-horse-9") -> None:
+        self.open("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_selector("[data-testid=whoami]")
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def browse(chromium: Any, live_server: Any) -> Iterator[Any]:
+    contexts = []
+
+    def open_browser(width: int = 1280, height: int = 900) -> Browser:
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        contexts.append(context)
+        return Browser(context.new_page(), live_server.url)
+
+    yield open_browser
+    for context in contexts:
+        context.close()
