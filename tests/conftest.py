@@ -53,7 +53,7 @@ class Browser:
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
         self.page.click("button[type=submit]")
-        self.page.wait_for_selector("[data-testid=whoami]")
+        self.page.wait_for_selector("[data-testid=whoami]", state="attached")  # folded away on a phone
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)

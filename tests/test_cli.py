@@ -15,7 +15,11 @@ LUOSHI = shutil.which("luoshi", path=str(Path(sys.executable).parent)) or "luosh
 
 
 def luoshi(*args: str, var: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LUOSHI_VAR_DIR": str(var), "LUOSHI_DATABASE_URL": f"sqlite:///{var / 'luoshi.sqlite3'}"}
+    env = {
+        **os.environ,
+        "LUOSHI_VAR_DIR": str(var),
+        "LUOSHI_DATABASE_URL": f"sqlite:///{var / 'luoshi.sqlite3'}",
+    }
     return subprocess.run([LUOSHI, *args], env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -225,7 +225,7 @@ def _check_milestone(task: Task, due: dt.date, expected_progress: int, exclude_p
     if not (task.start <= due <= task.due):
         raise ValidationError(
             {
-                "due": _("A milestone falls within its task's dates (%(start)s – %(due)s).")
+                "due": _("A milestone must fall within its task's dates (%(start)s – %(due)s).")
                 % {"start": task.start, "due": task.due}
             }
         )
@@ -238,8 +238,8 @@ def _check_milestone(task: Task, due: dt.date, expected_progress: int, exclude_p
             raise ValidationError(
                 {
                     "expected_progress": _(
-                        "Expected progress cannot fall from one milestone to a later one "
-                        "(“%(other)s” expects %(pct)s%% on %(due)s)."
+                        "Expected progress must not fall over time: milestone “%(other)s”, "
+                        "due %(due)s, already expects %(pct)s%%."
                     )
                     % {"other": other.title, "pct": other.expected_progress, "due": other.due}
                 }
@@ -294,7 +294,7 @@ def sign_pledge(*, task: Task, by: User, commitment: str, signed_at: dt.datetime
     if by.role != Role.UNIT_HEAD or by.unit is None or not by.unit.contains(task.lead_unit):
         raise PermissionDenied
     if not commitment.strip():
-        raise ValidationError({"commitment": _("A pledge states what is promised.")})
+        raise ValidationError({"commitment": _("Say what is promised.")})
     pledge = Pledge(
         task=task,
         unit=task.lead_unit,

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class WebConfig(AppConfig):
     name = "luoshi.web"
-    verbose_name = _("Pages")
+    verbose_name = _("Web pages")

@@ -30,7 +30,9 @@ def demo(loaded, db):
 
 def test_the_demo_city_has_the_shape_the_office_expects(demo):
     kinds = dict(Unit.objects.values_list("kind").annotate(n=Count("pk")))
-    assert kinds["county"] >= 8 and kinds["department"] == 25 and kinds["park"] == 3 and kinds["task_force"] == 2
+    assert (
+        kinds["county"] >= 8 and kinds["department"] == 25 and kinds["park"] == 3 and kinds["task_force"] == 2
+    )
     assert kinds["township"] >= 6
     assert Unit.objects.filter(kind="township", parent__kind="county").count() == kinds["township"]
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)

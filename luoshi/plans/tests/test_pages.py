@@ -196,6 +196,6 @@ def test_two_editors_of_one_task_get_a_clear_conflict(client, city):
     assert client.post(url, form).status_code == 302
     response = client.post(url, {**form, "title": "第二次保存"})
     assert response.status_code == 200
-    assert "Someone else saved this task" in str(response.context["form"].non_field_errors())
+    assert "他人已保存了该任务" in str(response.context["form"].non_field_errors())
     task.refresh_from_db()
     assert task.title == "第一次保存"
