@@ -76,7 +76,15 @@ def make_user(username: str, role: str, unit: Any, password: str = "correct-hors
     )
 
 
-def make_task(city: City, *, by: Any = None, lead_unit: Any = None, parent: Any = None, **kwargs: Any) -> Any:
+def make_task(
+    city: City,
+    *,
+    by: Any = None,
+    lead_unit: Any = None,
+    parent: Any = None,
+    task_list: Any = None,
+    **kwargs: Any,
+) -> Any:
     from luoshi.plans.services import create_task
 
     fields = {
@@ -86,7 +94,7 @@ def make_task(city: City, *, by: Any = None, lead_unit: Any = None, parent: Any 
         **kwargs,
     }
     return create_task(
-        task_list=parent.task_list if parent else city.economy,
+        task_list=parent.task_list if parent else (task_list or city.economy),
         by=by or city.ducha,
         lead_unit=lead_unit or city.qingshan,
         parent=parent,
@@ -131,3 +139,14 @@ def build_city() -> City:
         plan=plan,
         economy=economy,
     )
+
+
+def count_queries(client: Any, url: str, **params: Any) -> int:
+    """How many queries one GET of the page runs (it must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)

@@ -199,3 +199,26 @@ def test_two_editors_of_one_task_get_a_clear_conflict(client, city):
     assert "他人已保存了该任务" in str(response.context["form"].non_field_errors())
     task.refresh_from_db()
     assert task.title == "第一次保存"
+
+
+def test_the_plan_page_counts_only_visible_tasks_in_constant_queries(client, city):
+    from conftest import count_queries
+    from luoshi.plans.services import create_task_list
+
+    make_task(city, lead_unit=city.qingshan)
+    make_task(city, lead_unit=city.baisha)
+    client.force_login(city.qs_liaison)
+    response = client.get(reverse("plan_list"))
+    [plan] = response.context["plans"]
+    assert [tl.task_count for tl in plan.visible_lists] == [1]
+    few = count_queries(client, reverse("plan_list"))
+    for i in range(5):
+        extra = create_task_list(plan=city.plan, name=f"专项清单{i}", by=city.ducha)
+        make_task(city, lead_unit=city.qingshan_town, task_list=extra)
+    assert count_queries(client, reverse("plan_list")) == few
+
+
+def test_a_plan_without_visible_work_is_hidden(client, city):
+    make_task(city, lead_unit=city.baisha)
+    client.force_login(city.qs_liaison)
+    assert list(client.get(reverse("plan_list")).context["plans"]) == []
