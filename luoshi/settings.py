@@ -214,4 +214,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LUOSHI_LOG_LEVEL", "WARNING")},
+    # The Huey consumer prints its own lines; without this each would be printed twice.
+    "loggers": {"huey": {"handlers": [], "propagate": False}},
 }

@@ -260,7 +260,7 @@ def _create_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone
 
 @transaction.atomic
 def add_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone:
-    _require(policy.can_edit_task(by, task) or policy.can_decompose_task(by, task))
+    _require(policy.can_edit_task(by, task))
     return _create_milestone(task=task, by=by, spec=spec)
 
 
@@ -269,7 +269,7 @@ def update_milestone(
     *, milestone: Milestone, by: User, title: str, due: dt.date, expected_progress: int
 ) -> Milestone:
     task = milestone.task
-    _require(policy.can_edit_task(by, task) or policy.can_decompose_task(by, task))
+    _require(policy.can_edit_task(by, task))
     _check_milestone(task, due, expected_progress, exclude_pk=milestone.pk)
     before = snapshot(milestone)
     milestone.title, milestone.due, milestone.expected_progress = title.strip(), due, expected_progress
@@ -282,7 +282,7 @@ def update_milestone(
 @transaction.atomic
 def delete_milestone(*, milestone: Milestone, by: User) -> None:
     task = milestone.task
-    _require(policy.can_edit_task(by, task) or policy.can_decompose_task(by, task))
+    _require(policy.can_edit_task(by, task))
     before = snapshot(milestone)
     record(actor=by, action="milestone.delete", obj=milestone, before=before)
     milestone.delete()

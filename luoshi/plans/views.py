@@ -80,6 +80,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "today": timezone.localdate(),
         "query": _query_without_page(request),
+        "filters_open": any(request.GET.get(k) for k in ("lead_unit", "owner", "due_from", "due_to", "sort")),
         "create_in": chosen if chosen and policy.can_supervise(request.user, chosen.plan.issuer) else None,
     }
     template = (
@@ -101,10 +102,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Task.objects.visible_to(request.user).filter(parent=task).select_related("lead_unit", "owner")
     )
     today = timezone.localdate()
+    milestones = list(task.milestones.all())
+    for m in milestones:
+        m.overdue = not task.is_done and m.is_overdue(today)
     context = {
         "task": task,
         "co_units": task.co_units.all(),
-        "milestones": task.milestones.all(),
+        "milestones": milestones,
         "pledges": Pledge.objects.filter(task=task).select_related("signer", "unit"),
         "subtasks": subtasks,
         "rollup": roll_up(subtasks, today) if subtasks else None,
@@ -205,7 +209,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def milestone_add(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = visible_task_or_404(request, task_pk)
-    if not (policy.can_edit_task(request.user, task) or policy.can_decompose_task(request.user, task)):
+    if not policy.can_edit_task(request.user, task):
         raise PermissionDenied
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -231,7 +235,7 @@ def visible_milestone_or_404(request: HttpRequest, pk: int) -> Milestone:
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = visible_milestone_or_404(request, pk)
     task = milestone.task
-    if not (policy.can_edit_task(request.user, task) or policy.can_decompose_task(request.user, task)):
+    if not policy.can_edit_task(request.user, task):
         raise PermissionDenied
     initial = {
         "title": milestone.title,

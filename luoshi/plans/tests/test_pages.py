@@ -222,3 +222,22 @@ def test_a_plan_without_visible_work_is_hidden(client, city):
     make_task(city, lead_unit=city.baisha)
     client.force_login(city.qs_liaison)
     assert list(client.get(reverse("plan_list")).context["plans"]) == []
+
+
+def test_only_the_issuing_office_changes_milestones(client, city, qs_task):
+    """The county may hand the city's task down, but the city's milestones stay the city's."""
+    client.force_login(city.qs_office)
+    assert client.get(reverse("task_decompose", args=[qs_task.task_list_id, qs_task.pk])).status_code == 200
+    milestone = qs_task.milestones.first()
+    assert client.get(reverse("milestone_add", args=[qs_task.pk])).status_code == 403
+    assert client.post(reverse("milestone_delete", args=[milestone.pk])).status_code == 403
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def test_milestones_of_a_finished_task_are_not_shown_overdue(client, city, qs_task):
+    from luoshi.plans.services import complete_task
+
+    client.force_login(city.ducha)
+    assert client.get(reverse("task_detail", args=[qs_task.pk])).context["milestones"][0].overdue
+    complete_task(task=qs_task, by=city.ducha, on=dt.date(2026, 7, 1))
+    assert not client.get(reverse("task_detail", args=[qs_task.pk])).context["milestones"][0].overdue
