@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint bench install messages clean
+.PHONY: run test lint bench install messages messages-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,16 @@ install: $(RUN_STAMP)
 messages: $(RUN_STAMP)
 	$(BIN)/python -m luoshi.i18n
 
+messages-update: $(DEV_STAMP)
+	$(BIN)/python scripts/messages.py
+
 run: install messages
 	$(BIN)/luoshi serve
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(DEV_STAMP) messages lint
 	$(BIN)/luoshi makemigrations --check --dry-run

@@ -83,16 +83,31 @@ def _check_people_and_units(
 
 def _next_position(task_list: TaskList, parent: Task | None) -> tuple[str, str]:
     """The next (code, sort_path) among the parent's children, e.g. ("3.2", "0003.0002")."""
-    siblings = Task.objects.filter(task_list=task_list, parent=parent)
-    count = siblings.count() + 1
-    n = count
-    while True:
-        code = f"{parent.code}.{n}" if parent else str(n)
-        if not Task.objects.filter(task_list=task_list, code=code).exists():
-            break
-        n += 1
+    last = Task.objects.filter(task_list=task_list, parent=parent).aggregate(m=Max("sort_path"))["m"]
+    n = int(last.rsplit(".", 1)[-1]) + 1 if last else 1
+    code = f"{parent.code}.{n}" if parent else str(n)
     sort_path = (parent.sort_path + "." if parent else "") + f"{n:0{SORT_STEP}d}"
     return code, sort_path
+
+
+TASK_RELATIONS = ["task_list", "parent", "issuer", "lead_unit", "leader", "owner"]
+
+
+def _validate_task(task: Task) -> None:
+    """Field checks, and the table's constraints as clear messages. The related objects are already
+    loaded and checked for scope, so Django's per-relation existence queries are skipped."""
+    errors: dict[str, str] = {}
+    if task.due < task.start:
+        errors["due"] = _("The deadline cannot be before the start.")
+    if task.weight <= 0:
+        errors["weight"] = _("The weight must be positive.")
+    if task.indicator_name and task.target is None:
+        errors["target"] = _("An indicator needs a target.")
+    if task.indicator_name and not task.direction:
+        errors["direction"] = _("Say whether higher or lower is better.")
+    if errors:
+        raise ValidationError(errors)
+    task.full_clean(exclude=TASK_RELATIONS, validate_constraints=False)
 
 
 @transaction.atomic
@@ -157,7 +172,7 @@ def create_task(
         target=target,
         direction=direction if indicator_name.strip() else "",
     )
-    task.full_clean()
+    _validate_task(task)
     task.save()
     task.co_units.set(co_units)
     record(actor=by, action="task.decompose" if parent else "task.create", obj=task, after=snapshot(task))
@@ -213,7 +228,7 @@ def update_task(*, task: Task, by: User, expected_version: int, changes: dict[st
     ):
         raise ValidationError({"due": _("A subtask must run within its parent's dates.")})
     current.version += 1
-    current.full_clean()
+    _validate_task(current)
     current.save()
     if co_units is not None:
         current.co_units.set(co_units)
