@@ -75,7 +75,9 @@ INSTALLED_APPS = [
     "axes",
     "luoshi.audit",
     "luoshi.orgs",
+    "luoshi.notify",
     "luoshi.plans",
+    "luoshi.dispatch",
     "luoshi.web",
     "luoshi.demo",
 ]
