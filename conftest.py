@@ -20,6 +20,9 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
+# Stand-ins for the outside world (a webhook receiver, Huey inline, a fixed clock) for every app's tests.
+pytest_plugins = ["luoshi.notify.testing"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_catalogs() -> None:

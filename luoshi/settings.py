@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "luoshi.web.context.navigation",
             ],
         },
     },
@@ -210,6 +211,14 @@ else:
     }
 
 TASKS_PER_PAGE = env_int("LUOSHI_TASKS_PER_PAGE", 25)
+LUOSHI_EVIDENCE_MAX_BYTES = env_int("LUOSHI_EVIDENCE_MAX_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Status lights (DESIGN §4): percentage points behind expected progress, and cycles unreported in a row.
+LUOSHI_LIGHT_THRESHOLDS = {
+    "yellow_gap": float(env_int("LUOSHI_LIGHT_YELLOW_GAP", 10)),
+    "red_gap": float(env_int("LUOSHI_LIGHT_RED_GAP", 25)),
+    "unreported_red": env_int("LUOSHI_LIGHT_UNREPORTED_RED", 2),
+}
 
 LOGGING = {
     "version": 1,
@@ -219,3 +228,28 @@ LOGGING = {
     # The Huey consumer prints its own lines; without this each would be printed twice.
     "loggers": {"huey": {"handlers": [], "propagate": False}},
 }
+
+# Notifications: e-mail by SMTP when LUOSHI_SMTP_HOST is set, otherwise printed to the console; group
+# robots answer within LUOSHI_WEBHOOK_TIMEOUT seconds. LUOSHI_SITE_URL makes links in e-mail absolute.
+SMTP_HOST = env_str("LUOSHI_SMTP_HOST", "")
+EMAIL_BACKEND = env_str(
+    "LUOSHI_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if SMTP_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = SMTP_HOST or "localhost"
+EMAIL_PORT = env_int("LUOSHI_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("LUOSHI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("LUOSHI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LUOSHI_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("LUOSHI_SMTP_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("set one of LUOSHI_SMTP_STARTTLS and LUOSHI_SMTP_SSL, not both")
+EMAIL_TIMEOUT = env_int("LUOSHI_SMTP_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("LUOSHI_MAIL_FROM", "luoshi@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+WEBHOOK_TIMEOUT = env_int("LUOSHI_WEBHOOK_TIMEOUT", 5)
+SITE_URL = env_str("LUOSHI_SITE_URL", "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"LUOSHI_SITE_URL must start with http:// or https://, not {SITE_URL!r}")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from luoshi.dispatch import views as dispatch
 from luoshi.orgs import views as orgs
 from luoshi.plans import views as plans
 from luoshi.web import views as web
@@ -22,5 +23,14 @@ urlpatterns = [
     path("lists/<int:list_pk>/tasks/<int:parent_pk>/decompose/", plans.task_create, name="task_decompose"),
     path("milestones/<int:pk>/edit/", plans.milestone_edit, name="milestone_edit"),
     path("milestones/<int:pk>/delete/", plans.milestone_delete, name="milestone_delete"),
+    path("reports/", dispatch.inbox, name="inbox"),
+    path("reports/<int:pk>/", dispatch.report_detail, name="report_detail"),
+    path("reports/<int:pk>/return/", dispatch.report_return, name="report_return"),
+    path("reports/<int:pk>/accept/", dispatch.report_accept, name="report_accept"),
+    path("reports/<int:pk>/approve/", dispatch.report_approve, name="report_approve"),
+    path("cycles/", dispatch.cycle_list, name="cycle_list"),
+    path("cycles/<int:pk>/", dispatch.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/accept/", dispatch.cycle_accept, name="cycle_accept"),
+    path("notices/", include("luoshi.notify.urls")),
     path("admin/", admin.site.urls),
 ]

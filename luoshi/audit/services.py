@@ -21,7 +21,7 @@ SEAL_BATCH = 5000
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)

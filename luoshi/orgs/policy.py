@@ -97,3 +97,13 @@ def issuing_unit(user: User) -> Unit:
     if top is None:
         raise Http404("no unit tree yet")
     return top
+
+
+def can_report_for(user: Any, unit: Unit) -> bool:
+    """Liaisons and unit heads fill in their own unit's reports (and those of units below it)."""
+    return user.is_authenticated and user.role in (Role.LIAISON, Role.UNIT_HEAD) and can_see_unit(user, unit)
+
+
+def can_approve_for(user: Any, unit: Unit) -> bool:
+    """A unit head signs off their unit's reports before they go to the office."""
+    return user.is_authenticated and user.role == Role.UNIT_HEAD and can_see_unit(user, unit)

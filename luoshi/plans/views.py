@@ -22,6 +22,7 @@ from luoshi.plans.forms import MilestoneForm, MilestoneFormSet, TaskFilterForm, 
 from luoshi.plans.history import task_history
 from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
 from luoshi.plans.rollup import roll_up
+from luoshi.web.forms import attach_errors
 
 SORT_ORDER = {
     "code": ["task_list__sort_order", "sort_path"],
@@ -158,20 +159,12 @@ def task_create(request: HttpRequest, list_pk: int, parent_pk: int | None = None
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Task %(code)s created.") % {"code": task.code})
             return redirect("task_detail", pk=task.pk)
     context = {"form": form, "formset": formset, "task_list": task_list, "parent": parent}
     return render(request, "plans/task_form.html", context)
-
-
-def _attach_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -195,7 +188,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Task saved."))
             return redirect("task_detail", pk=task.pk)
@@ -218,7 +211,7 @@ def milestone_add(request: HttpRequest, task_pk: int) -> HttpResponse:
                 task=task, by=request.user, spec=services.MilestoneSpec(**form.cleaned_data)
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Milestone added."))
             return redirect("task_detail", pk=task.pk)
@@ -247,7 +240,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_milestone(milestone=milestone, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Milestone saved."))
             return redirect("task_detail", pk=task.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class StyledForm(forms.Form):
@@ -16,3 +17,12 @@ class StyledForm(forms.Form):
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def attach_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

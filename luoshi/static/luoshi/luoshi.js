@@ -35,3 +35,11 @@ function drawCharts() {
   });
 }
 window.addEventListener("load", drawCharts);
+
+// A submit button marked data-once is disabled after the first click; the server also deduplicates by key.
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  if (button && button.hasAttribute("data-once")) {
+    setTimeout(() => { button.disabled = true; }, 0);
+  }
+});

@@ -1,0 +1,80 @@
+"""Forms of the report pages."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.dispatch.models import LightChoice, ReportState
+from luoshi.dispatch.services import ReportData
+from luoshi.web.forms import StyledForm
+
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ReportForm(StyledForm):
+    percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, required=False)
+    indicator_value = forms.DecimalField(
+        label=_("Indicator value so far"), max_digits=16, decimal_places=4, required=False
+    )
+    progress = forms.CharField(label=_("Progress made"), widget=TEXT, required=False, max_length=5000)
+    problems = forms.CharField(label=_("Problems"), widget=TEXT, required=False, max_length=5000)
+    next_steps = forms.CharField(label=_("Next steps"), widget=TEXT, required=False, max_length=5000)
+    coordination = forms.CharField(
+        label=_("Coordination needed"), widget=TEXT, required=False, max_length=5000
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        widget=MultipleFileInput(),
+        help_text=_("PDF, Word, Excel or images, up to 20 MB each."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
+    )
+
+    def __init__(self, *args: Any, has_indicator: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_indicator:
+            del self.fields["indicator_value"]
+
+    def data_for_service(self) -> ReportData:
+        d = self.cleaned_data
+        return ReportData(
+            percent=d["percent"],
+            progress=d["progress"],
+            problems=d["problems"],
+            next_steps=d["next_steps"],
+            coordination=d["coordination"],
+            indicator_value=d.get("indicator_value"),
+        )
+
+
+class ReturnForm(StyledForm):
+    comment = forms.CharField(
+        label=_("Why it is returned"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class CycleFilterForm(StyledForm):
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("All")), *ReportState.choices], required=False
+    )
+    light = forms.ChoiceField(
+        label=_("Light"), choices=[("", _("All")), *LightChoice.choices], required=False
+    )
+    late = forms.BooleanField(label=_("Late only"), required=False)

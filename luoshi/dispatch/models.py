@@ -1,0 +1,323 @@
+"""The rhythm of 落实: cadences (调度频次), cycles (调度期次), progress reports, and cached status lights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.orgs import policy
+from luoshi.orgs.models import Unit
+from luoshi.plans.models import Task, TaskList
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+class Cadence(models.Model):
+    """A 调度频次: how often the tasks of a list (or one task and its subtasks) report, and by when."""
+
+    task_list = models.ForeignKey(
+        TaskList,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cadences",
+        verbose_name=_("list"),
+    )
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="cadences", verbose_name=_("task")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    anchor = models.DateField(_("first period starts"))
+    due_weekday = models.PositiveSmallIntegerField(_("due weekday"), default=4, help_text=_("0 is Monday"))
+    due_time = models.TimeField(_("due time"))
+    grace_minutes = models.PositiveIntegerField(_("grace period (minutes)"), default=0)
+    lead_days_per_level = models.PositiveSmallIntegerField(
+        _("working days earlier per level handed down"), default=1
+    )
+    needs_head_approval = models.BooleanField(_("unit head approves before submission"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("cadence")
+        verbose_name_plural = _("cadences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task_list__isnull=False, task__isnull=True)
+                | Q(task_list__isnull=True, task__isnull=False),
+                name="cadence_on_a_list_or_a_task",
+            ),
+            models.CheckConstraint(condition=Q(due_weekday__lte=6), name="cadence_weekday_0_to_6"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def tasks(self) -> models.QuerySet[Task]:
+        """The tasks this cadence asks reports of."""
+        if self.task_id:
+            return Task.objects.filter(
+                Q(pk=self.task_id)
+                | Q(sort_path__startswith=self.task.sort_path + ".", task_list_id=self.task.task_list_id)
+            )
+        return Task.objects.filter(task_list_id=self.task_list_id)
+
+
+class CycleQuerySet(models.QuerySet["Cycle"]):
+    def visible_to(self, user: Any) -> CycleQuerySet:
+        return self.filter(pk__in=Report.objects.visible_to(user).values("cycle"))
+
+
+class Cycle(models.Model):
+    """A 调度期次: one period of a cadence, with the time its reports are due."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    cadence = models.ForeignKey(
+        Cadence, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("cadence")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    due_at = models.DateTimeField(_("due"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    opened_at = models.DateTimeField(_("opened at"))
+    late_marked_at = models.DateTimeField(_("late reports marked at"), null=True, blank=True)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_at", "id"]
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        constraints = [models.UniqueConstraint(fields=["cadence", "number"], name="cycle_number_unique")]
+
+    def __str__(self) -> str:
+        period = f"{self.period_start:%m.%d}–{self.period_end:%m.%d}"
+        return f"{self.cadence.name} {_('No.')}{self.number}（{period}）"
+
+
+class ReportState(models.TextChoices):
+    PENDING = "pending", _("Not started")
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the unit head")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+UNSENT = (ReportState.PENDING, ReportState.DRAFT, ReportState.RETURNED)
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def visible_to(self, user: Any) -> ReportQuerySet:
+        """Reports of tasks the user can see."""
+        return self.filter(task__in=Task.objects.visible_to(user))
+
+    def unsent(self) -> ReportQuerySet:
+        return self.filter(state__in=UNSENT)
+
+    def for_listing(self) -> ReportQuerySet:
+        return self.select_related("task", "unit", "cycle__cadence", "task__light")
+
+
+class Report(models.Model):
+    """A progress report (进展报告) of one task for one cycle, filled in by the lead unit's liaison."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("task"))
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="reports", verbose_name=_("cycle")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit"))
+    due_at = models.DateTimeField(_("due"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=ReportState.choices, default=ReportState.PENDING
+    )
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    indicator_value = models.DecimalField(
+        _("indicator value"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    progress = models.TextField(_("progress made"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    coordination = models.TextField(_("coordination needed"), blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    reminded_at = models.DateTimeField(_("reminded before due at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "task__sort_path"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "cycle"], name="report_one_per_task_and_cycle"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_at_most_100"),
+        ]
+        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["cycle", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.cycle}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in UNSENT
+
+
+class Submission(models.Model):
+    """One submit of a report, kept as sent; its idempotency key makes a retried submit return this one."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="submissions")
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    version = models.PositiveIntegerField()
+    content = models.JSONField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version}"
+
+
+class Evidence(models.Model):
+    """A file attached to a report as evidence (佐证材料)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LightChoice(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+    DONE = "done", _("Done")
+    DONE_LATE = "done_late", _("Done late")
+
+
+class TaskLight(models.Model):
+    """The cached status light of a task, rebuilt from data by dispatch.status (never typed by hand)."""
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="light", primary_key=True)
+    light = models.CharField(max_length=10, choices=LightChoice.choices)
+    expected = models.DecimalField(max_digits=5, decimal_places=1)
+    actual = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    reason = models.CharField(max_length=30)
+    computed_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.light}"
+
+
+class Rollup(models.Model):
+    """Counts of lights over the tasks a unit leads, or over a list: stored so no page scans all tasks."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="rollups")
+    task_list = models.ForeignKey(
+        TaskList, on_delete=models.CASCADE, null=True, blank=True, related_name="rollups"
+    )
+    green = models.PositiveIntegerField(default=0)
+    yellow = models.PositiveIntegerField(default=0)
+    red = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    done_late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(unit__isnull=False), name="rollup_one_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["task_list"], condition=Q(task_list__isnull=False), name="rollup_one_per_list"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, task_list__isnull=True)
+                | Q(unit__isnull=True, task_list__isnull=False),
+                name="rollup_of_a_unit_or_a_list",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"rollup of {'unit ' + str(self.unit_id) if self.unit_id else 'list ' + str(self.task_list_id)}"
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {c: getattr(self, c) for c in LightChoice.values}
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts().values())
+
+
+def scope_reports(user: Any) -> Q:
+    """Reports whose unit is in the user's scope (used for inboxes)."""
+    return policy.unit_q(user, "unit")
+
+
+class EscalationStep(models.Model):
+    """A rung of the ladder overdue work climbs: 催报提醒 → 蓝/黄/红色督办单 → 约谈 → …"""
+
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    color = models.CharField(_("colour"), max_length=10, blank=True)
+    missed_in_a_row = models.PositiveSmallIntegerField(_("late reports in a row"))
+    notify_leader = models.BooleanField(_("also tell the responsible leader"), default=False)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Escalation(models.Model):
+    """A step of the ladder taken for a task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="escalations")
+    step = models.ForeignKey(EscalationStep, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="escalations")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["task", "step"], name="escalation_once_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} · task {self.task_id}"

@@ -1,0 +1,392 @@
+"""Writes of the dispatch rhythm: cadences, cycles, reports and their review. Each is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.audit.services import record, snapshot
+from luoshi.dispatch import calendar, status
+from luoshi.dispatch.models import Cadence, Cycle, Evidence, Report, ReportState, Submission
+from luoshi.dispatch.people import people_of
+from luoshi.notify.services import notify
+from luoshi.orgs import policy
+from luoshi.orgs.models import User
+from luoshi.plans.models import Task, TaskList
+
+REPORT_FIELDS = ("percent", "indicator_value", "progress", "problems", "next_steps", "coordination")
+
+
+class StaleVersion(Exception):
+    """Someone saved the report after this writer loaded it."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(f"changed by someone else (now version {current})")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ReportData:
+    percent: int | None
+    progress: str
+    problems: str = ""
+    next_steps: str = ""
+    coordination: str = ""
+    indicator_value: Decimal | None = None
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_cadence(
+    *,
+    by: User,
+    name: str,
+    frequency: str,
+    anchor: dt.date,
+    due_time: dt.time,
+    due_weekday: int = 4,
+    task_list: TaskList | None = None,
+    task: Task | None = None,
+    grace_minutes: int = 0,
+    lead_days_per_level: int = 1,
+    needs_head_approval: bool = False,
+) -> Cadence:
+    """Set how often a list (or a task and its subtasks) reports: e.g. 一周一调度, due Friday 17:00."""
+    if task is not None:
+        _require(policy.can_edit_task(by, task))
+    elif task_list is not None:
+        _require(policy.can_supervise(by, task_list.plan.issuer))
+    else:
+        raise ValidationError({"task_list": _("A cadence belongs to a list or a task.")})
+    cadence = Cadence(
+        task_list=task_list,
+        task=task,
+        name=name.strip(),
+        frequency=frequency,
+        anchor=anchor,
+        due_weekday=due_weekday,
+        due_time=due_time,
+        grace_minutes=grace_minutes,
+        lead_days_per_level=lead_days_per_level,
+        needs_head_approval=needs_head_approval,
+    )
+    cadence.full_clean()
+    cadence.save()
+    record(actor=by, action="cadence.create", obj=cadence, after=snapshot(cadence))
+    return cadence
+
+
+def _level(task: Task, cadence: Cadence) -> int:
+    """How many hand-downs below the cadence's own level a task is (0 for the top)."""
+    top = cadence.task.sort_path.count(".") if cadence.task_id else 0
+    return task.sort_path.count(".") - top
+
+
+@transaction.atomic
+def open_cycle(*, cadence: Cadence, number: int, now: dt.datetime, by: User | None = None) -> Cycle:
+    """Open period `number` of the cadence and create a pending report for every task it asks of."""
+    existing = Cycle.objects.filter(cadence=cadence, number=number).first()
+    if existing is not None:
+        return existing
+    p = calendar.period(
+        frequency=cadence.frequency, anchor=cadence.anchor, number=number, due_weekday=cadence.due_weekday
+    )
+    tz = timezone.get_current_timezone()
+    due_at = dt.datetime.combine(p.due, cadence.due_time, tzinfo=tz)
+    cycle = Cycle.objects.create(
+        cadence=cadence, number=number, period_start=p.start, period_end=p.end, due_at=due_at, opened_at=now
+    )
+    tasks = (
+        cadence.tasks()
+        .filter(start__lte=p.end)
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gte=p.start))
+    )
+    reports = [
+        Report(
+            task=t,
+            cycle=cycle,
+            unit_id=t.lead_unit_id,
+            due_at=calendar.due_for_level(
+                due_at, level=_level(t, cadence), lead_days=cadence.lead_days_per_level
+            ),
+        )
+        for t in tasks.only("id", "lead_unit_id", "sort_path")
+    ]
+    Report.objects.bulk_create(reports, batch_size=1000)
+    record(actor=by, action="cycle.open", obj=cycle, after={**snapshot(cycle), "reports": len(reports)})
+    return cycle
+
+
+def open_due_cycles(*, now: dt.datetime) -> list[Cycle]:
+    """Open the current period of every active cadence that has not opened yet (the scheduled job)."""
+    today = timezone.localtime(now).date()
+    opened = []
+    for cadence in Cadence.objects.filter(is_active=True).select_related("task"):
+        number = calendar.period_number_on(frequency=cadence.frequency, anchor=cadence.anchor, day=today)
+        last = cadence.cycles.aggregate(m=Max("number"))["m"] or 0
+        if number > last:
+            opened.append(open_cycle(cadence=cadence, number=number, now=now))
+    return opened
+
+
+def _check_version(report: Report, expected_version: int) -> Report:
+    current = Report.objects.select_for_update().select_related("cycle__cadence", "task").get(pk=report.pk)
+    if current.version != expected_version:
+        raise StaleVersion(current.version)
+    return current
+
+
+def _apply(report: Report, data: ReportData) -> None:
+    if data.percent is not None and not 0 <= data.percent <= 100:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    for name in REPORT_FIELDS:
+        value = getattr(data, name)
+        setattr(report, name, value.strip() if isinstance(value, str) else value)
+
+
+@transaction.atomic
+def save_draft(*, report: Report, by: User, data: ReportData, expected_version: int) -> Report:
+    """Keep what the liaison has written so far (暂存), without sending it."""
+    _require(policy.can_report_for(by, report.unit))
+    current = _check_version(report, expected_version)
+    if not current.is_editable:
+        raise ValidationError({"__all__": _("This report has been sent and can no longer be changed.")})
+    before = snapshot(current)
+    _apply(current, data)
+    current.state = ReportState.DRAFT if current.state == ReportState.PENDING else current.state
+    current.version += 1
+    current.save()
+    record(actor=by, action="report.save", obj=current, before=before, after=snapshot(current))
+    return current
+
+
+def submit_report(
+    *, report: Report, by: User, data: ReportData, expected_version: int, idempotency_key: str
+) -> Report:
+    """Send the report to the office (or to the unit head first). A repeated key returns the first result.
+
+    The submission is committed before this returns, so an acknowledged report is never lost.
+    """
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise ValidationError({"idempotency_key": _("A submission needs a key of at most 64 characters.")})
+    done = Submission.objects.filter(idempotency_key=idempotency_key).select_related("report").first()
+    if done is not None:
+        return _replayed(done, report)
+    try:
+        return _submit(
+            report=report, by=by, data=data, expected_version=expected_version, key=idempotency_key
+        )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its result.
+        done = Submission.objects.filter(idempotency_key=idempotency_key).select_related("report").first()
+        if done is None:
+            raise
+        return _replayed(done, report)
+
+
+def _replayed(done: Submission, report: Report) -> Report:
+    if done.report_id != report.pk:
+        raise ValidationError({"idempotency_key": _("This key was already used for another report.")})
+    return Report.objects.get(pk=report.pk)
+
+
+@transaction.atomic
+def _submit(*, report: Report, by: User, data: ReportData, expected_version: int, key: str) -> Report:
+    _require(policy.can_report_for(by, report.unit))
+    current = _check_version(report, expected_version)
+    if not current.is_editable:
+        raise ValidationError({"__all__": _("This report has already been sent.")})
+    _apply(current, data)
+    errors = {}
+    if current.percent is None:
+        errors["percent"] = _("Say how far the task has got.")
+    if not current.progress:
+        errors["progress"] = _("Describe the progress made.")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current)
+    now = timezone.now()
+    needs_head = current.cycle.cadence.needs_head_approval and by.role != "unit_head"
+    current.state = ReportState.AWAITING_APPROVAL if needs_head else ReportState.SUBMITTED
+    current.submitted_at, current.submitted_by = now, by
+    grace = dt.timedelta(minutes=current.cycle.cadence.grace_minutes)
+    current.is_late = current.is_late or now > current.due_at + grace
+    current.review_comment = "" if current.state == ReportState.SUBMITTED else current.review_comment
+    current.version += 1
+    current.save()
+    content = {name: _plain(getattr(current, name)) for name in REPORT_FIELDS}
+    Submission.objects.create(
+        report=current,
+        idempotency_key=key,
+        version=current.version,
+        content=content,
+        submitted_by=by,
+        submitted_at=now,
+    )
+    record(actor=by, action="report.submit", obj=current, before=before, after=snapshot(current))
+    return current
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+@transaction.atomic
+def approve_report(*, report: Report, by: User) -> Report:
+    """The unit head signs off a report, which then goes to the office."""
+    _require(policy.can_approve_for(by, report.unit))
+    current = Report.objects.select_for_update().get(pk=report.pk)
+    if current.state != ReportState.AWAITING_APPROVAL:
+        raise ValidationError({"__all__": _("Only a report awaiting approval can be approved.")})
+    before = snapshot(current)
+    current.state, current.version = ReportState.SUBMITTED, current.version + 1
+    current.save()
+    record(actor=by, action="report.approve", obj=current, before=before, after=snapshot(current))
+    return current
+
+
+@transaction.atomic
+def return_report(*, report: Report, by: User, comment: str) -> Report:
+    """Send a report back (退回) with what must be fixed."""
+    _require(policy.can_edit_task(by, report.task) or _sent_back_by_head(by, report))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the report is returned.")})
+    current = Report.objects.select_for_update().get(pk=report.pk)
+    if current.state not in (ReportState.SUBMITTED, ReportState.AWAITING_APPROVAL):
+        raise ValidationError({"__all__": _("Only a sent report can be returned.")})
+    before = snapshot(current)
+    current.state, current.review_comment = ReportState.RETURNED, comment.strip()
+    current.reviewed_at, current.reviewed_by, current.version = timezone.now(), by, current.version + 1
+    current.save()
+    record(actor=by, action="report.return", obj=current, before=before, after=snapshot(current))
+    _tell_unit(
+        current,
+        kind="report_returned",
+        title=_("Report returned: %(task)s") % {"task": current.task},
+        body=comment.strip(),
+        by=by,
+    )
+    return current
+
+
+def _sent_back_by_head(by: User, report: Report) -> bool:
+    return report.state == ReportState.AWAITING_APPROVAL and policy.can_approve_for(by, report.unit)
+
+
+@transaction.atomic
+def accept_reports(*, reports: Iterable[Report], by: User, today: dt.date | None = None) -> int:
+    """Accept sent reports (采纳): the task's progress and light follow, and the rollups with them."""
+    today = today or timezone.localdate()
+    ids = [r.pk for r in reports]
+    locked = list(
+        Report.objects.select_for_update().filter(pk__in=ids).select_related("task", "cycle").order_by("pk")
+    )
+    if len(locked) != len(set(ids)):
+        raise PermissionDenied
+    for report in locked:
+        _require(policy.can_edit_task(by, report.task))
+        if report.state != ReportState.SUBMITTED:
+            raise ValidationError(
+                {"__all__": _("Only submitted reports can be accepted (%(task)s).") % {"task": report.task}}
+            )
+    now = timezone.now()
+    touched: dict[int, Task] = {}
+    for report in locked:
+        before = snapshot(report)
+        report.state, report.reviewed_at, report.reviewed_by = ReportState.ACCEPTED, now, by
+        report.version += 1
+        report.save()
+        record(actor=by, action="report.accept", obj=report, before=before, after=snapshot(report))
+        touched[report.task_id] = report.task
+    for task in touched.values():
+        _follow_latest_report(task, by)
+    status.refresh(list(touched.values()), today=today)
+    return len(locked)
+
+
+def _follow_latest_report(task: Task, by: User) -> None:
+    """Cache the latest accepted report's percentage on the task (Task.progress)."""
+    latest = (
+        Report.objects.filter(task=task, state=ReportState.ACCEPTED, percent__isnull=False)
+        .order_by("-cycle__due_at")
+        .values_list("percent", flat=True)
+        .first()
+    )
+    if latest is not None and latest != task.progress:
+        before = {"progress": task.progress}
+        Task.objects.filter(pk=task.pk).update(progress=latest)
+        task.progress = latest
+        record(actor=by, action="task.progress", obj=task, before=before, after={"progress": latest})
+
+
+def _tell_unit(report: Report, *, kind: str, title: str, body: str, by: User | None) -> None:
+    recipients = people_of(report.unit)
+    if recipients:
+        notify(
+            recipients=recipients,
+            kind=kind,
+            title=title,
+            body=body,
+            url=f"/reports/{report.pk}/",
+            units=[report.unit],
+            by=by,
+        )
+
+
+EVIDENCE_TYPES = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK",),
+    ".xlsx": (b"PK",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG",),
+}
+
+
+@transaction.atomic
+def add_evidence(*, report: Report, by: User, upload: UploadedFile) -> Evidence:
+    """Attach a file (佐证材料) to an unsent report, after checking its type by name and by content."""
+    _require(policy.can_report_for(by, report.unit))
+    if not report.is_editable:
+        raise ValidationError({"evidence": _("Files can be added only before the report is sent.")})
+    name = (upload.name or "").rsplit("/", 1)[-1][:200]
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    limit = settings.LUOSHI_EVIDENCE_MAX_BYTES
+    if suffix not in EVIDENCE_TYPES:
+        raise ValidationError(
+            {"evidence": _("“%(name)s”: only PDF, Word, Excel, JPEG or PNG files.") % {"name": name}}
+        )
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            {"evidence": _("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": limit >> 20}}
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(EVIDENCE_TYPES[suffix]):
+        raise ValidationError(
+            {"evidence": _("“%(name)s” is not the kind of file its name says.") % {"name": name}}
+        )
+    evidence = Evidence(
+        report=report, name=name, size=upload.size, content_type=upload.content_type or "", uploaded_by=by
+    )
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    record(actor=by, action="report.evidence", obj=evidence, after=snapshot(evidence))
+    return evidence

@@ -1,0 +1,189 @@
+"""Keep the cached lights and rollups in step with the data.
+
+`refresh` recomputes some tasks' lights and moves the rollup counts by the difference (the incremental
+path, run on every accepted report); `rebuild` recomputes every light and counts the rollups from scratch
+(the nightly sweep and `luoshi dispatch rebuild`). Both must give the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from luoshi.dispatch import lights
+from luoshi.dispatch.models import UNSENT, LightChoice, Report, ReportState, Rollup, TaskLight
+from luoshi.plans.models import Milestone, Task
+
+LOOKBACK_CYCLES_DAYS = 400  # how far back missed cycles and the latest accepted report are looked for
+
+
+def thresholds() -> lights.Thresholds:
+    return lights.Thresholds(**getattr(settings, "LUOSHI_LIGHT_THRESHOLDS", {}))
+
+
+def _facts(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFacts]:
+    """Everything the light rules need for these tasks, in a fixed number of queries."""
+    ids = [t.pk for t in tasks]
+    milestones: dict[int, list[lights.MilestonePoint]] = defaultdict(list)
+    points = Milestone.objects.filter(task_id__in=ids).values_list(
+        "task_id", "due", "expected_progress", "reached_on"
+    )
+    for task_id, due, expected, reached in points:
+        milestones[task_id].append(
+            lights.MilestonePoint(due=due, expected=expected, reached=reached is not None)
+        )
+    since = today - dt.timedelta(days=LOOKBACK_CYCLES_DAYS)
+    latest: dict[int, tuple[int | None, Decimal | None]] = {}
+    missed: Counter[int] = Counter()
+    broken: set[int] = set()
+    rows = (
+        Report.objects.filter(task_id__in=ids, cycle__due_at__date__gte=since, cycle__due_at__date__lt=today)
+        .order_by("task_id", "-cycle__due_at")
+        .values_list("task_id", "state", "percent", "indicator_value")
+    )
+    for task_id, state, percent, value in rows:
+        if state == ReportState.ACCEPTED and task_id not in latest:
+            latest[task_id] = (percent, value)
+        # Count the most recent due cycles without a report, up to the first one that has one.
+        if task_id not in broken:
+            if state in UNSENT:
+                missed[task_id] += 1
+            else:
+                broken.add(task_id)
+    facts = {}
+    for t in tasks:
+        percent, value = latest.get(t.pk, (None, None))
+        indicator = None
+        if t.indicator_name and t.target is not None:
+            indicator = lights.Indicator(
+                baseline=t.baseline, target=t.target, direction=t.direction, actual=value
+            )
+        facts[t.pk] = lights.TaskFacts(
+            start=t.start,
+            due=t.due,
+            completed_on=t.completed_on,
+            milestones=tuple(milestones[t.pk]),
+            reported_progress=percent,
+            indicator=indicator,
+            missed_cycles=missed[t.pk],
+        )
+    return facts
+
+
+def _compute(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.Status]:
+    rules = thresholds()
+    return {pk: lights.status(f, today, rules) for pk, f in _facts(tasks, today).items()}
+
+
+def _row(task_id: int, s: lights.Status, today: dt.date) -> TaskLight:
+    return TaskLight(
+        task_id=task_id,
+        light=s.light.value,
+        expected=Decimal(str(round(s.expected, 1))),
+        actual=None if s.actual is None else Decimal(str(round(s.actual, 1))),
+        reason=s.reason,
+        computed_on=today,
+    )
+
+
+def _bump(filters: dict[str, int], light: str, delta: int) -> None:
+    rollup, _ = Rollup.objects.get_or_create(**filters)
+    Rollup.objects.filter(pk=rollup.pk).update(**{light: F(light) + delta})
+
+
+@transaction.atomic
+def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
+    """Recompute these tasks' lights and move the rollups by what changed (the incremental path)."""
+    tasks = list(tasks)
+    computed = _compute(tasks, today)
+    old = dict(
+        TaskLight.objects.select_for_update().filter(task_id__in=computed).values_list("task_id", "light")
+    )
+    by_pk = {t.pk: t for t in tasks}
+    for pk, s in computed.items():
+        row = _row(pk, s, today)
+        TaskLight.objects.update_or_create(
+            task_id=pk,
+            defaults={f: getattr(row, f) for f in ("light", "expected", "actual", "reason", "computed_on")},
+        )
+        before, after = old.get(pk), s.light.value
+        if before == after:
+            continue
+        task = by_pk[pk]
+        for filters in ({"unit_id": task.lead_unit_id}, {"task_list_id": task.task_list_id}):
+            if before:
+                _bump(filters, before, -1)
+            _bump(filters, after, +1)
+
+
+def sweep(*, today: dt.date, batch: int = 500) -> int:
+    """Refresh every task through the incremental path (the nightly job: dates alone change lights)."""
+    total, last = 0, 0
+    while True:
+        chunk = list(Task.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        if not chunk:
+            return total
+        refresh(chunk, today=today)
+        total += len(chunk)
+        last = chunk[-1].pk
+
+
+def rollup_numbers() -> dict[tuple[str, int], dict[str, int]]:
+    """The stored rollups as plain numbers, for comparing the two paths."""
+    out = {}
+    for r in Rollup.objects.all():
+        key = ("unit", r.unit_id) if r.unit_id else ("list", r.task_list_id)
+        counts = r.counts()
+        if any(counts.values()):
+            out[key] = counts
+    return out
+
+
+@transaction.atomic
+def rebuild(*, today: dt.date, batch: int = 2000) -> int:
+    """Recompute every task's light and count every rollup from scratch; return how many tasks."""
+    TaskLight.objects.all().delete()
+    Rollup.objects.all().delete()
+    counts: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    total = 0
+    queryset = Task.objects.order_by("pk").only(
+        "id",
+        "start",
+        "due",
+        "completed_on",
+        "indicator_name",
+        "baseline",
+        "target",
+        "direction",
+        "lead_unit_id",
+        "task_list_id",
+    )
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last)[:batch])
+        if not chunk:
+            break
+        computed = _compute(chunk, today)
+        TaskLight.objects.bulk_create([_row(pk, s, today) for pk, s in computed.items()])
+        for t in chunk:
+            light = computed[t.pk].light.value
+            counts[("unit", t.lead_unit_id)][light] += 1
+            counts[("list", t.task_list_id)][light] += 1
+        total += len(chunk)
+        last = chunk[-1].pk
+    Rollup.objects.bulk_create(
+        [
+            Rollup(
+                **({"unit_id": key} if kind == "unit" else {"task_list_id": key}),
+                **{c: n[c] for c in LightChoice.values},
+            )
+            for (kind, key), n in counts.items()
+        ]
+    )
+    return total

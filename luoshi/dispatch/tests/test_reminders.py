@@ -1,0 +1,104 @@
+"""A cycle passing its due time: late marks, reminders by e-mail and group robot, and the ladder."""
+
+import datetime as dt
+
+import pytest
+
+from conftest import make_task
+from luoshi.audit.models import AuditEvent
+from luoshi.dispatch import reminders, services
+from luoshi.dispatch.ladder import install_default_ladder
+from luoshi.dispatch.models import Escalation, EscalationStep, Report
+from luoshi.dispatch.services import ReportData
+from luoshi.notify.models import Notice
+from luoshi.notify.services import add_webhook
+
+pytestmark = pytest.mark.usefixtures("huey_inline")
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture(autouse=True)
+def ladder(db):
+    # Browser tests flush the database, data migrations included; put the default ladder back.
+    install_default_ladder(EscalationStep)
+
+
+@pytest.fixture
+def week(city, monkeypatch):
+    city.qs_liaison.email = "qs@example.gov.cn"
+    city.qs_liaison.save()
+    task = make_task(city, title="推进青山县工业园区标准化厂房建设", lead_unit=city.qingshan)
+    done_task = make_task(city, title="白沙县农村公路提档升级", lead_unit=city.baisha)
+    cadence = services.create_cadence(
+        by=city.ducha,
+        task_list=city.economy,
+        name="一周一调度",
+        frequency="weekly",
+        anchor=dt.date(2026, 1, 5),
+        due_time=dt.time(17, 0),
+        grace_minutes=30,
+    )
+    cycle = services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
+    sent = Report.objects.get(task=done_task, cycle=cycle)
+    with monkeypatch.context() as clock:
+        clock.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC))
+        services.submit_report(
+            report=sent,
+            by=city.bs_liaison,
+            data=ReportData(percent=50, progress="路基完成"),
+            expected_version=1,
+            idempotency_key="bs",
+        )
+    return task, cycle
+
+
+def test_reminders_go_once_the_day_before_the_due_time(
+    city, week, mailoutbox, receiver, django_capture_on_commit_callbacks
+):
+    add_webhook(unit=city.qingshan, platform="dingtalk", url=receiver.url("/ding"), by=city.ducha)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.remind_before_due(now=dt.datetime(2026, 11, 19, 18, tzinfo=TZ)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.remind_before_due(now=dt.datetime(2026, 11, 19, 19, tzinfo=TZ)) == 0
+    assert [m.to for m in mailoutbox] == [["qs@example.gov.cn"]]
+    assert "推进青山县工业园区标准化厂房建设" in receiver.to("/ding")[0].body["markdown"]["text"]
+
+
+def test_a_cycle_passing_its_due_time_marks_missing_reports_late_and_chases_them(
+    city, week, mailoutbox, receiver, django_capture_on_commit_callbacks
+):
+    task, cycle = week
+    add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/wecom"), by=city.ducha)
+    within_grace = dt.datetime(2026, 11, 20, 17, 20, tzinfo=TZ)
+    assert reminders.mark_late(now=within_grace) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.mark_late(now=dt.datetime(2026, 11, 20, 17, 31, tzinfo=TZ)) == 1
+    late = Report.objects.get(task=task, cycle=cycle)
+    assert late.is_late
+    assert not Report.objects.exclude(pk=late.pk).filter(is_late=True).exists()  # the sent one is on time
+    assert [m.to for m in mailoutbox] == [["qs@example.gov.cn"]]
+    assert "逾期" in mailoutbox[0].subject or "overdue" in mailoutbox[0].subject
+    assert len(receiver.to("/wecom")) == 1
+    assert Notice.objects.filter(recipient=city.qs_head, kind="report_late").exists()
+    assert not Notice.objects.filter(recipient=city.bs_liaison).exists()
+    assert AuditEvent.objects.filter(action="report.late", object_id=str(late.pk)).exists()
+    assert not Escalation.objects.filter(
+        task=task
+    ).exists()  # one late report: the late notice is the reminder
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.mark_late(now=dt.datetime(2026, 11, 21, 9, tzinfo=TZ)) == 0  # marked once
+    assert len(mailoutbox) == 1
+
+
+def test_late_cycles_in_a_row_climb_the_ladder(city, week, django_capture_on_commit_callbacks):
+    task, cycle = week
+    cadence = cycle.cadence
+    for number, friday in ((46, 20), (47, 27)):
+        services.open_cycle(cadence=cadence, number=number, now=dt.datetime(2026, 11, friday - 4, tzinfo=TZ))
+        with django_capture_on_commit_callbacks(execute=True):
+            reminders.mark_late(now=dt.datetime(2026, 11, friday, 18, tzinfo=TZ))
+    steps = list(
+        Escalation.objects.filter(task=task).order_by("step__order").values_list("step__name", flat=True)
+    )
+    assert steps == ["蓝色督办单"]
+    assert AuditEvent.objects.filter(action="task.escalate").count() == 1

@@ -1,0 +1,168 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from conftest import make_task
+from luoshi.audit.models import AuditEvent
+from luoshi.dispatch import services, status
+from luoshi.dispatch.models import Report, ReportState, Rollup, Submission, TaskLight
+from luoshi.dispatch.services import ReportData
+from luoshi.plans.services import MilestoneSpec
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+# Week 47 of 2026: Monday 11-16 to Sunday 11-22, due Friday 11-20 17:00.
+DURING = dt.datetime(2026, 11, 17, 9, 0, tzinfo=TZ)
+AFTER_DUE = dt.datetime(2026, 11, 20, 18, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def weekly(city):
+    task = make_task(
+        city,
+        title="推进青山县工业园区标准化厂房建设",
+        lead_unit=city.qingshan,
+        start=dt.date(2026, 1, 1),
+        due=dt.date(2026, 12, 31),
+        milestones=[MilestoneSpec("主体完工", dt.date(2026, 9, 30), 70)],
+    )
+    sub = make_task(
+        city, by=city.qs_office, parent=task, lead_unit=city.qingshan_town, title="青山镇片区厂房"
+    )
+    cadence = services.create_cadence(
+        by=city.ducha,
+        task_list=city.economy,
+        name="一周一调度",
+        frequency="weekly",
+        anchor=dt.date(2026, 1, 5),
+        due_time=dt.time(17, 0),
+    )
+    cycle = services.open_cycle(cadence=cadence, number=46, now=DURING)
+    return task, sub, cycle
+
+
+def report_of(task, cycle):
+    return Report.objects.get(task=task, cycle=cycle)
+
+
+GOOD = ReportData(
+    percent=75,
+    progress="完成主体结构封顶，累计完成投资2.3亿元。",
+    problems="用地指标紧张",
+    next_steps="推进内部装修",
+)
+
+
+def test_opening_a_cycle_asks_every_task_for_a_report_and_lower_levels_earlier(weekly):
+    task, sub, cycle = weekly
+    assert cycle.due_at == dt.datetime(2026, 11, 20, 17, 0, tzinfo=TZ)
+    assert report_of(task, cycle).due_at == cycle.due_at
+    assert report_of(sub, cycle).due_at == dt.datetime(2026, 11, 19, 17, 0, tzinfo=TZ)
+    assert report_of(task, cycle).state == ReportState.PENDING
+    assert AuditEvent.objects.filter(action="cycle.open").count() == 1
+
+
+def test_a_double_submit_makes_one_report_submission(city, weekly):
+    task, _, cycle = weekly
+    report = report_of(task, cycle)
+    first = services.submit_report(
+        report=report, by=city.qs_liaison, data=GOOD, expected_version=1, idempotency_key="k-1"
+    )
+    again = services.submit_report(
+        report=report, by=city.qs_liaison, data=GOOD, expected_version=1, idempotency_key="k-1"
+    )
+    assert first.pk == again.pk and again.state == ReportState.SUBMITTED and again.version == 2
+    assert Submission.objects.filter(report=report).count() == 1
+    assert AuditEvent.objects.filter(action="report.submit").count() == 1
+
+
+def test_two_concurrent_edits_give_one_clear_conflict(city, weekly):
+    task, _, cycle = weekly
+    report = report_of(task, cycle)
+    services.save_draft(report=report, by=city.qs_liaison, data=GOOD, expected_version=1)
+    other = ReportData(percent=10, progress="另一位联络员的草稿")
+    with pytest.raises(services.StaleVersion):
+        services.save_draft(report=report, by=city.qs_head, data=other, expected_version=1)
+    assert report_of(task, cycle).percent == 75
+
+
+def test_returned_then_resubmitted_then_accepted_moves_the_light_and_the_rollup(city, weekly):
+    task, _, cycle = weekly
+    status.refresh([task], today=dt.date(2026, 11, 21))
+    assert TaskLight.objects.get(task=task).light == "red"  # nothing reported, far behind
+    report = report_of(task, cycle)
+    services.submit_report(
+        report=report,
+        by=city.qs_liaison,
+        data=ReportData(percent=80, progress="形势较好"),
+        expected_version=1,
+        idempotency_key="a",
+    )
+    returned = services.return_report(report=report, by=city.ducha, comment="请补充投资完成数据")
+    assert returned.state == ReportState.RETURNED
+    # Expected on 11-21: 70% at the 09-30 milestone rising to 100% at 12-31, about 87%.
+    caught_up = ReportData(percent=85, progress="主体结构封顶，累计完成投资2.3亿元。")
+    services.submit_report(
+        report=report,
+        by=city.qs_liaison,
+        data=caught_up,
+        expected_version=returned.version,
+        idempotency_key="b",
+    )
+    assert services.accept_reports(reports=[report], by=city.ducha, today=dt.date(2026, 11, 21)) == 1
+    task.refresh_from_db()
+    assert task.progress == 85
+    light = TaskLight.objects.get(task=task)
+    assert light.light == "green" and float(light.actual) == 85
+    unit_rollup = Rollup.objects.get(unit=city.qingshan)
+    assert (unit_rollup.green, unit_rollup.red) == (1, 0)
+
+
+def test_a_liaison_cannot_review_and_an_outsider_cannot_report(city, weekly):
+    task, _, cycle = weekly
+    report = report_of(task, cycle)
+    with pytest.raises(PermissionDenied):
+        services.submit_report(
+            report=report, by=city.bs_liaison, data=GOOD, expected_version=1, idempotency_key="x"
+        )
+    services.submit_report(
+        report=report, by=city.qs_liaison, data=GOOD, expected_version=1, idempotency_key="y"
+    )
+    with pytest.raises(PermissionDenied):
+        services.accept_reports(reports=[report], by=city.qs_liaison)
+
+
+def test_a_submit_without_progress_says_which_fields(city, weekly):
+    task, _, cycle = weekly
+    with pytest.raises(ValidationError) as err:
+        services.submit_report(
+            report=report_of(task, cycle),
+            by=city.qs_liaison,
+            data=ReportData(percent=None, progress=""),
+            expected_version=1,
+            idempotency_key="z",
+        )
+    assert set(err.value.message_dict) == {"percent", "progress"}
+    assert not Submission.objects.exists()
+
+
+def test_the_rebuild_equals_the_incremental_rollups(city, weekly):
+    task, sub, cycle = weekly
+    today = dt.date(2026, 11, 21)
+    status.sweep(today=today)
+    for t, percent in ((task, 75), (sub, 30)):
+        r = report_of(t, cycle)
+        who = city.qs_liaison if t == task else city.qsz_liaison
+        services.submit_report(
+            report=r,
+            by=who,
+            data=ReportData(percent=percent, progress="按计划推进"),
+            expected_version=1,
+            idempotency_key=f"k{t.pk}",
+        )
+    services.accept_reports(reports=list(Report.objects.filter(cycle=cycle)), by=city.ducha, today=today)
+    incremental = status.rollup_numbers()
+    lights = dict(TaskLight.objects.values_list("task_id", "light"))
+    status.rebuild(today=today)
+    assert status.rollup_numbers() == incremental
+    assert dict(TaskLight.objects.values_list("task_id", "light")) == lights

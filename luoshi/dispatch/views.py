@@ -1,0 +1,197 @@
+"""Pages of the dispatch rhythm: a liaison's inbox, the report form, and an office's cycle view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luoshi.dispatch import services
+from luoshi.dispatch.forms import CycleFilterForm, ReportForm, ReturnForm
+from luoshi.dispatch.models import UNSENT, Cycle, Report, ReportState
+from luoshi.orgs import policy
+from luoshi.web.forms import attach_errors
+
+
+def visible_report_or_404(request: HttpRequest, pk: int) -> Report:
+    reports = Report.objects.visible_to(request.user).select_related(
+        "task__lead_unit", "cycle__cadence", "unit"
+    )
+    return get_object_or_404(reports, pk=pk)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What the user's unit must report: returned first, then overdue, then due, then awaiting approval."""
+    mine = Report.objects.filter(policy.unit_q(request.user, "unit")).for_listing().order_by("due_at")
+    now = timezone.now()
+    context = {
+        "returned": mine.filter(state=ReportState.RETURNED),
+        "overdue": mine.filter(state__in=(ReportState.PENDING, ReportState.DRAFT), due_at__lt=now),
+        "due": mine.filter(state__in=(ReportState.PENDING, ReportState.DRAFT), due_at__gte=now),
+        "awaiting": mine.filter(state=ReportState.AWAITING_APPROVAL),
+        "sent": mine.filter(state__in=(ReportState.SUBMITTED, ReportState.ACCEPTED)).order_by(
+            "-submitted_at"
+        )[:10],
+        "now": now,
+    }
+    return render(request, "dispatch/inbox.html", context)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = visible_report_or_404(request, pk)
+    can_fill = report.is_editable and policy.can_report_for(request.user, report.unit)
+    form = None
+    if can_fill:
+        initial = {f: getattr(report, f) for f in services.REPORT_FIELDS} | {"version": report.version}
+        form = ReportForm(
+            request.POST or None,
+            request.FILES or None,
+            initial=initial,
+            has_indicator=report.task.has_indicator,
+        )
+        if request.method == "POST" and form.is_valid() and _save(request, report, form):
+            return redirect("report_detail", pk=report.pk)
+    context = {
+        "report": report,
+        "task": report.task,
+        "form": form,
+        "return_form": ReturnForm(),
+        "can_review": report.state == ReportState.SUBMITTED
+        and policy.can_edit_task(request.user, report.task),
+        "can_approve": report.state == ReportState.AWAITING_APPROVAL
+        and policy.can_approve_for(request.user, report.unit),
+        "previous": Report.objects.filter(task=report.task, cycle__due_at__lt=report.cycle.due_at)
+        .exclude(state__in=UNSENT)
+        .order_by("-cycle__due_at")
+        .first(),
+        "evidence": report.evidence.all(),
+    }
+    return render(request, "dispatch/report_detail.html", context)
+
+
+def _save(request: HttpRequest, report: Report, form: ReportForm) -> bool:
+    """Save or submit the form; attach errors and return False when it cannot be done."""
+    data, version = form.data_for_service(), form.cleaned_data["version"]
+    try:
+        with transaction.atomic():
+            for upload in form.cleaned_data["evidence"]:
+                services.add_evidence(report=report, by=request.user, upload=upload)
+            if request.POST.get("action") == "submit":
+                done = services.submit_report(
+                    report=report,
+                    by=request.user,
+                    data=data,
+                    expected_version=version,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                )
+                messages.success(
+                    request,
+                    _("Report sent.")
+                    if done.state == ReportState.SUBMITTED
+                    else _("Report sent to the unit head for approval."),
+                )
+            else:
+                services.save_draft(report=report, by=request.user, data=data, expected_version=version)
+                messages.success(request, _("Draft saved."))
+    except services.StaleVersion:
+        form.add_error(
+            None,
+            _(
+                "Someone else changed this report while you were editing. Reload it to see "
+                "their changes, then make yours again."
+            ),
+        )
+        return False
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = visible_report_or_404(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the report is returned."))
+        return redirect("report_detail", pk=pk)
+    services.return_report(report=report, by=request.user, comment=form.cleaned_data["comment"])
+    messages.success(request, _("Report returned to the unit."))
+    return redirect("cycle_detail", pk=report.cycle_id)
+
+
+@login_required
+@require_POST
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    report = visible_report_or_404(request, pk)
+    services.accept_reports(reports=[report], by=request.user)
+    messages.success(request, _("Report accepted."))
+    return redirect("cycle_detail", pk=report.cycle_id)
+
+
+@login_required
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = visible_report_or_404(request, pk)
+    services.approve_report(report=report, by=request.user)
+    messages.success(request, _("Report approved and sent to the office."))
+    return redirect("inbox")
+
+
+@login_required
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    reports = Report.objects.visible_to(request.user)
+    cycles = (
+        Cycle.objects.filter(pk__in=reports.values("cycle"))
+        .select_related("cadence")
+        .annotate(
+            total=Count("reports", filter=Q(reports__in=reports)),
+            sent=Count("reports", filter=Q(reports__in=reports) & ~Q(reports__state__in=UNSENT)),
+            late=Count("reports", filter=Q(reports__in=reports, reports__is_late=True)),
+        )
+        .order_by("-due_at")[:30]
+    )
+    return render(request, "dispatch/cycle_list.html", {"cycles": cycles})
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle.objects.visible_to(request.user).select_related("cadence"), pk=pk)
+    reports = Report.objects.visible_to(request.user).filter(cycle=cycle).for_listing()
+    form = CycleFilterForm(request.GET or None)
+    if form.is_valid():
+        f = form.cleaned_data
+        reports = reports.filter(state=f["state"]) if f["state"] else reports
+        reports = reports.filter(task__light__light=f["light"]) if f["light"] else reports
+        reports = reports.filter(is_late=True) if f["late"] else reports
+    reports = reports.order_by("unit__path", "task__sort_path")
+    context = {"cycle": cycle, "reports": reports, "form": form, "now": timezone.now()}
+    return render(request, "dispatch/cycle_detail.html", context)
+
+
+@login_required
+@require_POST
+def cycle_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept the ticked reports of a cycle at once."""
+    cycle = get_object_or_404(Cycle.objects.visible_to(request.user), pk=pk)
+    ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+    chosen = list(Report.objects.visible_to(request.user).filter(cycle=cycle, pk__in=ids))
+    if len(chosen) != len(set(ids)):
+        raise PermissionDenied
+    try:
+        count = services.accept_reports(reports=chosen, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s report(s) accepted.") % {"n": count})
+    return redirect("cycle_detail", pk=pk)

@@ -1,0 +1,139 @@
+"""In-app notices, group-robot endpoints of units, and the log of what was sent where."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.orgs import policy
+from luoshi.orgs.models import Unit, User
+
+
+class NoticeKind(models.TextChoices):
+    """Kinds the product sends today. Callers may use other short codes; these only give labels."""
+
+    REPORT_DUE = "report_due", _("Report due")
+    REPORT_LATE = "report_late", _("Report late")
+    REPORT_RETURNED = "report_returned", _("Report returned")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def for_user(self, user: Any) -> NoticeQuerySet:
+        """A user's own notices: nobody reads another's, not even an admin."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NoticeQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def newest_first(self) -> NoticeQuerySet:
+        return self.order_by("-created_at", "-id")
+
+
+class Notice(models.Model):
+    """A notice for one person, shown in the app and sent on by e-mail."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notices", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notice_recipient_read"),
+            models.Index(fields=["recipient", "-created_at"], name="notice_recipient_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return str(NoticeKind(self.kind).label) if self.kind in NoticeKind.values else self.kind
+
+
+class Platform(models.TextChoices):
+    DINGTALK = "dingtalk", _("DingTalk")
+    WECOM = "wecom", _("WeCom")
+    FEISHU = "feishu", _("Feishu")
+
+
+class WebhookEndpointQuerySet(models.QuerySet["WebhookEndpoint"]):
+    def visible_to(self, user: Any) -> WebhookEndpointQuerySet:
+        return self.filter(policy.unit_q(user, "unit"))
+
+    def active(self) -> WebhookEndpointQuerySet:
+        return self.filter(is_active=True)
+
+
+class WebhookEndpoint(models.Model):
+    """A unit's group robot (群机器人) in DingTalk, WeCom or Feishu."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("unit")
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    # The URL carries the robot's access token, so neither it nor the secret goes into the audit log.
+    url = models.URLField(_("webhook address"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__path", "id"]
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} · {self.unit}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Group robot")
+
+
+class DeliveryStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One send of a notification to one target: an e-mail address or a group robot."""
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    target = models.CharField(max_length=254)  # an address, or a WebhookEndpoint id
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["status", "created_at"], name="delivery_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.target}: {self.status}"

@@ -1,0 +1,171 @@
+"""Writes to notices and group-robot endpoints: one function per use case, each audited.
+
+Sending (e-mail, robots) never happens here: `notify` queues a job once the caller's transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.audit.services import record, snapshot
+from luoshi.notify import jobs
+from luoshi.notify.models import Notice, Platform, WebhookEndpoint
+from luoshi.orgs import policy
+from luoshi.orgs.models import Unit, User
+
+KIND_MAX = 40
+TITLE_MAX = 200
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Sequence[User],
+    kind: str,
+    title: str,
+    body: str,
+    url: str = "",
+    units: Sequence[Unit] = (),
+    by: User | None = None,
+) -> list[Notice]:
+    """Give each recipient a notice now; after commit, e-mail them and post to the units' group robots.
+
+    Recipients are taken once each. With no recipients nothing is written or sent, robots included:
+    every notification is anchored to at least one notice. `by` is None for the system (a job).
+    """
+    people = list({u.pk: u for u in recipients}.values())
+    if not people:
+        return []
+    kind = kind.strip()
+    title = " ".join(title.split())[:TITLE_MAX]  # one line: it is also the e-mail subject
+    if not kind or len(kind) > KIND_MAX:
+        raise ValueError(f"a notice kind is a short code, not {kind!r}")
+    if not title:
+        raise ValueError("a notice needs a title")
+    if url and not url.startswith(("/", "http://", "https://")):
+        raise ValueError(f"a notice links to a path or an http(s) address, not {url!r}")
+    notices = Notice.objects.bulk_create(
+        [Notice(recipient=p, kind=kind, title=title, body=body, url=url) for p in people]
+    )
+    unit_ids = sorted({u.pk for u in units})
+    record(
+        actor=by,
+        action="notify.send",
+        obj=notices[0],
+        after={"kind": kind, "title": title, "recipients": [p.pk for p in people], "units": unit_ids},
+    )
+    notice_ids = [n.pk for n in notices]
+    transaction.on_commit(lambda: _enqueue(notice_ids, unit_ids))
+    return notices
+
+
+def _enqueue(notice_ids: list[int], unit_ids: list[int]) -> None:
+    jobs.deliver(notice_ids, unit_ids)
+
+
+@transaction.atomic
+def mark_read(*, notice: Notice, by: User) -> Notice:
+    if notice.recipient_id != by.pk:
+        raise PermissionDenied
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+        record(actor=by, action="notice.read", obj=notice, after={"read_at": notice.read_at.isoformat()})
+    return notice
+
+
+@transaction.atomic
+def mark_all_read(*, by: User) -> int:
+    """Mark every unread notice of the user read; return how many were."""
+    unread = Notice.objects.for_user(by).unread()
+    ids = list(unread.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    Notice.objects.filter(pk__in=ids).update(read_at=now)
+    record(actor=by, action="notice.read_all", obj=by, after={"read_at": now.isoformat(), "notices": ids})
+    return len(ids)
+
+
+def _audit_view(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    """The endpoint without its credentials: the URL's token and the secret appear only as fingerprints,
+    so the log shows that they changed without ever holding them."""
+    data = snapshot(endpoint, exclude=["url", "secret"])
+    parts = urlsplit(endpoint.url)
+    data["url"] = f"{parts.scheme}://{parts.netloc}/… #{_fingerprint(endpoint.url)}"
+    data["secret"] = f"#{_fingerprint(endpoint.secret)}" if endpoint.secret else ""
+    return data
+
+
+def _fingerprint(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:8]
+
+
+def _check_endpoint(endpoint: WebhookEndpoint) -> None:
+    errors: dict[str, str] = {}
+    if endpoint.platform not in Platform.values:
+        errors["platform"] = _("Choose DingTalk, WeCom or Feishu.")
+    try:
+        URLValidator(schemes=["http", "https"])(endpoint.url)
+    except ValidationError:
+        errors["url"] = _("Enter the robot's http or https address.")
+    if len(endpoint.url) > 500:
+        errors["url"] = _("The address is too long.")
+    if len(endpoint.secret) > 200:
+        errors["secret"] = _("The secret is too long.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def add_webhook(
+    *, unit: Unit, platform: str, url: str, secret: str = "", by: User, is_active: bool = True
+) -> WebhookEndpoint:
+    """Connect a group robot to a unit; only the unit's supervisors may."""
+    if not policy.can_supervise(by, unit):
+        raise PermissionDenied
+    endpoint = WebhookEndpoint(
+        unit=unit, platform=platform, url=url.strip(), secret=secret.strip(), is_active=is_active
+    )
+    _check_endpoint(endpoint)
+    endpoint.save()
+    record(actor=by, action="webhook.create", obj=endpoint, after=_audit_view(endpoint))
+    return endpoint
+
+
+@transaction.atomic
+def update_webhook(
+    *,
+    endpoint: WebhookEndpoint,
+    by: User,
+    platform: str | None = None,
+    url: str | None = None,
+    secret: str | None = None,
+    is_active: bool | None = None,
+) -> WebhookEndpoint:
+    """Change a group robot; a None argument keeps the value, an empty secret turns signing off."""
+    if not policy.can_supervise(by, endpoint.unit):
+        raise PermissionDenied
+    endpoint = WebhookEndpoint.objects.select_for_update().select_related("unit").get(pk=endpoint.pk)
+    before = _audit_view(endpoint)
+    if platform is not None:
+        endpoint.platform = platform
+    if url is not None:
+        endpoint.url = url.strip()
+    if secret is not None:
+        endpoint.secret = secret.strip()
+    if is_active is not None:
+        endpoint.is_active = is_active
+    _check_endpoint(endpoint)
+    endpoint.save()
+    record(actor=by, action="webhook.update", obj=endpoint, before=before, after=_audit_view(endpoint))
+    return endpoint

@@ -1,0 +1,98 @@
+"""Local stand-ins for the outside world: an HTTP receiver for group robots, and Huey running inline."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+OK = {"errcode": 0, "errmsg": "ok"}
+
+
+@dataclass
+class Received:
+    path: str
+    content_type: str
+    body: dict[str, Any]
+
+
+@dataclass
+class Receiver:
+    """Records every POST; answers by path from `answers` ((status, JSON)), otherwise 200 with OK."""
+
+    base: str
+    requests: list[Received] = field(default_factory=list)
+    answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def to(self, path: str) -> list[Received]:
+        return [r for r in self.requests if urlsplit(r.path).path == path]
+
+
+@pytest.fixture
+def receiver():
+    def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(
+                    Received(self.path, self.headers["Content-Type"], json.loads(raw.decode("utf-8")))
+                )
+                status, answer = receiver.answers.get(urlsplit(self.path).path, (200, OK))
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    receiver = Receiver(base=f"http://127.0.0.1:{server.server_address[1]}")
+    server.RequestHandlerClass = handler_for(receiver)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield receiver
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local port nobody listens on: connecting is refused at once."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def huey_inline():
+    """Run Huey jobs as they are enqueued, as the consumer would, and put the queue back afterwards."""
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield HUEY
+    HUEY.immediate = was
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    from luoshi.notify import channels
+
+    now = 1_767_225_600.25  # 2026-01-01 08:00:00.25 in Shanghai
+    monkeypatch.setattr(channels, "clock", lambda: now)
+    return now

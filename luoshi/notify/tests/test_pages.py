@@ -1,0 +1,82 @@
+import pytest
+from django.urls import reverse
+
+from conftest import count_queries
+from luoshi.notify.models import Notice
+from luoshi.notify.services import notify
+
+pytestmark = pytest.mark.urls("luoshi.notify.tests.urls")
+
+
+def send(city, recipients, title):
+    return notify(recipients=recipients, kind="report_due", title=title, body="请按时报送", url="/tasks/")
+
+
+def test_a_user_sees_only_their_own_notices_newest_first_unread_in_bold(client, city):
+    send(city, [city.qs_liaison], "第11期催报")
+    (later,) = send(city, [city.qs_liaison], "第12期催报")
+    send(city, [city.bs_liaison], "白沙县催报")
+    Notice.objects.filter(title="第11期催报").update(read_at=later.created_at)
+    client.force_login(city.qs_liaison)
+    response = client.get(reverse("notify:notice_list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "白沙县催报" not in html
+    assert html.index("第12期催报") < html.index("第11期催报")
+    assert html.count('data-unread="yes"') == 1 and "fw-bold" in html
+    assert response.context["unread"] == 1
+
+
+def test_the_notice_list_runs_a_fixed_number_of_queries(client, city):
+    for n in range(3):
+        send(city, [city.qs_liaison], f"第{n}期催报")
+    client.force_login(city.qs_liaison)
+    few = count_queries(client, reverse("notify:notice_list"))
+    for n in range(20):
+        send(city, [city.qs_liaison], f"第{n}期催报")
+    assert count_queries(client, reverse("notify:notice_list")) == few
+
+
+def test_marking_read_one_and_then_all(client, city):
+    first, *_ = [send(city, [city.qs_liaison], f"第{n}期催报")[0] for n in range(3)]
+    client.force_login(city.qs_liaison)
+    response = client.post(reverse("notify:notice_read", args=[first.pk]), {"next": "/tasks/"})
+    assert response.status_code == 302 and response.url == "/tasks/"
+    assert Notice.objects.for_user(city.qs_liaison).unread().count() == 2
+    response = client.post(reverse("notify:notice_read_all"))
+    assert response.status_code == 302 and response.url == reverse("notify:notice_list")
+    assert Notice.objects.for_user(city.qs_liaison).unread().count() == 0
+
+
+def test_marking_read_does_not_redirect_off_site(client, city):
+    (notice,) = send(city, [city.qs_liaison], "催报")
+    client.force_login(city.qs_liaison)
+    response = client.post(reverse("notify:notice_read", args=[notice.pk]), {"next": "https://evil.example/"})
+    assert response.url == reverse("notify:notice_list")
+
+
+def test_an_outsider_cannot_mark_anothers_notice_read(client, city):
+    (notice,) = send(city, [city.qs_liaison], "催报")
+    for person in (city.bs_liaison, city.ducha, city.admin):
+        client.force_login(person)
+        assert client.post(reverse("notify:notice_read", args=[notice.pk])).status_code == 404
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+def test_marking_read_needs_a_post(client, city):
+    (notice,) = send(city, [city.qs_liaison], "催报")
+    client.force_login(city.qs_liaison)
+    assert client.get(reverse("notify:notice_read", args=[notice.pk])).status_code == 405
+    assert client.get(reverse("notify:notice_read_all")).status_code == 405
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, city):
+    (notice,) = send(city, [city.qs_liaison], "催报")
+    for method, url in [
+        ("get", reverse("notify:notice_list")),
+        ("post", reverse("notify:notice_read", args=[notice.pk])),
+        ("post", reverse("notify:notice_read_all")),
+    ]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
