@@ -10,3 +10,8 @@ class DispatchConfig(AppConfig):
 
     def ready(self) -> None:
         import_module("luoshi.dispatch.jobs")
+        from luoshi.dispatch.panels import task_panel, unit_panel
+        from luoshi.orgs.panels import register
+
+        register("task", task_panel)
+        register("unit", unit_panel)

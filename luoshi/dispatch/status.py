@@ -27,7 +27,7 @@ def thresholds() -> lights.Thresholds:
     return lights.Thresholds(**getattr(settings, "LUOSHI_LIGHT_THRESHOLDS", {}))
 
 
-def _facts(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFacts]:
+def facts_for(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFacts]:
     """Everything the light rules need for these tasks, in a fixed number of queries."""
     ids = [t.pk for t in tasks]
     milestones: dict[int, list[lights.MilestonePoint]] = defaultdict(list)
@@ -78,7 +78,7 @@ def _facts(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFacts]
 
 def _compute(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.Status]:
     rules = thresholds()
-    return {pk: lights.status(f, today, rules) for pk, f in _facts(tasks, today).items()}
+    return {pk: lights.status(f, today, rules) for pk, f in facts_for(tasks, today).items()}
 
 
 def _row(task_id: int, s: lights.Status, today: dt.date) -> TaskLight:

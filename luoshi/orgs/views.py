@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
+from luoshi.orgs.panels import panels_for
 
 
 @dataclass
@@ -48,5 +49,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": [a for a in unit.ancestors() if policy.can_see_unit(request.user, a)],
         "children": unit.children.filter(is_active=True).order_by("path"),
         "members": User.objects.filter(unit=unit, is_active=True).order_by("role", "id"),
+        "panels": panels_for("unit", request, unit),
     }
     return render(request, "orgs/unit_detail.html", context)

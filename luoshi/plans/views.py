@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.orgs import policy
+from luoshi.orgs.panels import panels_for
 from luoshi.plans import services
 from luoshi.plans.forms import MilestoneForm, MilestoneFormSet, TaskFilterForm, TaskForm
 from luoshi.plans.history import task_history
@@ -118,6 +119,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "can_edit": policy.can_edit_task(request.user, task),
         "can_decompose": policy.can_decompose_task(request.user, task),
+        "panels": panels_for("task", request, task),
     }
     return render(request, "plans/task_detail.html", context)
 

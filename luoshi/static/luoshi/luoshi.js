@@ -9,6 +9,33 @@ document.addEventListener("click", (event) => {
 
 // Charts: each [data-chart=NAME] element is drawn from the JSON in #chart-NAME, which the server builds.
 const charts = {
+  trajectory(el, data) {
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+      xAxis: { type: "time" },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      series: [
+        {
+          name: data.labels.expected, type: "line", data: data.expected, showSymbol: false,
+          lineStyle: { type: "dashed", color: "#6c757d" }, itemStyle: { color: "#6c757d" },
+          markPoint: {
+            symbol: "pin", symbolSize: 34, itemStyle: { color: "#0d6efd" }, label: { fontSize: 9 },
+            data: data.milestones.map((m) => ({ name: m.name, coord: [m.date, m.value], value: m.value + "%" })),
+          },
+          markLine: {
+            symbol: "none", label: { formatter: data.labels.today }, lineStyle: { color: "#b3261e" },
+            data: [{ xAxis: data.today }],
+          },
+        },
+        {
+          name: data.labels.actual, type: "line", data: data.actual, symbolSize: 7,
+          lineStyle: { width: 3, color: "#198754" }, itemStyle: { color: "#198754" },
+        },
+      ],
+    };
+  },
   lists(el, data) {
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },

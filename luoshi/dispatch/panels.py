@@ -1,0 +1,79 @@
+"""The dispatch panel of the task page: the light, the trajectory chart and the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Sum
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.dispatch import lights, status
+from luoshi.dispatch.models import LightChoice, Report, ReportState, Rollup, TaskLight
+from luoshi.orgs.models import Unit
+from luoshi.orgs.panels import Panel
+from luoshi.plans.models import Task
+
+REASONS = {
+    "deadline_passed": gettext_lazy("the deadline has passed"),
+    "unreported": gettext_lazy("reports missing several cycles in a row"),
+    "behind": gettext_lazy("behind the expected progress"),
+    "milestone_overdue": gettext_lazy("a milestone is overdue"),
+    "on_track": gettext_lazy("on track"),
+    "done": gettext_lazy("finished on time"),
+    "done_late": gettext_lazy("finished late"),
+}
+
+
+def trajectory(task: Task, facts: lights.TaskFacts, reports: list[Report], today: dt.date) -> dict[str, Any]:
+    """Expected against actual progress over time, with the milestones marked: data for ECharts."""
+    step = max(1, (task.due - task.start).days // 40)
+    days = [task.start + dt.timedelta(days=d) for d in range(0, (task.due - task.start).days + 1, step)]
+    days = sorted({*days, task.due, *(m.due for m in facts.milestones if task.start <= m.due <= task.due)})
+    expected = [[d.isoformat(), round(lights.expected_progress(facts, d), 1)] for d in days]
+    accepted = [r for r in reports if r.state == ReportState.ACCEPTED and r.percent is not None]
+    actual = [[timezone.localtime(r.cycle.due_at).date().isoformat(), r.percent] for r in reversed(accepted)]
+    milestones = [
+        {"name": m.title, "date": m.due.isoformat(), "value": m.expected_progress}
+        for m in task.milestones.all()
+    ]
+    return {
+        "expected": expected,
+        "actual": actual,
+        "milestones": milestones,
+        "today": today.isoformat(),
+        "labels": {"expected": _("Expected"), "actual": _("Reported"), "today": _("Today")},
+    }
+
+
+def task_panel(request: HttpRequest, task: Task) -> Panel | None:
+    today = timezone.localdate()
+    reports = list(
+        Report.objects.filter(task=task).select_related("cycle__cadence").order_by("-cycle__due_at")[:40]
+    )
+    light = TaskLight.objects.filter(task=task).first()
+    facts = status.facts_for([task], today)[task.pk]
+    context = {
+        "light": light,
+        "reason": REASONS.get(light.reason, light.reason) if light else "",
+        "reports": reports[:8],
+        "chart": trajectory(task, facts, reports, today),
+        "task": task,
+    }
+    return Panel("dispatch/_task_panel.html", context)
+
+
+def unit_panel(request: HttpRequest, unit: Unit) -> Panel | None:
+    """Lights of the tasks the unit leads, and of everything below it, from the stored rollups."""
+    own = Rollup.objects.filter(unit=unit).first()
+    below = Rollup.objects.filter(unit__path__startswith=unit.path).aggregate(
+        **{c: Sum(c) for c in LightChoice.values}
+    )
+    rows = [
+        (_("Led by this unit"), own.counts() if own else dict.fromkeys(LightChoice.values, 0)),
+        (_("This unit and all below it"), {c: below[c] or 0 for c in LightChoice.values}),
+    ]
+    return Panel("dispatch/_unit_panel.html", {"rows": rows, "unit": unit})
