@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from luoshi.demo import city
+from luoshi.demo import city, history
 from luoshi.orgs import services as orgs
 from luoshi.orgs.models import Role, Unit, UnitKind, User
 from luoshi.plans import services as plans
@@ -42,6 +42,7 @@ def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lamb
     """Create the demo city, its people, the year's plan and its three lists. Refuses if units exist."""
     if Unit.objects.exists():
         raise DemoExists("the database already holds units; the demo loads only into an empty one")
+    now = timezone.now() if today is None else _ten_am(today)
     today = today or timezone.localdate()
     years = today.year - DATA_YEAR
     units = _units()
@@ -50,7 +51,23 @@ def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lamb
     progress(f"{len(users)} people")
     counts = _plan(units, users, years=years, today=today)
     progress(f"{counts['tasks']} tasks, {counts['subtasks']} subtasks, {counts['milestones']} milestones")
-    return {"units": len(units), "people": len(users), **counts}
+    office = users["ducha"]
+    cadences = history.create_cadences(
+        office=office,
+        lists=list(TaskList.objects.order_by("sort_order")),
+        anchor=_first_monday(DATA_YEAR + years),
+    )
+    dispatch = history.load_history(office=office, cadences=cadences, now=now, progress=progress)
+    return {"units": len(units), "people": len(users), **counts, **dispatch}
+
+
+def _first_monday(year: int) -> dt.date:
+    day = dt.date(year, 1, 1)
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _ten_am(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
 
 
 def _units() -> dict[str, Unit]:
@@ -143,8 +160,16 @@ def _plan(units: dict[str, Unit], users: dict[str, User], *, years: int, today: 
             counts["tasks"] += 1
             for sub in spec.get("subtasks") or []:
                 county_office = users.get(f"{city.slug(task.lead_unit.name)}.supervisor", office)
-                _task(task_list, sub, units, users, years, by=county_office, parent=task,
-                      leader=_head_of(task.lead_unit, users))  # fmt: skip
+                _task(
+                    task_list,
+                    sub,
+                    units,
+                    users,
+                    years,
+                    by=county_office,
+                    parent=task,
+                    leader=_head_of(task.lead_unit, users),
+                )
                 counts["subtasks"] += 1
     counts["milestones"] = sum(len(t.get("milestones") or []) for t in _all_specs(data))
     counts["pledges"] = _pledges(data, users)

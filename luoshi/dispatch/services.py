@@ -176,11 +176,18 @@ def save_draft(*, report: Report, by: User, data: ReportData, expected_version: 
 
 
 def submit_report(
-    *, report: Report, by: User, data: ReportData, expected_version: int, idempotency_key: str
+    *,
+    report: Report,
+    by: User,
+    data: ReportData,
+    expected_version: int,
+    idempotency_key: str,
+    at: dt.datetime | None = None,
 ) -> Report:
     """Send the report to the office (or to the unit head first). A repeated key returns the first result.
 
-    The submission is committed before this returns, so an acknowledged report is never lost.
+    The submission is committed before this returns, so an acknowledged report is never lost. `at` is the
+    time of submission: now, unless a backfill or an import says otherwise.
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError({"idempotency_key": _("A submission needs a key of at most 64 characters.")})
@@ -189,7 +196,7 @@ def submit_report(
         return _replayed(done, report)
     try:
         return _submit(
-            report=report, by=by, data=data, expected_version=expected_version, key=idempotency_key
+            report=report, by=by, data=data, expected_version=expected_version, key=idempotency_key, at=at
         )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its result.
@@ -206,7 +213,9 @@ def _replayed(done: Submission, report: Report) -> Report:
 
 
 @transaction.atomic
-def _submit(*, report: Report, by: User, data: ReportData, expected_version: int, key: str) -> Report:
+def _submit(
+    *, report: Report, by: User, data: ReportData, expected_version: int, key: str, at: dt.datetime | None
+) -> Report:
     _require(policy.can_report_for(by, report.unit))
     current = _check_version(report, expected_version)
     if not current.is_editable:
@@ -220,7 +229,7 @@ def _submit(*, report: Report, by: User, data: ReportData, expected_version: int
     if errors:
         raise ValidationError(errors)
     before = snapshot(current)
-    now = timezone.now()
+    now = at or timezone.now()
     needs_head = current.cycle.cadence.needs_head_approval and by.role != "unit_head"
     current.state = ReportState.AWAITING_APPROVAL if needs_head else ReportState.SUBMITTED
     current.submitted_at, current.submitted_by = now, by
@@ -261,7 +270,7 @@ def approve_report(*, report: Report, by: User) -> Report:
 
 
 @transaction.atomic
-def return_report(*, report: Report, by: User, comment: str) -> Report:
+def return_report(*, report: Report, by: User, comment: str, at: dt.datetime | None = None) -> Report:
     """Send a report back (退回) with what must be fixed."""
     _require(policy.can_edit_task(by, report.task) or _sent_back_by_head(by, report))
     if not comment.strip():
@@ -271,7 +280,7 @@ def return_report(*, report: Report, by: User, comment: str) -> Report:
         raise ValidationError({"__all__": _("Only a sent report can be returned.")})
     before = snapshot(current)
     current.state, current.review_comment = ReportState.RETURNED, comment.strip()
-    current.reviewed_at, current.reviewed_by, current.version = timezone.now(), by, current.version + 1
+    current.reviewed_at, current.reviewed_by, current.version = at or timezone.now(), by, current.version + 1
     current.save()
     record(actor=by, action="report.return", obj=current, before=before, after=snapshot(current))
     _tell_unit(
@@ -289,7 +298,9 @@ def _sent_back_by_head(by: User, report: Report) -> bool:
 
 
 @transaction.atomic
-def accept_reports(*, reports: Iterable[Report], by: User, today: dt.date | None = None) -> int:
+def accept_reports(
+    *, reports: Iterable[Report], by: User, today: dt.date | None = None, at: dt.datetime | None = None
+) -> int:
     """Accept sent reports (采纳): the task's progress and light follow, and the rollups with them."""
     today = today or timezone.localdate()
     ids = [r.pk for r in reports]
@@ -304,7 +315,7 @@ def accept_reports(*, reports: Iterable[Report], by: User, today: dt.date | None
             raise ValidationError(
                 {"__all__": _("Only submitted reports can be accepted (%(task)s).") % {"task": report.task}}
             )
-    now = timezone.now()
+    now = at or timezone.now()
     touched: dict[int, Task] = {}
     for report in locked:
         before = snapshot(report)

@@ -81,3 +81,27 @@ def test_every_demo_write_is_audited_and_the_chain_verifies(demo):
 def test_the_demo_refuses_to_load_twice(demo):
     with pytest.raises(loader.DemoExists):
         loader.load(today=TODAY)
+
+
+def test_the_demo_has_eight_weeks_of_reports_with_a_believable_mix_of_lights(demo):
+    from luoshi.dispatch.models import Cycle, Report, TaskLight
+
+    weekly = Cycle.objects.filter(cadence__frequency="weekly")
+    assert weekly.count() >= 8
+    assert Report.objects.filter(state="accepted").count() > 500
+    assert 0 < Report.objects.filter(is_late=True).count() < Report.objects.count() // 4
+    lights = dict(TaskLight.objects.values_list("light").annotate(n=Count("pk")))
+    assert lights["green"] > lights["yellow"] > 0 and lights["green"] > lights["red"] > 0
+    assert sum(lights.values()) == Task.objects.count()
+
+
+def test_rebuilding_the_demo_citys_lights_gives_the_incremental_numbers(demo):
+    from luoshi.dispatch import status
+    from luoshi.dispatch.models import TaskLight
+
+    incremental = status.rollup_numbers()
+    lights = dict(TaskLight.objects.values_list("task_id", "light"))
+    assert sum(sum(c.values()) for k, c in incremental.items() if k[0] == "list") == Task.objects.count()
+    status.rebuild(today=TODAY)
+    assert status.rollup_numbers() == incremental
+    assert dict(TaskLight.objects.values_list("task_id", "light")) == lights
