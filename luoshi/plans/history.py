@@ -18,6 +18,7 @@ ACTIONS = {
     "task.decompose": _("handed this task down as a subtask"),
     "task.update": _("changed the task"),
     "task.complete": _("recorded the task as done"),
+    "task.progress": _("updated the progress from an accepted report"),
     "milestone.create": _("added a milestone"),
     "milestone.update": _("changed a milestone"),
     "milestone.delete": _("deleted a milestone"),

@@ -106,7 +106,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     milestones = list(task.milestones.all())
     for m in milestones:
-        m.overdue = not task.is_done and m.is_overdue(today)
+        # Reached by the progress reported (Task.progress), or overdue if its date passed short of it.
+        m.met = task.is_done or task.progress >= m.expected_progress
+        m.overdue = not m.met and m.is_overdue(today)
     context = {
         "task": task,
         "co_units": task.co_units.all(),

@@ -1,0 +1,94 @@
+"""End to end in Chromium: a report goes out, comes back with a comment, goes out again and is accepted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from conftest import make_task
+from luoshi.dispatch import calendar, services, status
+from luoshi.dispatch.models import Report, Submission
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def open_week(live_city):
+    today = timezone.localdate()
+    task = make_task(
+        live_city,
+        title="推进青山县工业园区标准化厂房建设",
+        lead_unit=live_city.qingshan,
+        start=today - dt.timedelta(days=300),
+        due=today + dt.timedelta(days=30),
+    )
+    cadence = services.create_cadence(
+        by=live_city.ducha, task_list=live_city.economy, name="一周一调度", frequency="weekly",
+        anchor=today - dt.timedelta(days=today.weekday() + 70), due_time=dt.time(17, 0),
+    )  # fmt: skip
+    number = calendar.period_number_on(frequency="weekly", anchor=cadence.anchor, day=today)
+    cycle = services.open_cycle(cadence=cadence, number=number, now=timezone.now())
+    status.refresh([task], today=today)
+    return task, cycle
+
+
+def fill_and_submit(page, percent: str, progress: str) -> None:
+    form = page.get_by_test_id("report-form")
+    form.get_by_label("进度（%）").fill(percent)
+    form.get_by_label("进展情况").fill(progress)
+    form.get_by_role("button", name="提交").click()
+
+
+def test_a_report_is_returned_resubmitted_and_accepted_and_the_lights_follow(browse, live_city, open_week):
+    task, cycle = open_week
+    liaison, office = browse(), browse()
+    liaison.sign_in("qs_liaison")
+    office.sign_in("ducha")
+
+    office.open(f"/units/{live_city.qingshan.pk}/")
+    expect(office.page.get_by_test_id("rollup-row").first.locator("[data-count=red]")).to_have_text("1")
+
+    liaison.page.get_by_role("link", name="进展报告").click()
+    liaison.page.get_by_test_id("report-item").get_by_role(
+        "link", name="推进青山县工业园区标准化厂房建设"
+    ).click()
+    fill_and_submit(liaison.page, "70", "完成厂房主体结构。")
+    expect(liaison.page.get_by_test_id("report-state")).to_have_text("已报送")
+    liaison.screenshot("report-submitted")
+
+    office.page.get_by_role("link", name="调度").click()
+    office.page.get_by_test_id("cycle-row").first.get_by_role("link").click()
+    office.screenshot("cycle-view")
+    office.page.get_by_test_id("cycle-report").get_by_role(
+        "link", name="推进青山县工业园区标准化厂房建设"
+    ).click()
+    office.page.get_by_label("退回理由").fill("请补充本期完成投资和入驻企业数据。")
+    office.page.get_by_role("button", name="退回").click()
+
+    liaison.open("/reports/")
+    returned = liaison.page.get_by_test_id("inbox-returned")
+    expect(returned).to_contain_text("请补充本期完成投资和入驻企业数据。")
+    returned.get_by_role("link", name="推进青山县工业园区标准化厂房建设").click()
+    expect(liaison.page.get_by_test_id("return-comment")).to_be_visible()
+    fill_and_submit(liaison.page, "95", "完成厂房主体结构，本期完成投资3200万元，新入驻企业4家。")
+    expect(liaison.page.get_by_test_id("report-state")).to_have_text("已报送")
+
+    report = Report.objects.get(task=task, cycle=cycle)
+    office.open(f"/reports/{report.pk}/")
+    office.page.get_by_test_id("review").get_by_role("button", name="采纳").click()
+    expect(office.page.get_by_role("alert")).to_contain_text("报告已采纳")
+
+    office.open(f"/tasks/{task.pk}/")
+    expect(office.page.get_by_test_id("task-light").locator("[data-light]")).to_have_attribute(
+        "data-light", "green"
+    )
+    expect(office.page.get_by_test_id("trajectory-chart").locator("svg")).to_be_visible()
+    office.screenshot("task-with-trajectory")
+    office.open(f"/units/{live_city.qingshan.pk}/")
+    row = office.page.get_by_test_id("rollup-row").first
+    expect(row.locator("[data-count=green]")).to_have_text("1")
+    expect(row.locator("[data-count=red]")).to_have_text("0")
+    assert Submission.objects.filter(report=report).count() == 2
