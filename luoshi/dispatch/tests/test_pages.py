@@ -1,0 +1,133 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conftest import count_queries, make_task
+from luoshi.dispatch import services
+from luoshi.dispatch.models import Evidence, Report, ReportState, Submission
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def cycle(city):
+    make_task(city, title="青山县的厂房建设", lead_unit=city.qingshan)
+    make_task(city, title="白沙县的农村公路", lead_unit=city.baisha)
+    cadence = services.create_cadence(
+        by=city.ducha,
+        task_list=city.economy,
+        name="一周一调度",
+        frequency="weekly",
+        anchor=dt.date(2026, 1, 5),
+        due_time=dt.time(17, 0),
+    )
+    return services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
+
+
+def qs_report(cycle):
+    return Report.objects.get(cycle=cycle, task__title="青山县的厂房建设")
+
+
+def form(report, **extra):
+    return {
+        "percent": "60",
+        "progress": "主体完工",
+        "version": str(report.version),
+        "idempotency_key": "key-1",
+        "action": "submit",
+        **extra,
+    }
+
+
+def test_every_report_page_answers_404_to_an_outsider(client, city, cycle):
+    report = qs_report(cycle)
+    client.force_login(city.bs_liaison)
+    for name in ("report_detail", "report_return", "report_accept", "report_approve"):
+        method = client.get if name == "report_detail" else client.post
+        assert method(reverse(name, args=[report.pk])).status_code == 404, name
+    assert client.post(reverse("report_detail", args=[report.pk]), form(report)).status_code == 404
+    assert qs_report(cycle).state == ReportState.PENDING
+
+
+def test_a_cycle_shows_an_outsider_only_their_own_reports(client, city, cycle):
+    client.force_login(city.bs_liaison)
+    page = client.get(reverse("cycle_detail", args=[cycle.pk])).content.decode()
+    assert "白沙县的农村公路" in page and "青山县的厂房建设" not in page
+    client.force_login(city.qsz_liaison)  # a township with nothing in this cycle
+    assert client.get(reverse("cycle_detail", args=[cycle.pk])).status_code == 404
+
+
+def test_the_inbox_lists_the_units_reports_only(client, city, cycle):
+    client.force_login(city.qs_liaison)
+    page = client.get(reverse("inbox")).content.decode()
+    assert "青山县的厂房建设" in page and "白沙县的农村公路" not in page
+
+
+def test_a_double_posted_submit_makes_one_submission(client, city, cycle):
+    report = qs_report(cycle)
+    client.force_login(city.qs_liaison)
+    url = reverse("report_detail", args=[report.pk])
+    assert client.post(url, form(report)).status_code == 302
+    assert client.post(url, form(report)).status_code == 200  # the page now shows the sent report
+    assert Submission.objects.filter(report=report).count() == 1
+    assert qs_report(cycle).state == ReportState.SUBMITTED
+
+
+def test_a_stale_draft_gets_a_clear_conflict_and_keeps_the_first(client, city, cycle):
+    report = qs_report(cycle)
+    client.force_login(city.qs_liaison)
+    url = reverse("report_detail", args=[report.pk])
+    assert client.post(url, form(report, action="draft", percent="30")).status_code == 302
+    response = client.post(url, form(report, action="draft", percent="90"))
+    assert "他人已修改了该报告" in str(response.context["form"].non_field_errors())
+    assert qs_report(cycle).percent == 30
+
+
+def test_evidence_must_be_what_its_name_says(client, city, cycle):
+    report = qs_report(cycle)
+    client.force_login(city.qs_liaison)
+    url = reverse("report_detail", args=[report.pk])
+    fake = SimpleUploadedFile("照片.png", b"MZ\x90\x00 not an image", content_type="image/png")
+    response = client.post(url, form(report, action="draft", evidence=fake))
+    assert "内容与其文件类型不符" in str(response.context["form"].errors["evidence"])
+    assert not Evidence.objects.exists() and qs_report(cycle).version == 1  # nothing partial
+    pdf = SimpleUploadedFile("现场照片.pdf", b"%PDF-1.7 minimal", content_type="application/pdf")
+    assert client.post(url, form(report, action="draft", evidence=pdf)).status_code == 302
+    assert Evidence.objects.get(report=report).name == "现场照片.pdf"
+
+
+def test_the_office_accepts_several_reports_at_once(client, city, cycle):
+    for report, who in (
+        (qs_report(cycle), city.qs_liaison),
+        (Report.objects.exclude(pk=qs_report(cycle).pk).get(), city.bs_liaison),
+    ):
+        services.submit_report(
+            report=report,
+            by=who,
+            data=services.ReportData(percent=50, progress="推进中"),
+            expected_version=1,
+            idempotency_key=f"k{report.pk}",
+        )
+    client.force_login(city.ducha)
+    ids = list(Report.objects.values_list("pk", flat=True))
+    response = client.post(reverse("cycle_accept", args=[cycle.pk]), {"report": ids})
+    assert response.status_code == 302
+    assert set(Report.objects.values_list("state", flat=True)) == {ReportState.ACCEPTED}
+
+
+def test_a_forged_report_id_in_a_bulk_accept_is_refused(client, city, cycle):
+    client.force_login(city.qs_office)  # sees only 青山县's report
+    other = Report.objects.get(cycle=cycle, task__title="白沙县的农村公路")
+    assert client.post(reverse("cycle_accept", args=[cycle.pk]), {"report": [other.pk]}).status_code == 403
+
+
+def test_the_cycle_page_runs_the_same_number_of_queries_for_few_or_many_reports(client, city, cycle):
+    client.force_login(city.ducha)
+    few = count_queries(client, reverse("cycle_detail", args=[cycle.pk]))
+    for i in range(20):
+        make_task(city, title=f"新任务{i}", lead_unit=city.baisha)
+    services.open_cycle(cadence=cycle.cadence, number=47, now=dt.datetime(2026, 11, 23, 9, tzinfo=TZ))
+    later = cycle.cadence.cycles.get(number=47)
+    assert count_queries(client, reverse("cycle_detail", args=[later.pk])) == few
