@@ -211,6 +211,7 @@ else:
     }
 
 TASKS_PER_PAGE = env_int("LUOSHI_TASKS_PER_PAGE", 25)
+LUOSHI_CYCLE_CLOSE_DAYS = env_int("LUOSHI_CYCLE_CLOSE_DAYS", 7)  # late reports are taken this long after due
 LUOSHI_EVIDENCE_MAX_BYTES = env_int("LUOSHI_EVIDENCE_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Status lights (DESIGN §4): percentage points behind expected progress, and cycles unreported in a row.

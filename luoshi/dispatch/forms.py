@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.dispatch.models import LightChoice, ReportState
 from luoshi.dispatch.services import ReportData
+from luoshi.orgs.models import Unit
 from luoshi.web.forms import StyledForm
 
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -70,7 +71,13 @@ class ReturnForm(StyledForm):
     )
 
 
+class UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class CycleFilterForm(StyledForm):
+    unit = UnitChoice(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All"))
     state = forms.ChoiceField(
         label=_("State"), choices=[("", _("All")), *ReportState.choices], required=False
     )
@@ -78,3 +85,7 @@ class CycleFilterForm(StyledForm):
         label=_("Light"), choices=[("", _("All")), *LightChoice.choices], required=False
     )
     late = forms.BooleanField(label=_("Late only"), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -144,6 +144,20 @@ def open_due_cycles(*, now: dt.datetime) -> list[Cycle]:
     return opened
 
 
+@transaction.atomic
+def close_cycles(*, now: dt.datetime) -> list[Cycle]:
+    """Close cycles due more than LUOSHI_CYCLE_CLOSE_DAYS ago; what is unsent then stays missed."""
+    cutoff = now - dt.timedelta(days=settings.LUOSHI_CYCLE_CLOSE_DAYS)
+    closing = list(Cycle.objects.select_for_update().filter(state=Cycle.State.OPEN, due_at__lt=cutoff))
+    for cycle in closing:
+        cycle.state = Cycle.State.CLOSED
+        cycle.save(update_fields=["state"])
+        record(
+            actor=None, action="cycle.close", obj=cycle, before={"state": "open"}, after={"state": "closed"}
+        )
+    return closing
+
+
 def _check_version(report: Report, expected_version: int) -> Report:
     current = Report.objects.select_for_update().select_related("cycle__cadence", "task").get(pk=report.pk)
     if current.version != expected_version:
@@ -220,6 +234,8 @@ def _submit(
     current = _check_version(report, expected_version)
     if not current.is_editable:
         raise ValidationError({"__all__": _("This report has already been sent.")})
+    if current.cycle.state == Cycle.State.CLOSED:
+        raise ValidationError({"__all__": _("This cycle has closed; its reports can no longer be sent.")})
     _apply(current, data)
     errors = {}
     if current.percent is None:

@@ -17,6 +17,7 @@ from luoshi.dispatch import services
 from luoshi.dispatch.forms import CycleFilterForm, ReportForm, ReturnForm
 from luoshi.dispatch.models import UNSENT, Cycle, Report, ReportState
 from luoshi.orgs import policy
+from luoshi.orgs.models import Unit
 from luoshi.web.forms import attach_errors
 
 
@@ -30,7 +31,11 @@ def visible_report_or_404(request: HttpRequest, pk: int) -> Report:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """What the user's unit must report: returned first, then overdue, then due, then awaiting approval."""
-    mine = Report.objects.filter(policy.unit_q(request.user, "unit")).for_listing().order_by("due_at")
+    mine = (
+        Report.objects.filter(policy.unit_q(request.user, "unit"), cycle__state=Cycle.State.OPEN)
+        .for_listing()
+        .order_by("due_at")
+    )
     now = timezone.now()
     context = {
         "returned": mine.filter(state=ReportState.RETURNED),
@@ -167,15 +172,31 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user).select_related("cadence"), pk=pk)
-    reports = Report.objects.visible_to(request.user).filter(cycle=cycle).for_listing()
-    form = CycleFilterForm(request.GET or None)
+    in_cycle = Report.objects.visible_to(request.user).filter(cycle=cycle)
+    units = Unit.objects.filter(pk__in=in_cycle.values("unit")).order_by("path")
+    form = CycleFilterForm(request.GET or None, units=units)
+    reports = in_cycle.for_listing()
     if form.is_valid():
         f = form.cleaned_data
+        reports = reports.filter(unit=f["unit"]) if f["unit"] else reports
         reports = reports.filter(state=f["state"]) if f["state"] else reports
         reports = reports.filter(task__light__light=f["light"]) if f["light"] else reports
         reports = reports.filter(is_late=True) if f["late"] else reports
     reports = reports.order_by("unit__path", "task__sort_path")
-    context = {"cycle": cycle, "reports": reports, "form": form, "now": timezone.now()}
+    tally = dict(in_cycle.values_list("state").annotate(n=Count("pk")))
+    not_reported = (
+        in_cycle.filter(state__in=(ReportState.PENDING, ReportState.DRAFT))
+        .values("unit__id", "unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("unit__path")
+    )
+    context = {
+        "cycle": cycle,
+        "reports": reports,
+        "form": form,
+        "tally": [(label, tally.get(state, 0), state) for state, label in ReportState.choices],
+        "not_reported": not_reported,
+    }
     return render(request, "dispatch/cycle_detail.html", context)
 
 

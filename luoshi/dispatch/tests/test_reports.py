@@ -166,3 +166,34 @@ def test_the_rebuild_equals_the_incremental_rollups(city, weekly):
     status.rebuild(today=today)
     assert status.rollup_numbers() == incremental
     assert dict(TaskLight.objects.values_list("task_id", "light")) == lights
+
+
+def test_a_cycle_closes_a_week_after_its_due_time_and_then_refuses_reports(city, weekly):
+    task, _, cycle = weekly
+    assert services.close_cycles(now=cycle.due_at + dt.timedelta(days=6)) == []
+    assert services.close_cycles(now=cycle.due_at + dt.timedelta(days=8)) == [cycle]
+    with pytest.raises(ValidationError, match="closed|关闭"):
+        services.submit_report(
+            report=report_of(task, cycle),
+            by=city.qs_liaison,
+            data=GOOD,
+            expected_version=1,
+            idempotency_key="late",
+        )
+    assert AuditEvent.objects.filter(action="cycle.close").count() == 1
+
+
+def test_with_head_approval_a_report_waits_for_the_unit_head(city, weekly):
+    task, _, cycle = weekly
+    cycle.cadence.needs_head_approval = True
+    cycle.cadence.save()
+    report = services.submit_report(
+        report=report_of(task, cycle), by=city.qs_liaison, data=GOOD, expected_version=1, idempotency_key="h"
+    )
+    assert report.state == ReportState.AWAITING_APPROVAL
+    with pytest.raises(ValidationError):
+        services.accept_reports(reports=[report], by=city.ducha)
+    with pytest.raises(PermissionDenied):
+        services.approve_report(report=report, by=city.qs_liaison)
+    assert services.approve_report(report=report, by=city.qs_head).state == ReportState.SUBMITTED
+    assert services.accept_reports(reports=[report], by=city.ducha) == 1
