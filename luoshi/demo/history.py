@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -55,6 +56,14 @@ def _percent(kind: str, expected: float, rng: random.Random, done: bool) -> int:
         return 100
     offset = {"steady": rng.uniform(-7, 4), "lagging": -rng.uniform(12, 22), "stalled": -rng.uniform(28, 40)}
     return max(0, min(99, round(expected + offset.get(kind, rng.uniform(-7, 4)))))
+
+
+def _indicator_value(task: Task, percent: int, rng: random.Random) -> Decimal | None:
+    """The indicator where the reported percentage says it is, give or take a little."""
+    if not task.has_indicator or task.baseline is None or task.target is None:
+        return None
+    share = Decimal(percent) / 100 + Decimal(str(round(rng.uniform(-0.04, 0.04), 3)))
+    return (task.baseline + (task.target - task.baseline) * share).quantize(Decimal("0.01"))
 
 
 def _facts(task: Task) -> lights.TaskFacts:
@@ -142,6 +151,7 @@ def _fill(
             problems=rng.choice(PROBLEMS),
             next_steps=rng.choice(NEXT).format(m=measure),
             coordination=rng.choice(COORDINATION),
+            indicator_value=_indicator_value(task, percent, rng),
         )
         late = rng.random() < 0.1
         own_due = timezone.localtime(report.due_at)  # a handed-down task is due a working day earlier

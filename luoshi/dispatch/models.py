@@ -105,7 +105,10 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         period = f"{self.period_start:%m.%d}–{self.period_end:%m.%d}"
-        return f"{self.cadence.name} {_('No.')}{self.number}（{period}）"
+        return str(
+            _("%(cadence)s, cycle %(number)s (%(period)s)")
+            % {"cadence": self.cadence.name, "number": self.number, "period": period}
+        )
 
 
 class ReportState(models.TextChoices):

@@ -34,19 +34,43 @@ def trajectory(task: Task, facts: lights.TaskFacts, reports: list[Report], today
     days = [task.start + dt.timedelta(days=d) for d in range(0, (task.due - task.start).days + 1, step)]
     days = sorted({*days, task.due, *(m.due for m in facts.milestones if task.start <= m.due <= task.due)})
     expected = [[d.isoformat(), round(lights.expected_progress(facts, d), 1)] for d in days]
-    accepted = [r for r in reports if r.state == ReportState.ACCEPTED and r.percent is not None]
-    actual = [[timezone.localtime(r.cycle.due_at).date().isoformat(), r.percent] for r in reversed(accepted)]
+    accepted = [r for r in reports if r.state == ReportState.ACCEPTED]
+    actual = [
+        [timezone.localtime(r.cycle.due_at).date().isoformat(), r.percent]
+        for r in reversed(accepted)
+        if r.percent is not None
+    ]
     milestones = [
         {"name": m.title, "date": m.due.isoformat(), "value": m.expected_progress}
         for m in task.milestones.all()
     ]
-    return {
+    chart: dict[str, Any] = {
         "expected": expected,
         "actual": actual,
         "milestones": milestones,
         "today": today.isoformat(),
         "labels": {"expected": _("Expected"), "actual": _("Reported"), "today": _("Today")},
     }
+    if task.has_indicator:
+        values = [r for r in reversed(accepted) if r.indicator_value is not None]
+        span = [
+            float(v)
+            for v in (task.baseline, task.target, *(r.indicator_value for r in values))
+            if v is not None
+        ]
+        pad = (max(span) - min(span)) * 0.1 or 1
+        chart["indicator"] = {
+            "min": round(min(span) - pad, 4),
+            "max": round(max(span) + pad, 4),
+            "name": f"{task.indicator_name}（{task.indicator_unit}）",
+            "target": float(task.target),
+            "target_label": _("Target"),
+            "values": [
+                [timezone.localtime(r.cycle.due_at).date().isoformat(), float(r.indicator_value)]
+                for r in values
+            ],
+        }
+    return chart
 
 
 def task_panel(request: HttpRequest, task: Task) -> Panel | None:

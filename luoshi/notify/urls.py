@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.notify import views
+from luoshi.notify import robots, views
 
 app_name = "notify"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.notice_list, name="notice_list"),
     path("<int:pk>/read/", views.notice_read, name="notice_read"),
     path("read-all/", views.notice_read_all, name="notice_read_all"),
+    path("robots/unit/<int:unit_pk>/add/", robots.robot_add, name="robot_add"),
+    path("robots/<int:pk>/toggle/", robots.robot_toggle, name="robot_toggle"),
 ]

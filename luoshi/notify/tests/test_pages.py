@@ -80,3 +80,30 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, city):
     ]:
         response = getattr(client, method)(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+def test_an_office_adds_a_group_robot_on_the_unit_page_and_an_outsider_cannot(client, city):
+    from django.urls import reverse
+
+    from luoshi.notify.models import WebhookEndpoint
+
+    url = reverse("notify:robot_add", args=[city.qingshan.pk])
+    robot = {
+        "platform": "dingtalk",
+        "url": "https://oapi.dingtalk.com/robot/send?access_token=abc",
+        "secret": "",
+    }
+    client.force_login(city.qs_liaison)
+    assert client.post(url, robot).status_code == 403
+    client.force_login(city.bs_liaison)
+    assert client.post(url, robot).status_code == 404
+    assert not WebhookEndpoint.objects.exists()
+    client.force_login(city.qs_office)
+    assert (
+        'data-testid="robots"' in client.get(reverse("unit_detail", args=[city.qingshan.pk])).content.decode()
+    )
+    assert client.post(url, robot).status_code == 302
+    endpoint = WebhookEndpoint.objects.get(unit=city.qingshan)
+    client.post(reverse("notify:robot_toggle", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active

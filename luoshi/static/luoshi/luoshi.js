@@ -10,6 +10,25 @@ document.addEventListener("click", (event) => {
 // Charts: each [data-chart=NAME] element is drawn from the JSON in #chart-NAME, which the server builds.
 const charts = {
   trajectory(el, data) {
+    const option = this.progress(data);
+    if (data.indicator) {
+      option.yAxis = [
+        option.yAxis,
+        { type: "value", min: data.indicator.min, max: data.indicator.max, splitLine: { show: false } },
+      ];
+      option.series.push({
+        name: data.indicator.name, type: "line", yAxisIndex: 1, data: data.indicator.values, symbolSize: 6,
+        lineStyle: { color: "#e0a800" }, itemStyle: { color: "#e0a800" },
+        markLine: {
+          symbol: "none", lineStyle: { color: "#e0a800", type: "dotted" },
+          label: { formatter: data.indicator.target_label + " " + data.indicator.target },
+          data: [{ yAxis: data.indicator.target }],
+        },
+      });
+    }
+    return option;
+  },
+  progress(data) {
     return {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },

@@ -1,0 +1,64 @@
+"""The unit page's group-robot panel: where an office posts its reminders (DingTalk, WeCom, Feishu)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from luoshi.notify import services
+from luoshi.notify.models import Platform, WebhookEndpoint
+from luoshi.orgs import policy
+from luoshi.orgs.models import Unit
+from luoshi.orgs.panels import Panel
+from luoshi.web.forms import StyledForm
+
+
+class RobotForm(StyledForm):
+    platform = forms.ChoiceField(label=gettext_lazy("Platform"), choices=Platform.choices)
+    url = forms.URLField(label=gettext_lazy("Robot address"), max_length=500, assume_scheme="https")
+    secret = forms.CharField(label=gettext_lazy("Signing secret (optional)"), max_length=200, required=False)
+
+
+def unit_panel(request: HttpRequest, unit: Unit) -> Panel | None:
+    if not policy.can_supervise(request.user, unit):
+        return None
+    endpoints = WebhookEndpoint.objects.filter(unit=unit).order_by("id")
+    return Panel(
+        "notify/_robots_panel.html", {"unit": unit, "endpoints": endpoints, "form": RobotForm()}, side=True
+    )
+
+
+@login_required
+@require_POST
+def robot_add(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = get_object_or_404(policy.visible_units(request.user), pk=unit_pk)
+    if not policy.can_supervise(request.user, unit):
+        raise PermissionDenied
+    form = RobotForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_webhook(unit=unit, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Group robot added."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("unit_detail", pk=unit.pk)
+
+
+@login_required
+@require_POST
+def robot_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    endpoint = get_object_or_404(
+        WebhookEndpoint.objects.filter(unit__in=policy.visible_units(request.user)), pk=pk
+    )
+    services.update_webhook(endpoint=endpoint, by=request.user, is_active=not endpoint.is_active)
+    return redirect("unit_detail", pk=endpoint.unit_id)
