@@ -189,6 +189,24 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files (report evidence) live under var/media, or in an S3-compatible store (MinIO, Ceph, a
+# cloud's object storage) when LUOSHI_S3_BUCKET is set; that needs `pip install luoshi[s3]`.
+S3_BUCKET = env_str("LUOSHI_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("LUOSHI_S3_ENDPOINT", "") or None,
+            "access_key": env_str("LUOSHI_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("LUOSHI_S3_SECRET_KEY", "") or None,
+            "region_name": env_str("LUOSHI_S3_REGION", "") or None,
+            "location": env_str("LUOSHI_S3_PREFIX", "luoshi"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Background jobs: Huey on SQLite under var/ by default, on Redis when LUOSHI_REDIS_URL is set.
 REDIS_URL = env_str("LUOSHI_REDIS_URL", "")
