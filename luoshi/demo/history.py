@@ -118,6 +118,7 @@ def load_history(
             if cycle.due_at < now:
                 counts["late"] += reminders.mark_late(now=min(now, cycle.due_at + dt.timedelta(days=2)))
         progress(f"{cadence.name} · {cadence.task_list}: {counts['cycles']} cycles so far")
+    counts["closed"] = len(services.close_cycles(now=now))
     status.sweep(today=today)
     return counts
 
