@@ -29,6 +29,7 @@ urlpatterns = [
     path("reports/<int:pk>/accept/", dispatch.report_accept, name="report_accept"),
     path("reports/<int:pk>/approve/", dispatch.report_approve, name="report_approve"),
     path("cycles/", dispatch.cycle_list, name="cycle_list"),
+    path("cadences/", dispatch.cadence_list, name="cadence_list"),
     path("cycles/<int:pk>/", dispatch.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/accept/", dispatch.cycle_accept, name="cycle_accept"),
     path("notices/", include("luoshi.notify.urls")),

@@ -8,12 +8,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.dispatch.models import LightChoice, ReportState
+from luoshi.dispatch.models import Frequency, LightChoice, ReportState
 from luoshi.dispatch.services import ReportData
 from luoshi.orgs.models import Unit
+from luoshi.plans.models import TaskList
 from luoshi.web.forms import StyledForm
 
 TEXT = forms.Textarea(attrs={"rows": 3})
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -89,3 +99,27 @@ class CycleFilterForm(StyledForm):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class CadenceForm(StyledForm):
+    task_list = forms.ModelChoiceField(label=_("List"), queryset=TaskList.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=50, initial="一周一调度")
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices)
+    anchor = forms.DateField(label=_("First period starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_weekday = forms.TypedChoiceField(label=_("Due weekday"), coerce=int, choices=WEEKDAYS, initial=4)
+    due_time = forms.TimeField(
+        label=_("Due time"), initial="17:00", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    grace_minutes = forms.IntegerField(
+        label=_("Grace period (minutes)"), min_value=0, max_value=7 * 24 * 60, initial=0
+    )
+    lead_days_per_level = forms.IntegerField(
+        label=_("Working days earlier per level handed down"), min_value=0, max_value=5, initial=1
+    )
+    needs_head_approval = forms.BooleanField(
+        label=_("The unit head approves before submission"), required=False
+    )
+
+    def __init__(self, *args: Any, lists: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["task_list"].queryset = lists

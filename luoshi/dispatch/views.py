@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.dispatch import services
-from luoshi.dispatch.forms import CycleFilterForm, ReportForm, ReturnForm
-from luoshi.dispatch.models import UNSENT, Cycle, Report, ReportState
+from luoshi.dispatch.forms import CadenceForm, CycleFilterForm, ReportForm, ReturnForm
+from luoshi.dispatch.models import UNSENT, Cadence, Cycle, Report, ReportState
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
+from luoshi.plans.models import TaskList
 from luoshi.web.forms import attach_errors
 
 
@@ -166,7 +169,8 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-due_at")[:30]
     )
-    return render(request, "dispatch/cycle_list.html", {"cycles": cycles})
+    context = {"cycles": cycles, "can_set_rhythm": policy.is_supervisor(request.user)}
+    return render(request, "dispatch/cycle_list.html", context)
 
 
 @login_required
@@ -216,3 +220,36 @@ def cycle_accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(n)s report(s) accepted.") % {"n": count})
     return redirect("cycle_detail", pk=pk)
+
+
+def _lists_for(user: Any) -> Any:
+    """The lists whose reporting rhythm the user may set: those of plans their office issued."""
+    lists = TaskList.objects.visible_to(user).select_related("plan__issuer")
+    return lists.filter(pk__in=[tl.pk for tl in lists if policy.can_supervise(user, tl.plan.issuer)])
+
+
+@login_required
+def cadence_list(request: HttpRequest) -> HttpResponse:
+    """The reporting rhythms (调度频次) in force, and a form to set a new one for a list."""
+    lists = _lists_for(request.user)
+    if not policy.is_supervisor(request.user):
+        raise PermissionDenied
+    form = CadenceForm(request.POST or None, lists=lists)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cadence = services.create_cadence(by=request.user, **data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            opened = services.open_due_cycles(now=timezone.now())
+            messages.success(
+                request,
+                _("Cadence “%(name)s” set; %(n)s cycle(s) opened.")
+                % {"name": cadence.name, "n": len(opened)},
+            )
+            return redirect("cadence_list")
+    cadences = Cadence.objects.filter(task_list__in=TaskList.objects.visible_to(request.user)).select_related(
+        "task_list"
+    )
+    return render(request, "dispatch/cadence_list.html", {"form": form, "cadences": cadences})

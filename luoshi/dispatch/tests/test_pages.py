@@ -131,3 +131,30 @@ def test_the_cycle_page_runs_the_same_number_of_queries_for_few_or_many_reports(
     services.open_cycle(cadence=cycle.cadence, number=47, now=dt.datetime(2026, 11, 23, 9, tzinfo=TZ))
     later = cycle.cadence.cycles.get(number=47)
     assert count_queries(client, reverse("cycle_detail", args=[later.pk])) == few
+
+
+def test_a_supervisor_sets_a_weekly_rhythm_and_the_current_cycle_opens(client, city):
+    from luoshi.dispatch.models import Cadence, Cycle
+
+    make_task(city, title="青山县的厂房建设", lead_unit=city.qingshan)
+    rhythm = {
+        "task_list": city.economy.pk,
+        "name": "一周一调度",
+        "frequency": "weekly",
+        "anchor": "2026-01-05",
+        "due_weekday": "4",
+        "due_time": "17:00",
+        "grace_minutes": "30",
+        "lead_days_per_level": "1",
+    }
+    client.force_login(city.qs_liaison)
+    assert client.post(reverse("cadence_list"), rhythm).status_code == 403
+    client.force_login(city.qs_office)  # the county's office cannot set the city's list
+    response = client.post(reverse("cadence_list"), rhythm)
+    assert "task_list" in response.context["form"].errors and not Cadence.objects.exists()
+    client.force_login(city.ducha)
+    assert client.post(reverse("cadence_list"), rhythm).status_code == 302
+    cadence = Cadence.objects.get()
+    assert (cadence.due_weekday, cadence.grace_minutes) == (4, 30)
+    assert Cycle.objects.filter(cadence=cadence).count() == 1
+    assert Report.objects.filter(cycle__cadence=cadence).count() == 1
