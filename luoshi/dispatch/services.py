@@ -231,7 +231,13 @@ def _submit(
     *, report: Report, by: User, data: ReportData, expected_version: int, key: str, at: dt.datetime | None
 ) -> Report:
     _require(policy.can_report_for(by, report.unit))
-    current = _check_version(report, expected_version)
+    current = Report.objects.select_for_update().select_related("cycle__cadence", "task").get(pk=report.pk)
+    # With the row locked, a twin request that got here first has committed: answer with its result.
+    done = Submission.objects.filter(idempotency_key=key).first()
+    if done is not None:
+        return _replayed(done, report)
+    if current.version != expected_version:
+        raise StaleVersion(current.version)
     if not current.is_editable:
         raise ValidationError({"__all__": _("This report has already been sent.")})
     if current.cycle.state == Cycle.State.CLOSED:

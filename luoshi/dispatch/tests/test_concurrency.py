@@ -1,0 +1,80 @@
+"""Two people at once, for real: threads with their own database connections."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connections
+
+from conftest import build_city, make_task
+from luoshi.dispatch import services
+from luoshi.dispatch.models import Report, Submission
+from luoshi.dispatch.services import ReportData
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def report(transactional_db):
+    city = build_city()
+    make_task(city, lead_unit=city.qingshan)
+    cadence = services.create_cadence(
+        by=city.ducha,
+        task_list=city.economy,
+        name="一周一调度",
+        frequency="weekly",
+        anchor=dt.date(2026, 1, 5),
+        due_time=dt.time(17),
+    )
+    cycle = services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
+    return city, cycle.reports.get()
+
+
+def at_once(*calls):
+    """Run the calls in threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:  # collected for the assertions
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_a_submit_sent_twice_at_the_same_moment_is_recorded_once(report):
+    city, r = report
+    data = ReportData(percent=60, progress="主体完工")
+
+    def submit():
+        return services.submit_report(
+            report=r, by=city.qs_liaison, data=data, expected_version=1, idempotency_key="same-click"
+        )
+
+    results = at_once(submit, submit)
+    assert all(isinstance(x, Report) for x in results), results
+    assert Submission.objects.count() == 1
+
+
+def test_two_editors_at_the_same_moment_give_one_save_and_one_conflict(report):
+    city, r = report
+
+    def save(who, percent):
+        return lambda: services.save_draft(
+            report=r, by=who, data=ReportData(percent=percent, progress="草稿"), expected_version=1
+        )
+
+    results = at_once(save(city.qs_liaison, 30), save(city.qs_head, 70))
+    assert sorted(type(x).__name__ for x in results) == ["Report", "StaleVersion"], results
+    saved = next(x for x in results if isinstance(x, Report))
+    assert Report.objects.get(pk=r.pk).percent == saved.percent
