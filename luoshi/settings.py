@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "luoshi.notify",
     "luoshi.plans",
     "luoshi.dispatch",
+    "luoshi.ingest",
     "luoshi.web",
     "luoshi.demo",
 ]
@@ -234,6 +235,7 @@ TASKS_PER_PAGE = env_int("LUOSHI_TASKS_PER_PAGE", 25)
 LUOSHI_CYCLE_CLOSE_DAYS = env_int("LUOSHI_CYCLE_CLOSE_DAYS", 7)  # late reports are taken this long after due
 LUOSHI_EVIDENCE_MAX_BYTES = env_int("LUOSHI_EVIDENCE_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000  # a long document's review form carries a few thousand fields
 # Status lights (DESIGN §4): percentage points behind expected progress, and cycles unreported in a row.
 LUOSHI_LIGHT_THRESHOLDS = {
     "yellow_gap": float(env_int("LUOSHI_LIGHT_YELLOW_GAP", 10)),

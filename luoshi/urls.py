@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from luoshi.dispatch import views as dispatch
+from luoshi.ingest import views as ingest
 from luoshi.orgs import views as orgs
 from luoshi.plans import views as plans
 from luoshi.web import views as web
@@ -33,5 +34,7 @@ urlpatterns = [
     path("cycles/<int:pk>/", dispatch.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/accept/", dispatch.cycle_accept, name="cycle_accept"),
     path("notices/", include("luoshi.notify.urls")),
+    path("ingest/", ingest.intake_new, name="intake_new"),
+    path("ingest/<int:pk>/", ingest.draft_review, name="draft_review"),
     path("admin/", admin.site.urls),
 ]

@@ -53,7 +53,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(plans)
     for plan in plans:
         plan.can_create = policy.can_supervise(request.user, plan.issuer)
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    context = {"plans": plans, "can_import": policy.is_supervisor(request.user)}
+    return render(request, "plans/plan_list.html", context)
 
 
 @login_required

@@ -1,0 +1,66 @@
+"""`luoshi ingest clean FILE` and `luoshi ingest extract FILE`: the text core on the command line.
+
+Other tools rely on this interface: the JSON shapes are fixed by the issue that introduced them, and a
+missing, binary or undecodable file gets one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from luoshi.ingest.clean import clean
+from luoshi.ingest.extract import extract
+from luoshi.ingest.files import DocumentError, read_document
+
+ITEM_KEYS = ("kind", "text", "start", "end", "value", "unit", "qualifier", "deadline", "units")
+
+
+class Command(BaseCommand):
+    help = "Repair a document's text (clean) or draft its commitments (extract)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["clean", "extract"])
+        parser.add_argument("file")
+        parser.add_argument("--simplified", action="store_true", help="convert to Simplified Chinese")
+        parser.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+        parser.add_argument("--units", action="store_true", help="match the database's unit names (extract)")
+
+    def handle(
+        self, *args: Any, action: str, file: str, simplified: bool, as_json: bool, units: bool, **o: Any
+    ) -> None:
+        try:
+            raw = read_document(file)
+        except DocumentError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        cleaned = clean(raw, simplified=simplified)
+        if action == "clean":
+            if as_json:
+                self._print(
+                    {"text": cleaned.text, "boilerplate": cleaned.boilerplate, "repairs": cleaned.repairs}
+                )
+            else:
+                self.stdout.write(cleaned.text, ending="" if cleaned.text.endswith("\n") else "\n")
+            return
+        names = self._unit_names() if units else []
+        items = [{k: asdict(item)[k] for k in ITEM_KEYS} for item in extract(cleaned.text, unit_names=names)]
+        if as_json:
+            self._print({"text": cleaned.text, "items": items})
+        else:
+            for item in items:
+                extra = " ".join(
+                    f"{k}={item[k]}" for k in ("value", "unit", "qualifier", "deadline") if item[k]
+                )
+                self.stdout.write(f"{item['kind']:<10} {item['start']:>6}  {item['text']}  {extra}".rstrip())
+
+    def _print(self, data: dict[str, Any]) -> None:
+        self.stdout.write(json.dumps(data, ensure_ascii=False))
+
+    @staticmethod
+    def _unit_names() -> list[str]:
+        from luoshi.orgs.models import Unit
+
+        return list(Unit.objects.filter(is_active=True).values_list("name", flat=True))
