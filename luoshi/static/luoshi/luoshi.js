@@ -89,3 +89,13 @@ document.addEventListener("submit", (event) => {
     setTimeout(() => { button.disabled = true; }, 0);
   }
 });
+
+// "Keep all / Keep none" on long review forms: tick or untick every box whose name ends in -NAME.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-check-all]");
+  if (!button) return;
+  const suffix = "-" + button.dataset.checkAll;
+  button.closest("form").querySelectorAll("input[type=checkbox]").forEach((box) => {
+    if (box.name.endsWith(suffix)) box.checked = button.dataset.value === "1";
+  });
+});

@@ -1,0 +1,232 @@
+"""Advisory flags on a progress report (进展报告) for the reviewer: copied, empty of facts, or all slogans.
+
+DESIGN §3 asks the report check to catch 表面化、概念化、程式化 reports. Three flags, each with a one-sentence
+reason in Chinese and the measure behind it:
+
+- ``near_duplicate``: the wording is nearly last cycle's. Numbers are masked before comparing, so a report
+  that only moves its figures ("累计完成投资2.3亿元" → "2.5亿元") is still flagged: reviewers care about
+  copy-pasted narrative, and a number change alone says nothing about what was done. A report whose
+  figures moved *and* that says what was done this cycle differs in wording and is not flagged.
+- ``no_facts``: nothing a reviewer could check — no number with a unit or measure word, no concrete date,
+  no named document or project, no completed result (竣工、签约、印发…).
+- ``slogans``: a large share of the wording is stock phrasing, and facts are sparse.
+
+Plain Python, no Django import (STYLE §1).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from datasketch import MinHash
+
+# Jaccard similarity of 3-/4-character shingles at or above which a report repeats the previous one.
+# If a report keeps last cycle's text and replaces a share x of it, J ≈ (1 - x) / (1 + x): 0.8 means about
+# a tenth of the wording is new — a copy with touch-ups, not a new account of the cycle's work.
+NEAR_DUPLICATE_THRESHOLD = 0.8
+
+# A report is slogan-heavy when at least a quarter of its characters sit in stock phrases (the list below
+# is compact, so the share it measures is a lower bound of the real stock wording), at least two separate
+# stock phrases occur (one phrase is phrasing, not a pattern), and there are fewer than two facts per
+# hundred characters (a factual report states roughly one checkable fact per sentence of 30–50 characters).
+SLOGAN_SHARE_THRESHOLD = 0.25
+SLOGAN_MIN_HITS = 2
+SLOGAN_FACT_DENSITY_CEILING = 2.0  # facts per 100 content characters
+
+MINHASH_PERMUTATIONS = 256
+MINHASH_SEED = 1
+SHINGLE_SIZES = (3, 4)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One advisory flag on a report, with its reason for the reviewer and the measure behind it."""
+
+    code: str  # "near_duplicate" | "no_facts" | "slogans"
+    reason: str
+    score: float
+
+
+# --- normalising and similarity -------------------------------------------------------------------
+
+_ARABIC_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _normalise(text: str, *, mask_numbers: bool) -> str:
+    """Fold width and case, drop whitespace, punctuation and symbols; optionally mask Arabic numbers."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if mask_numbers:
+        text = _ARABIC_NUMBER.sub("0", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
+
+
+def _shingles(text: str) -> set[str]:
+    if not text:
+        return set()
+    if len(text) < min(SHINGLE_SIZES):
+        return {text}
+    return {f"{k}:{text[i : i + k]}" for k in SHINGLE_SIZES for i in range(len(text) - k + 1)}
+
+
+def _minhash(shingles: set[str]) -> MinHash:
+    m = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED)
+    m.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    return m
+
+
+def similarity(a: str, b: str, *, mask_numbers: bool = True) -> float:
+    """Estimate the Jaccard similarity of two texts' character 3-/4-gram shingles with MinHash.
+
+    Whitespace, punctuation and width are normalised; with ``mask_numbers`` every Arabic number counts as
+    the same token, so only the wording is compared. Two empty texts are identical (1.0); an empty and a
+    non-empty text share nothing (0.0). Deterministic: the permutations come from a fixed seed.
+    """
+    sa = _shingles(_normalise(a, mask_numbers=mask_numbers))
+    sb = _shingles(_normalise(b, mask_numbers=mask_numbers))
+    if not sa or not sb:
+        return 1.0 if sa == sb else 0.0
+    return float(_minhash(sa).jaccard(_minhash(sb)))
+
+
+# --- facts ------------------------------------------------------------------------------------------
+
+# Measure words and units that turn a numeral into a quantity (五项、3家、2.3亿元、12个、11月20日).
+_UNITS = (
+    "个百分点|百分点|平方米|平方公里|公里|千米|公顷|立方米|千瓦|兆瓦|万元|亿元|万人|人次|户次|件次|批次|"
+    "小时|分钟|周岁|学时|课时|床位|"
+    "个|家|项|处|座|所|次|场|份|名|人|户|宗|件|条|台|套|栋|间|张|本|篇|期|轮|组|支|辆|艘|株|棵|头|只|吨|"
+    "米|亩|元|万|亿|倍|天|日|周|月|年|岁|床|部|村|镇|笔|起|单|种|类|届|所|班|%|％"
+)
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_ARABIC_QUANTITY = re.compile(r"\d+(?:[.,]\d+)*\s*(?:余|多)?\s*(?:" + _UNITS + ")?")
+# A list marker ("1." "2、" "（3）") numbers the report's own paragraphs; it is not a fact.
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\n。；;：:，,\s]))[(（]?\d{1,2}[.、．)）](?!\d)")
+_CN_QUANTITY = re.compile(r"[" + _CN_DIGITS + r"]+(?:余|多)?(?:" + _UNITS + ")")
+# Numerals inside set phrases and political formulas are not quantities of anything done.
+_CN_NUMERAL_STOCK = re.compile(
+    r"进一步|一步|一次性|一件事一次办|一个都不能少|一体化|一把手|一盘棋|一张蓝图|一以贯之|一抓到底|"
+    r"第一时间|一线|一批|一些|一系列|一定|四个意识|四个自信|四个全面|两个维护|两个确立|三个代表|"
+    r"五位一体|两不愁三保障|三保障|一岗双责|十四五|十五五|三农|五年规划"
+)
+# A named document or project: 《…》, or a quoted name of something built or launched.
+_NAMED_DOCUMENT = re.compile(r"《[^《》\n]{2,40}》")
+_NAMED_PROJECT = re.compile(
+    r"[“\"「][^”\"」\n]{2,20}[”\"」](?=项目|工程|平台|系统|小程序|专区|基地|中心|园区|工作站|驿站|服务站|专线)"
+)
+# A result that happened: completed acceptance, signing, groundbreaking, completion, going live …
+_RESULT = re.compile(
+    r"完成[^，。；;,\n]{0,15}?验收|通过[^，。；;,\n]{0,6}?验收|竣工|投产|投运|开工|签约|签订|揭牌|挂牌|"
+    r"上线|开通|印发|出台|办结|交付|封顶|并网|通车|拨付|兑付|开业|立项|获批|批复|建成|结案|销号"
+)
+# … unless the sentence only promises it.
+_FUTURE_MARKER = re.compile(r"将|拟|计划|力争|争取|确保|推动|加快|推进|尽快|准备|待|预计|未")
+_CLAUSE_BREAK = re.compile(r"[，。；;,！!？?\n]")
+
+
+def _fact_spans(text: str) -> list[tuple[int, int]]:
+    text = unicodedata.normalize("NFKC", text)
+    spans: list[tuple[int, int]] = []
+    blocked = [m.span() for m in _LIST_MARKER.finditer(text)]
+    blocked += [m.span() for m in _CN_NUMERAL_STOCK.finditer(text)]
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in blocked)
+
+    for pattern in (_ARABIC_QUANTITY, _CN_QUANTITY, _NAMED_DOCUMENT, _NAMED_PROJECT):
+        spans += [m.span() for m in pattern.finditer(text) if free(*m.span())]
+    for m in _RESULT.finditer(text):
+        # The same clause, up to ten characters back ("力争年底前开工", "将于下周签约").
+        before = _CLAUSE_BREAK.split(text[max(0, m.start() - 10) : m.start()])[-1]
+        if not _FUTURE_MARKER.search(before):
+            spans.append(m.span())
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def count_facts(text: str) -> int:
+    """Count the checkable facts in a report: quantities, concrete dates, named documents and results."""
+    return len(_fact_spans(text))
+
+
+# --- slogans -----------------------------------------------------------------------------------------
+
+# Stock phrases of 表面化、概念化、程式化 reporting. Compact on purpose: each is common in empty reports
+# and says nothing checkable on its own.
+STOCK_PHRASES = (
+    "高度重视", "认真贯彻", "认真落实", "扎实推进", "狠抓落实", "抓好落实", "抓实抓细", "落细落实",
+    "取得明显成效", "取得积极成效", "取得显著成效", "取得实效", "确保取得实效", "务求实效",
+    "进一步加强", "进一步提高", "进一步提升", "进一步强化", "全面提升", "全面加强",
+    "积极推动", "积极推进", "稳步推进", "有序推进", "强力推进", "精心组织", "精心部署", "周密部署",
+    "统筹谋划", "高位推动", "强化责任担当", "压实责任", "压紧压实", "持续发力", "久久为功", "多措并举",
+    "齐抓共管", "常抓不懈", "形成合力", "工作合力", "营造良好氛围", "浓厚氛围", "切实增强", "切实提高",
+    "不断完善", "落地见效", "走深走实", "提质增效", "担当作为", "真抓实干", "攻坚克难", "履职尽责",
+    "提高政治站位", "思想认识", "统一思想", "强化组织领导", "加强组织领导", "有力保障", "全力以赴",
+    "持之以恒", "坚持问题导向", "各项工作",
+)  # fmt: skip
+_STOCK = re.compile("|".join(sorted(map(re.escape, STOCK_PHRASES), key=len, reverse=True)))
+# 四字格 stacking: three or more four-character phrases in a row ("统筹谋划、精心组织、强力推进").
+_FOUR_CHAR_STACK = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff]{4}[、，,]){2,}[\u4e00-\u9fff]{4}(?![\u4e00-\u9fff])"
+)
+
+
+def _content_length(text: str) -> int:
+    return len(_normalise(text, mask_numbers=False))
+
+
+def slogan_share(text: str) -> tuple[float, int]:
+    """Return the share of content characters in stock phrasing, and the number of stock hits."""
+    text = unicodedata.normalize("NFKC", text)
+    covered: set[int] = set()
+    hits = 0
+    for pattern in (_STOCK, _FOUR_CHAR_STACK):
+        for m in pattern.finditer(text):
+            new = set(range(*m.span())) - covered
+            if new:
+                hits += 1
+                covered |= new
+    content = _content_length(text)
+    in_stock = sum(1 for i in covered if unicodedata.category(text[i])[0] not in "PSZC")
+    return (in_stock / content if content else 0.0), hits
+
+
+# --- the check -------------------------------------------------------------------------------------------
+
+
+def check_report(text: str, *, previous: str | None = None) -> list[Flag]:
+    """Return the advisory flags for a report, given the same task's previous report if there is one."""
+    flags: list[Flag] = []
+    if (
+        previous is not None
+        and _normalise(text, mask_numbers=True)
+        and _normalise(previous, mask_numbers=True)
+    ):
+        score = similarity(text, previous)
+        if score >= NEAR_DUPLICATE_THRESHOLD:
+            flags.append(
+                Flag("near_duplicate", f"与上期报告高度相似（不计数字变化，相似度{score:.2f}）", score)
+            )
+
+    facts = count_facts(text)
+    if facts == 0:
+        flags.append(Flag("no_facts", "未包含具体数字、日期、数量或成果", 0.0))
+
+    share, hits = slogan_share(text)
+    content = _content_length(text)
+    density = 100 * facts / content if content else 0.0
+    if share >= SLOGAN_SHARE_THRESHOLD and hits >= SLOGAN_MIN_HITS and density < SLOGAN_FACT_DENSITY_CEILING:
+        flags.append(
+            Flag("slogans", f"口号式表述占比高（约{share:.0%}，具体事实{facts}处）", round(share, 3))
+        )
+    return flags
