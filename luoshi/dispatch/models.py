@@ -157,6 +157,8 @@ class Report(models.Model):
     coordination = models.TextField(_("coordination needed"), blank=True)
     is_late = models.BooleanField(_("late"), default=False)
     reminded_at = models.DateTimeField(_("reminded before due at"), null=True, blank=True)
+    # Advisory flags for the reviewer (near-duplicate, no facts, slogans), set when the report is sent.
+    quality_flags = models.JSONField(_("quality flags"), default=list, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -20,6 +20,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.dispatch import calendar, status
 from luoshi.dispatch.models import Cadence, Cycle, Evidence, Report, ReportState, Submission
 from luoshi.dispatch.people import people_of
+from luoshi.ingest.quality import check_report
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import User
@@ -258,6 +259,7 @@ def _submit(
     grace = dt.timedelta(minutes=current.cycle.cadence.grace_minutes)
     current.is_late = current.is_late or now > current.due_at + grace
     current.review_comment = "" if current.state == ReportState.SUBMITTED else current.review_comment
+    current.quality_flags = _quality_flags(current)
     current.version += 1
     current.save()
     content = {name: _plain(getattr(current, name)) for name in REPORT_FIELDS}
@@ -271,6 +273,22 @@ def _submit(
     )
     record(actor=by, action="report.submit", obj=current, before=before, after=snapshot(current))
     return current
+
+
+def _narrative(report: Report) -> str:
+    return "\n".join(part for part in (report.progress, report.problems, report.next_steps) if part)
+
+
+def _quality_flags(report: Report) -> list[dict[str, Any]]:
+    """Advise the reviewer: is this last cycle's text again, or words without facts? (ingest.quality)"""
+    previous = (
+        Report.objects.filter(task_id=report.task_id, cycle__due_at__lt=report.cycle.due_at)
+        .exclude(state__in=(ReportState.PENDING, ReportState.DRAFT))
+        .order_by("-cycle__due_at")
+        .first()
+    )
+    flags = check_report(_narrative(report), previous=_narrative(previous) if previous else None)
+    return [{"code": f.code, "reason": f.reason, "score": round(f.score, 3)} for f in flags]
 
 
 def _plain(value: Any) -> Any:

@@ -6,10 +6,15 @@ reason in Chinese and the measure behind it:
 - ``near_duplicate``: the wording is nearly last cycle's. Numbers are masked before comparing, so a report
   that only moves its figures ("累计完成投资2.3亿元" → "2.5亿元") is still flagged: reviewers care about
   copy-pasted narrative, and a number change alone says nothing about what was done. A report whose
-  figures moved *and* that says what was done this cycle differs in wording and is not flagged.
+  figures moved *and* that says what was done this cycle differs in wording and is not flagged. Last
+  cycle's text pasted whole with a line or a paragraph added is flagged too (by the share of it repeated).
 - ``no_facts``: nothing a reviewer could check — no number with a unit or measure word, no concrete date,
   no named document or project, no completed result (竣工、签约、印发…).
-- ``slogans``: a large share of the wording is stock phrasing, and facts are sparse.
+- ``slogans``: a large share of the wording is stock phrasing (listed phrases, 四字格 stacks, and fact-free
+  clauses opened by an exhortation verb: 坚持…、强化…、确保…), and facts are sparse.
+
+Relative times (本周、近日、截至目前) and bare deadlines (年底前) are not counted as dates: every weekly
+report says 本周, and a deadline is a promise, not something done.
 
 Plain Python, no Django import (STYLE §1).
 """
@@ -26,11 +31,14 @@ from datasketch import MinHash
 # If a report keeps last cycle's text and replaces a share x of it, J ≈ (1 - x) / (1 + x): 0.8 means about
 # a tenth of the wording is new — a copy with touch-ups, not a new account of the cycle's work.
 NEAR_DUPLICATE_THRESHOLD = 0.8
+# Share of last cycle's shingles found again in this report at or above which the report repeats it even
+# when something was added (last week's text pasted whole, plus a closing line or a paragraph).
+REPEATED_SHARE_THRESHOLD = 0.9
 
 # A report is slogan-heavy when at least a quarter of its characters sit in stock phrases (the list below
 # is compact, so the share it measures is a lower bound of the real stock wording), at least two separate
-# stock phrases occur (one phrase is phrasing, not a pattern), and there are fewer than two facts per
-# hundred characters (a factual report states roughly one checkable fact per sentence of 30–50 characters).
+# stock phrases occur (one phrase is phrasing, not a pattern), and fewer than two clauses per hundred
+# characters state a fact (a factual report states roughly one checkable fact per 30–50 characters).
 SLOGAN_SHARE_THRESHOLD = 0.25
 SLOGAN_MIN_HITS = 2
 SLOGAN_FACT_DENSITY_CEILING = 2.0  # facts per 100 content characters
@@ -83,11 +91,24 @@ def similarity(a: str, b: str, *, mask_numbers: bool = True) -> float:
     the same token, so only the wording is compared. Two empty texts are identical (1.0); an empty and a
     non-empty text share nothing (0.0). Deterministic: the permutations come from a fixed seed.
     """
+    return _compare(a, b, mask_numbers=mask_numbers)[0]
+
+
+def repeated_share(text: str, previous: str) -> float:
+    """Estimate the share of ``previous``'s shingles that occur again in ``text`` (numbers masked)."""
+    return _compare(text, previous, mask_numbers=True)[1]
+
+
+def _compare(a: str, b: str, *, mask_numbers: bool) -> tuple[float, float]:
+    """Return the MinHash Jaccard estimate of a and b, and the estimated share of b's shingles in a."""
     sa = _shingles(_normalise(a, mask_numbers=mask_numbers))
     sb = _shingles(_normalise(b, mask_numbers=mask_numbers))
     if not sa or not sb:
-        return 1.0 if sa == sb else 0.0
-    return float(_minhash(sa).jaccard(_minhash(sb)))
+        return (1.0, 1.0) if sa == sb else (0.0, 0.0)
+    jaccard = float(_minhash(sa).jaccard(_minhash(sb)))
+    # |A ∩ B| = J (|A| + |B|) / (1 + J); the set sizes are known exactly, only J is estimated.
+    shared = jaccard * (len(sa) + len(sb)) / (1 + jaccard)
+    return jaccard, min(1.0, shared / len(sb))
 
 
 # --- facts ------------------------------------------------------------------------------------------
@@ -100,7 +121,10 @@ _UNITS = (
     "米|亩|元|万|亿|倍|天|日|周|月|年|岁|床|部|村|镇|笔|起|单|种|类|届|所|班|%|％"
 )
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_ARABIC_QUANTITY = re.compile(r"\d+(?:[.,]\d+)*\s*(?:余|多)?\s*(?:" + _UNITS + ")?")
+# A digit glued to one capital letter names a thing (5G网络, 4A级景区, 3D打印), it does not count one.
+_ARABIC_QUANTITY = re.compile(
+    r"(?<!\d)\d+(?:[.,]\d+)*(?!\d)(?![A-Z](?![A-Za-z]))\s*(?:余|多)?\s*(?:" + _UNITS + ")?"
+)
 # A list marker ("1." "2、" "（3）") numbers the report's own paragraphs; it is not a fact.
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\n。；;：:，,\s]))[(（]?\d{1,2}[.、．)）](?!\d)")
 _CN_QUANTITY = re.compile(r"[" + _CN_DIGITS + r"]+(?:余|多)?(?:" + _UNITS + ")")
@@ -108,7 +132,8 @@ _CN_QUANTITY = re.compile(r"[" + _CN_DIGITS + r"]+(?:余|多)?(?:" + _UNITS + ")
 _CN_NUMERAL_STOCK = re.compile(
     r"进一步|一步|一次性|一件事一次办|一个都不能少|一体化|一把手|一盘棋|一张蓝图|一以贯之|一抓到底|"
     r"第一时间|一线|一批|一些|一系列|一定|四个意识|四个自信|四个全面|两个维护|两个确立|三个代表|"
-    r"五位一体|两不愁三保障|三保障|一岗双责|十四五|十五五|三农|五年规划"
+    r"五位一体|两不愁三保障|三保障|一岗双责|十四五|十五五|三农|五年规划|"
+    r"[一二]?十[一二三四五六七八九]?(?:届|大)|[一二三四五六七八九]中全会"
 )
 # A named document or project: 《…》, or a quoted name of something built or launched.
 _NAMED_DOCUMENT = re.compile(r"《[^《》\n]{2,40}》")
@@ -122,7 +147,7 @@ _RESULT = re.compile(
 )
 # … unless the sentence only promises it.
 _FUTURE_MARKER = re.compile(r"将|拟|计划|力争|争取|确保|推动|加快|推进|尽快|准备|待|预计|未")
-_CLAUSE_BREAK = re.compile(r"[，。；;,！!？?\n]")
+_CLAUSE_BREAK = re.compile(r"[，。；;,！!？?:：\n]")
 
 
 def _fact_spans(text: str) -> list[tuple[int, int]]:
@@ -155,8 +180,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def count_facts(text: str) -> int:
-    """Count the checkable facts in a report: quantities, concrete dates, named documents and results."""
-    return len(_fact_spans(text))
+    """Count the clauses of a report that state something checkable.
+
+    A clause (between commas, semicolons or full stops) counts once however many quantities, dates, named
+    documents or results it holds: "本周签约项目1个" is one fact, not two.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    clauses = {len(_CLAUSE_BREAK.findall(text, 0, start)) for start, _ in _fact_spans(text)}
+    return len(clauses)
 
 
 # --- slogans -----------------------------------------------------------------------------------------
@@ -164,20 +195,28 @@ def count_facts(text: str) -> int:
 # Stock phrases of 表面化、概念化、程式化 reporting. Compact on purpose: each is common in empty reports
 # and says nothing checkable on its own.
 STOCK_PHRASES = (
-    "高度重视", "认真贯彻", "认真落实", "扎实推进", "狠抓落实", "抓好落实", "抓实抓细", "落细落实",
-    "取得明显成效", "取得积极成效", "取得显著成效", "取得实效", "确保取得实效", "务求实效",
-    "进一步加强", "进一步提高", "进一步提升", "进一步强化", "全面提升", "全面加强",
-    "积极推动", "积极推进", "稳步推进", "有序推进", "强力推进", "精心组织", "精心部署", "周密部署",
-    "统筹谋划", "高位推动", "强化责任担当", "压实责任", "压紧压实", "持续发力", "久久为功", "多措并举",
-    "齐抓共管", "常抓不懈", "形成合力", "工作合力", "营造良好氛围", "浓厚氛围", "切实增强", "切实提高",
-    "不断完善", "落地见效", "走深走实", "提质增效", "担当作为", "真抓实干", "攻坚克难", "履职尽责",
-    "提高政治站位", "思想认识", "统一思想", "强化组织领导", "加强组织领导", "有力保障", "全力以赴",
-    "持之以恒", "坚持问题导向", "各项工作",
+    "高度重视", "认真贯彻", "扎实推进", "狠抓落实", "抓好落实", "抓实抓细", "落细落实",
+    "取得明显成效", "取得积极成效", "取得显著成效", "取得新成效", "取得实效", "确保取得实效", "务求实效",
+    "进一步加强", "进一步提高", "进一步提升", "进一步强化", "全面提升", "积极推动", "积极推进",
+    "稳步推进", "有序推进", "强力推进", "精心组织", "精心部署", "周密部署", "统筹谋划", "高位推动",
+    "强化责任担当", "压实责任", "压紧压实", "持续发力", "久久为功", "多措并举", "齐抓共管", "常抓不懈",
+    "形成合力", "工作合力", "营造良好氛围", "浓厚氛围", "不断完善", "不断提升", "落地见效", "走深走实",
+    "提质增效", "担当作为", "真抓实干", "攻坚克难", "履职尽责", "提高政治站位", "思想认识", "统一思想",
+    "组织领导", "有力保障", "坚强保障", "全力以赴", "持之以恒", "各项工作",
 )  # fmt: skip
 _STOCK = re.compile("|".join(sorted(map(re.escape, STOCK_PHRASES), key=len, reverse=True)))
 # 四字格 stacking: three or more four-character phrases in a row ("统筹谋划、精心组织、强力推进").
 _FOUR_CHAR_STACK = re.compile(
     r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff]{4}[、，,]){2,}[\u4e00-\u9fff]{4}(?![\u4e00-\u9fff])"
+)
+# A 程式化 clause: an exhortation verb opens it (after the reporting unit, if named) and it states nothing
+# checkable — "坚持人民至上", "强化日常监管", "确保安全度汛", "深入贯彻落实……精神". The same verbs open
+# factual clauses too ("强化巡查，发现问题6个"), which is why a clause with a fact in it never counts.
+_STOCK_CLAUSE = re.compile(
+    r"(?:^|(?<=[，。；：、,;:!?！？\n]))\s*(?:我局|我县|我镇|我村|我区|我委|我中心|我大队|我们|各乡镇)?"
+    r"(?:[一二三四五六七八九十]是|首先|其次)?"
+    r"(?:坚持|坚决|始终|牢固树立|树立|深入|认真|切实|持续|不断|强化|加强|全面|全力|积极|着力|扎实|进一步|"
+    r"确保|推动|压实|筑牢|营造|凝聚|聚焦|紧紧围绕|围绕|锚定|贯彻|注重|狠抓|做好|主动|努力)[^，。；：、,;:!?！？\n]*"
 )
 
 
@@ -188,11 +227,15 @@ def _content_length(text: str) -> int:
 def slogan_share(text: str) -> tuple[float, int]:
     """Return the share of content characters in stock phrasing, and the number of stock hits."""
     text = unicodedata.normalize("NFKC", text)
+    facts = _fact_spans(text)
     covered: set[int] = set()
     hits = 0
-    for pattern in (_STOCK, _FOUR_CHAR_STACK):
+    for pattern in (_STOCK, _FOUR_CHAR_STACK, _STOCK_CLAUSE):
         for m in pattern.finditer(text):
-            new = set(range(*m.span())) - covered
+            start, end = m.span()
+            if pattern is _STOCK_CLAUSE and any(s < end and start < e for s, e in facts):
+                continue
+            new = set(range(start, end)) - covered
             if new:
                 hits += 1
                 covered |= new
@@ -212,11 +255,14 @@ def check_report(text: str, *, previous: str | None = None) -> list[Flag]:
         and _normalise(text, mask_numbers=True)
         and _normalise(previous, mask_numbers=True)
     ):
-        score = similarity(text, previous)
+        score, repeated = _compare(text, previous, mask_numbers=True)
         if score >= NEAR_DUPLICATE_THRESHOLD:
             flags.append(
                 Flag("near_duplicate", f"与上期报告高度相似（不计数字变化，相似度{score:.2f}）", score)
             )
+        elif repeated >= REPEATED_SHARE_THRESHOLD:
+            reason = f"上期报告内容约{repeated:.0%}在本期重复出现（不计数字变化，相似度{score:.2f}）"
+            flags.append(Flag("near_duplicate", reason, score))
 
     facts = count_facts(text)
     if facts == 0:

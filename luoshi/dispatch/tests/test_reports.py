@@ -197,3 +197,39 @@ def test_with_head_approval_a_report_waits_for_the_unit_head(city, weekly):
         services.approve_report(report=report, by=city.qs_liaison)
     assert services.approve_report(report=report, by=city.qs_head).state == ReportState.SUBMITTED
     assert services.accept_reports(reports=[report], by=city.ducha) == 1
+
+
+def test_a_sent_report_carries_advice_for_the_reviewer(city, weekly):
+    task, _, cycle = weekly
+    slogans = ReportData(percent=50, progress="高度重视，精心组织，扎实推进，狠抓落实，取得明显成效。")
+    report = services.submit_report(
+        report=report_of(task, cycle),
+        by=city.qs_liaison,
+        data=slogans,
+        expected_version=1,
+        idempotency_key="s",
+    )
+    codes = {flag["code"] for flag in report.quality_flags}
+    assert {"no_facts", "slogans"} <= codes
+    assert all(flag["reason"] for flag in report.quality_flags)
+    next_cycle = services.open_cycle(cadence=cycle.cadence, number=47, now=cycle.due_at)
+    again = services.submit_report(
+        report=report_of(task, next_cycle),
+        by=city.qs_liaison,
+        data=slogans,
+        expected_version=1,
+        idempotency_key="s2",
+    )
+    assert "near_duplicate" in {flag["code"] for flag in again.quality_flags}
+    factual = ReportData(
+        percent=60, progress="本周完成厂房主体结构封顶，累计完成投资2.3亿元，新签约入驻企业3家。"
+    )
+    third = services.open_cycle(cadence=cycle.cadence, number=48, now=next_cycle.due_at)
+    good = services.submit_report(
+        report=report_of(task, third),
+        by=city.qs_liaison,
+        data=factual,
+        expected_version=1,
+        idempotency_key="s3",
+    )
+    assert good.quality_flags == []
