@@ -6,6 +6,7 @@ validation and no audit. Reads are the task list page at city scale (DESIGN §7:
 rendered in-process for a city supervisor and for a county liaison, with their query counts.
 
 Set LUOSHI_DATABASE_URL to bench PostgreSQL; by default a fresh SQLite file in a temporary folder is used.
+`python -m bench ingest` (or writes, list) runs one section.
 """
 
 from __future__ import annotations
@@ -134,11 +135,28 @@ def bench_task_list() -> None:
         print(f"  {label:<40} {statistics.median(times) * 1000:7.1f} ms  {len(ctx.captured_queries)} queries")
 
 
+def bench_ingest() -> None:
+    """The text core: cleaning throughput, extraction speed, and the report checks' precision and recall."""
+    from bench import ingest_clean, ingest_extract, report_quality
+
+    print()
+    ingest_clean.run()
+    print()
+    ingest_extract.run()
+    print()
+    report_quality.run()
+
+
 def main() -> None:
-    setup_django()
-    bench_writes()
-    bench_task_list()
-    return None
+    sections = set(sys.argv[1:]) or {"writes", "list", "ingest"}
+    if "ingest" in sections:
+        bench_ingest()
+    if sections & {"writes", "list"}:
+        setup_django()
+    if "writes" in sections:
+        bench_writes()
+    if "list" in sections:
+        bench_task_list()
 
 
 if __name__ == "__main__":
