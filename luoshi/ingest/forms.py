@@ -36,6 +36,7 @@ class UploadForm(StyledForm):
     def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
+        self.fields["plan"].initial = plans.first()  # the newest plan: what a new document usually belongs to
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

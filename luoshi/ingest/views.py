@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.ingest import services
 from luoshi.ingest.files import DocumentError, read_bytes
@@ -109,11 +110,22 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ingest/draft_review.html", context)
 
 
-def _count_kinds(items: list[dict[str, Any]]) -> dict[str, int]:
+KIND_LABELS = {
+    "task": gettext_lazy("tasks"),
+    "target": gettext_lazy("targets"),
+    "deadline": gettext_lazy("deadlines"),
+    "cadence": gettext_lazy("cadences"),
+    "list": gettext_lazy("lists"),
+    "task_force": gettext_lazy("task forces"),
+}
+
+
+def _count_kinds(items: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    """(kind, label, count) for each kind found, in a fixed order."""
     counts: dict[str, int] = {}
     for item in items:
         counts[item["kind"]] = counts.get(item["kind"], 0) + 1
-    return counts
+    return [(kind, str(label), counts[kind]) for kind, label in KIND_LABELS.items() if kind in counts]
 
 
 def _rows(formset: Any, draft: ImportDraft) -> list[services.DraftRow]:
