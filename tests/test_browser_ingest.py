@@ -32,6 +32,9 @@ def test_a_supervisor_uploads_a_work_report_and_creates_tasks_from_it(browse, li
 
     expect(me.page.get_by_test_id("doc-text").locator("mark.item-target").first).to_be_visible()
     expect(me.page.get_by_test_id("repairs")).to_be_visible()
+    me.page.get_by_test_id("original-tab").click()
+    expect(me.page.get_by_test_id("original-text").locator("del.damage-boilerplate").first).to_be_visible()
+    me.page.get_by_role("tab", name="修复后的文本").click()
     me.screenshot("ingest-review")
     rows = me.page.get_by_test_id("review-row")
     assert rows.count() > 50

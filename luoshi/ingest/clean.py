@@ -30,7 +30,7 @@ class Cleaned:
 
 
 # A half-width comma doubled before real punctuation (`,,` `,、` `,。` `,;`): the first one is stray.
-_STRAY_COMMA = re.compile(r",(?=[,，、。;；：？！])")
+STRAY_COMMA = re.compile(r",(?=[,，、。;；：？！])")
 
 # -- boilerplate ---------------------------------------------------------------------------------------------
 
@@ -148,7 +148,7 @@ def split_boilerplate(text: str) -> tuple[str, list[str]]:
 def _repair_once(text: str, fold: bool, repairs: dict[str, int]) -> str:
     text, runs, lost = mojibake.repair(text, fold_fullwidth=fold)
     text, ruby = drop_readings(text)
-    text, comma = _STRAY_COMMA.subn("", text) if "," in text else (text, 0)
+    text, comma = STRAY_COMMA.subn("", text) if "," in text else (text, 0)
     repairs["mojibake"] += runs
     repairs["lost"] += lost
     repairs["ruby"] += ruby

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.ingest import services
+from luoshi.ingest.damage import marked
 from luoshi.ingest.files import DocumentError, read_bytes
 from luoshi.ingest.forms import RowFormSet, UploadForm, initial_rows
 from luoshi.ingest.models import ImportDraft
@@ -105,6 +106,7 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
         "formset": formset,
         "list_name": list_name,
         "segments": segments(draft.text, draft.items),
+        "original": marked(draft.raw_text),
         "counts": _count_kinds(draft.items),
     }
     return render(request, "ingest/draft_review.html", context)

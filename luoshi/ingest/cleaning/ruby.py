@@ -14,7 +14,7 @@ PINYIN_LETTERS = (
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # A Han character followed by a parenthesised (half- or full-width) candidate reading.
-_RUBY = re.compile(rf"([{HAN}])[(（]([{PINYIN_LETTERS}]{{1,7}})[)）]")
+RUBY = re.compile(rf"([{HAN}])[(（]([{PINYIN_LETTERS}]{{1,7}})[)）]")
 
 _readings: dict[str, frozenset[str]] = {}
 
@@ -44,4 +44,4 @@ def drop_readings(text: str) -> tuple[str, int]:
             return match.group(1)
         return match.group(0)
 
-    return _RUBY.sub(replace, text), count
+    return RUBY.sub(replace, text), count
