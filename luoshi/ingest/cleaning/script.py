@@ -18,7 +18,7 @@ _t2s = opencc.OpenCC("t2s")
 
 def to_simplified(text: str) -> str:
     """Traditional → Simplified (OpenCC t2s), with `著` → `着` where it is the particle or the verb."""
-    simplified = _t2s.convert(text)
+    simplified: str = _t2s.convert(text)
     if "著" not in simplified:
         return simplified
     return _ZHU.sub("着", simplified)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from luoshi.ingest.extraction.items import KINDS, Item
 from luoshi.ingest.extraction.markers import find_cadences, find_deadlines, find_named
@@ -54,7 +55,7 @@ def extract(text: str, *, unit_names: Iterable[str] = (), include_review: bool =
             continue
         seen.add(key)
         sentence_start, sentence_end = layout.sentence_at(item.start)
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         if hits:
             lo, hi = min(item.start, sentence_start), max(item.end, sentence_end)
             if names := names_within(hits, hit_starts, lo, hi):

@@ -132,7 +132,8 @@ def find_targets(text: str, layout: Layout, *, include_review: bool) -> Iterator
             qualifier = pre or qualifier
         end = q.qualifier_end
         if q.counter and not in_goals:
-            stop = COUNTED_END.search(text, end).start()
+            found = COUNTED_END.search(text, end)  # matches at the latest at the end of the text
+            stop = found.start() if found else len(text)
             end = min(stop, nxt.start) if nxt is not None and nxt.start < stop else stop
             end = max(end, q.qualifier_end)
         clause_last_end[key] = end
