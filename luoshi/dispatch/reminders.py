@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,18 +44,31 @@ def remind_before_due(*, now: dt.datetime, within: dt.timedelta = REMIND_BEFORE)
         .select_related("task", "unit")
         .order_by("unit_id", "due_at")
     )
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(reminded_at=now)
+    for r in reports:
+        record(
+            actor=None,
+            action="report.remind",
+            obj=r,
+            before={"reminded_at": None},
+            after={"reminded_at": now.isoformat()},
+        )
+    _tell_units(reports, kind="report_due", title=lambda n: _("%(n)s progress report(s) due soon") % {"n": n})
+    return len(reports)
+
+
+def _tell_units(reports: list[Report], *, kind: str, title: Callable[[int], str]) -> None:
+    """One notice per unit, listing its reports, to its liaisons and head (and its group robots)."""
     for reports_of_unit in _by_unit(reports).values():
         unit = reports_of_unit[0].unit
         notify(
             recipients=people_of(unit),
-            kind="report_due",
-            title=_("%(n)s progress report(s) due soon") % {"n": len(reports_of_unit)},
+            kind=kind,
+            title=title(len(reports_of_unit)),
             body=_titles(reports_of_unit),
             url="/reports/",
             units=[unit],
         )
-    Report.objects.filter(pk__in=[r.pk for r in reports]).update(reminded_at=now)
-    return len(reports)
 
 
 @transaction.atomic
@@ -72,16 +86,7 @@ def mark_late(*, now: dt.datetime) -> int:
     Report.objects.filter(pk__in=[r.pk for r in late]).update(is_late=True)
     for r in late:
         record(actor=None, action="report.late", obj=r, before={"is_late": False}, after={"is_late": True})
-    for reports_of_unit in _by_unit(late).values():
-        unit = reports_of_unit[0].unit
-        notify(
-            recipients=people_of(unit),
-            kind="report_late",
-            title=_("%(n)s progress report(s) overdue") % {"n": len(reports_of_unit)},
-            body=_titles(reports_of_unit),
-            url="/reports/",
-            units=[unit],
-        )
+    _tell_units(late, kind="report_late", title=lambda n: _("%(n)s progress report(s) overdue") % {"n": n})
     for r in late:
         _escalate(r, now)
     return len(late)

@@ -62,6 +62,7 @@ def test_reminders_go_once_the_day_before_the_due_time(
         assert reminders.remind_before_due(now=dt.datetime(2026, 11, 19, 19, tzinfo=TZ)) == 0
     assert [m.to for m in mailoutbox] == [["qs@example.gov.cn"]]
     assert "推进青山县工业园区标准化厂房建设" in receiver.to("/ding")[0].body["markdown"]["text"]
+    assert AuditEvent.objects.filter(action="report.remind").count() == 1
 
 
 def test_a_cycle_passing_its_due_time_marks_missing_reports_late_and_chases_them(
