@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task, TaskList
 
@@ -127,9 +126,6 @@ class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, user: Any) -> ReportQuerySet:
         """Reports of tasks the user can see."""
         return self.filter(task__in=Task.objects.visible_to(user))
-
-    def unsent(self) -> ReportQuerySet:
-        return self.filter(state__in=UNSENT)
 
     def for_listing(self) -> ReportQuerySet:
         return self.select_related("task", "unit", "cycle__cadence", "task__light")
@@ -283,15 +279,6 @@ class Rollup(models.Model):
 
     def counts(self) -> dict[str, int]:
         return {c: getattr(self, c) for c in LightChoice.values}
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts().values())
-
-
-def scope_reports(user: Any) -> Q:
-    """Reports whose unit is in the user's scope (used for inboxes)."""
-    return policy.unit_q(user, "unit")
 
 
 class EscalationStep(models.Model):

@@ -92,9 +92,7 @@ def _row(task_id: int, s: lights.Status, today: dt.date) -> TaskLight:
     )
 
 
-def _bump(filters: dict[str, int], light: str, delta: int) -> None:
-    rollup, _ = Rollup.objects.get_or_create(**filters)
-    Rollup.objects.filter(pk=rollup.pk).update(**{light: F(light) + delta})
+LIGHT_FIELDS = ["light", "expected", "actual", "reason", "computed_on"]
 
 
 @transaction.atomic
@@ -105,21 +103,24 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
     old = dict(
         TaskLight.objects.select_for_update().filter(task_id__in=computed).values_list("task_id", "light")
     )
-    by_pk = {t.pk: t for t in tasks}
-    for pk, s in computed.items():
-        row = _row(pk, s, today)
-        TaskLight.objects.update_or_create(
-            task_id=pk,
-            defaults={f: getattr(row, f) for f in ("light", "expected", "actual", "reason", "computed_on")},
-        )
-        before, after = old.get(pk), s.light.value
+    rows = {pk: _row(pk, s, today) for pk, s in computed.items()}
+    TaskLight.objects.bulk_update([rows[pk] for pk in old], LIGHT_FIELDS, batch_size=500)
+    TaskLight.objects.bulk_create([row for pk, row in rows.items() if pk not in old], batch_size=500)
+    # Move each rollup once by the sum of its changes, not once per task.
+    deltas: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    for task in tasks:
+        before, after = old.get(task.pk), rows[task.pk].light
         if before == after:
             continue
-        task = by_pk[pk]
-        for filters in ({"unit_id": task.lead_unit_id}, {"task_list_id": task.task_list_id}):
+        for key in (("unit_id", task.lead_unit_id), ("task_list_id", task.task_list_id)):
             if before:
-                _bump(filters, before, -1)
-            _bump(filters, after, +1)
+                deltas[key][before] -= 1
+            deltas[key][after] += 1
+    for (field, value), change in deltas.items():
+        moves = {c: F(c) + n for c, n in change.items() if n}
+        if moves:  # a unit can gain one green and lose another in the same sweep
+            rollup, _ = Rollup.objects.get_or_create(**{field: value})
+            Rollup.objects.filter(pk=rollup.pk).update(**moves)
 
 
 def sweep(*, today: dt.date, batch: int = 500) -> int:
