@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import City, build_city
+from luoshi.testing import City, build_city
 
 CHROMIUM = os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"

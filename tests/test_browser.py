@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import make_task
 from luoshi.plans.models import Task
 from luoshi.plans.services import MilestoneSpec
+from luoshi.testing import make_task
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,8 @@ def qingshan_task(live_city):
         content="年内建成标准化厂房20万平方米，引进中小企业30家以上。",
         lead_unit=live_city.qingshan,
         co_units=[live_city.fgw],
-        owner=live_city.qs_head,
-        leader=live_city.mayor,
+        owner=live_city.county_head,
+        leader=live_city.leader,
         milestones=[
             MilestoneSpec("完成项目立项和用地预审", dt.date(2026, 3, 31), 20),
             MilestoneSpec("主体工程封顶", dt.date(2026, 9, 30), 70),
@@ -35,7 +35,7 @@ def qingshan_task(live_city):
 def test_a_liaison_finds_a_task_of_their_unit_and_sees_its_milestones(browse, live_city, qingshan_task):
     make_task(live_city, title="白沙县农村公路提档升级", lead_unit=live_city.baisha)
     me = browse()
-    me.sign_in("qs_liaison")
+    me.sign_in("county_liaison")
     expect(me.page.get_by_test_id("whoami")).to_contain_text("联络员")
     me.screenshot("home-liaison")
 
@@ -57,7 +57,7 @@ def test_a_liaison_finds_a_task_of_their_unit_and_sees_its_milestones(browse, li
 def test_a_liaison_gets_404_for_another_countys_task(browse, live_city, qingshan_task):
     elsewhere = make_task(live_city, title="白沙县农村公路提档升级", lead_unit=live_city.baisha)
     me = browse()
-    me.sign_in("qs_liaison")
+    me.sign_in("county_liaison")
     response = me.open(f"/tasks/{elsewhere.pk}/")
     assert response.status == 404
     expect(me.page.get_by_role("heading", name="未找到")).to_be_visible()
@@ -66,7 +66,7 @@ def test_a_liaison_gets_404_for_another_countys_task(browse, live_city, qingshan
 
 def test_a_supervisor_creates_a_task_with_two_milestones_and_decomposes_it(browse, live_city):
     me = browse()
-    me.sign_in("ducha")
+    me.sign_in("city_supervisor")
     me.page.get_by_role("link", name="计划与清单").click()
     me.page.get_by_role("link", name="新建任务：经济发展挑大梁任务清单").click()
 
@@ -111,7 +111,7 @@ def test_a_supervisor_creates_a_task_with_two_milestones_and_decomposes_it(brows
 
 def test_the_pages_read_well_on_a_phone(browse, live_city, qingshan_task):
     phone = browse(width=390, height=844)
-    phone.sign_in("ducha")
+    phone.sign_in("city_supervisor")
     phone.screenshot("phone-home")
     phone.open("/tasks/")
     expect(phone.page.get_by_role("link", name="推进青山县工业园区标准化厂房建设")).to_be_visible()
@@ -125,7 +125,7 @@ def test_the_pages_read_well_on_a_phone(browse, live_city, qingshan_task):
 
 def test_the_user_can_switch_language(browse, live_city, qingshan_task):
     me = browse()
-    me.sign_in("ducha")
+    me.sign_in("city_supervisor")
     me.open("/units/")
     me.screenshot("unit-tree")
     me.page.locator("#language").select_option("en")

@@ -5,19 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import make_task
+from luoshi.core import clock
 from luoshi.dispatch import calendar, services, status
 from luoshi.dispatch.models import Report, Submission
+from luoshi.testing import make_task
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def open_week(live_city):
-    today = timezone.localdate()
+    today = clock.today()
     task = make_task(
         live_city,
         title="推进青山县工业园区标准化厂房建设",
@@ -26,11 +26,11 @@ def open_week(live_city):
         due=today + dt.timedelta(days=30),
     )
     cadence = services.create_cadence(
-        by=live_city.ducha, task_list=live_city.economy, name="一周一调度", frequency="weekly",
+        by=live_city.city_supervisor, task_list=live_city.economy, name="一周一调度", frequency="weekly",
         anchor=today - dt.timedelta(days=today.weekday() + 70), due_time=dt.time(17, 0),
     )  # fmt: skip
     number = calendar.period_number_on(frequency="weekly", anchor=cadence.anchor, day=today)
-    cycle = services.open_cycle(cadence=cadence, number=number, now=timezone.now())
+    cycle = services.open_cycle(cadence=cadence, number=number, now=clock.now())
     status.refresh([task], today=today)
     return task, cycle
 
@@ -45,8 +45,8 @@ def fill_and_submit(page, percent: str, progress: str) -> None:
 def test_a_report_is_returned_resubmitted_and_accepted_and_the_lights_follow(browse, live_city, open_week):
     task, cycle = open_week
     liaison, office = browse(), browse()
-    liaison.sign_in("qs_liaison")
-    office.sign_in("ducha")
+    liaison.sign_in("county_liaison")
+    office.sign_in("city_supervisor")
 
     office.open(f"/units/{live_city.qingshan.pk}/")
     expect(office.page.get_by_test_id("rollup-row").first.locator("[data-count=red]")).to_have_text("1")

@@ -23,7 +23,7 @@ REPORT = (
 
 def test_a_supervisor_uploads_a_work_report_and_creates_tasks_from_it(browse, live_city):
     me = browse()
-    me.sign_in("ducha")
+    me.sign_in("city_supervisor")
     me.page.get_by_role("link", name="计划与清单").click()
     me.page.get_by_role("link", name="从文件生成").click()
     form = me.page.get_by_test_id("intake-form")

@@ -16,16 +16,16 @@ import datetime as dt
 import boto3
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.storage import storages
-from conftest import build_city, make_task
+from luoshi.testing import build_city, make_task
 from luoshi.dispatch import services
 city = build_city()
 task = make_task(city, lead_unit=city.qingshan)
-cadence = services.create_cadence(by=city.ducha, task_list=city.economy, name="一周一调度",
+cadence = services.create_cadence(by=city.city_supervisor, task_list=city.economy, name="一周一调度",
                                   frequency="weekly", anchor=dt.date(2026, 1, 5), due_time=dt.time(17))
 cycle = services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=dt.UTC))
 report = cycle.reports.get()
 upload = SimpleUploadedFile("现场照片.pdf", b"%PDF-1.7 evidence", content_type="application/pdf")
-evidence = services.add_evidence(report=report, by=city.qs_liaison, upload=upload)
+evidence = services.add_evidence(report=report, by=city.county_liaison, upload=upload)
 assert type(storages["default"]).__name__ == "S3Storage"
 s3 = boto3.client("s3", endpoint_url="{endpoint}", aws_access_key_id="k", aws_secret_access_key="s",
                   region_name="us-east-1")

@@ -8,6 +8,7 @@ chain; editing an unsealed one breaks its digest.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -69,7 +70,7 @@ class AuditEvent(models.Model):
     def content(self) -> dict[str, Any]:
         """The fields the digest covers."""
         return {
-            "occurred_at": self.occurred_at.isoformat(),
+            "occurred_at": self.occurred_at.astimezone(dt.UTC).isoformat(),
             "actor_id": self.actor_id,
             "actor_name": self.actor_name,
             "action": self.action,

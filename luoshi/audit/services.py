@@ -10,10 +10,10 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
-from django.utils import timezone
 
 from luoshi.audit import context
 from luoshi.audit.models import GENESIS, AuditBlock, AuditEvent
+from luoshi.core import clock
 
 SEAL_BATCH = 5000
 
@@ -62,7 +62,7 @@ def record(
     """Append one event for a write the caller is making in the same transaction."""
     ctx = context.get()
     event = AuditEvent(
-        occurred_at=timezone.now(),
+        occurred_at=clock.now(),
         actor_id=getattr(actor, "pk", None),
         actor_name=str(actor) if actor is not None else "",
         action=action,
@@ -93,7 +93,7 @@ def seal(*, limit: int = SEAL_BATCH) -> AuditBlock | None:
     if not pending:
         return None
     entries = [(i, e.pk, e.digest) for i, e in enumerate(pending)]
-    sealed_at = timezone.now()
+    sealed_at = clock.now()
     prev_hash = last.hash if last else GENESIS
     root = AuditBlock.root_of(entries)
     block = AuditBlock.objects.create(

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from luoshi.core import clock
 from luoshi.dispatch import calendar, lights, reminders, services, status
 from luoshi.dispatch.models import Cadence, Cycle, Report, ReportState
 from luoshi.dispatch.services import ReportData
@@ -95,7 +96,7 @@ def load_history(
     *, office: User, cadences: list[Cadence], now: dt.datetime, progress: Callable[[str], None]
 ) -> dict[str, int]:
     """Open the last eight weeks of cycles and the current one, and fill them in as the units would have."""
-    today = timezone.localtime(now).date()
+    today = clock.local(now).date()
     reviewers = {u.unit_id: u for u in User.objects.filter(role=Role.SUPERVISOR).order_by("-id")}
     writers = {u.unit_id: u for u in User.objects.filter(role=Role.LIAISON).order_by("-id")}
     counts = {"cycles": 0, "reports": 0, "accepted": 0, "late": 0}
@@ -127,7 +128,7 @@ def _fill(
     cycle: Cycle, writers: dict, reviewers: dict, office: User, now: dt.datetime, last: bool
 ) -> dict[str, int]:
     reports = list(Report.objects.filter(cycle=cycle).select_related("task", "task__issuer", "unit"))
-    due = timezone.localtime(cycle.due_at)
+    due = clock.local(cycle.due_at)
     submitted: list[Report] = []
     for report in reports:
         task = report.task
@@ -155,7 +156,7 @@ def _fill(
             indicator_value=_indicator_value(task, percent, rng),
         )
         late = rng.random() < 0.1
-        own_due = timezone.localtime(report.due_at)  # a handed-down task is due a working day earlier
+        own_due = clock.local(report.due_at)  # a handed-down task is due a working day earlier
         at = own_due + (
             dt.timedelta(hours=rng.uniform(2, 40)) if late else -dt.timedelta(hours=rng.uniform(2, 60))
         )

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from luoshi.core import clock
 from luoshi.demo import city, history
 from luoshi.orgs import services as orgs
 from luoshi.orgs.models import Role, Unit, UnitKind, User
@@ -42,8 +43,8 @@ def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lamb
     """Create the demo city, its people, the year's plan and its three lists. Refuses if units exist."""
     if Unit.objects.exists():
         raise DemoExists("the database already holds units; the demo loads only into an empty one")
-    now = timezone.now() if today is None else _ten_am(today)
-    today = today or timezone.localdate()
+    now = clock.now() if today is None else _ten_am(today)
+    today = today or clock.today()
     years = today.year - DATA_YEAR
     units = _units()
     progress(f"{len(units)} units")

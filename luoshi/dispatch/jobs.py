@@ -1,9 +1,9 @@
 """Scheduled work of the dispatch rhythm, on Huey: each job calls one plain function."""
 
-from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from luoshi.core import clock
 from luoshi.dispatch import reminders, services, status
 
 
@@ -14,7 +14,7 @@ def tick() -> dict[str, int]:
 
 
 def run_tick() -> dict[str, int]:
-    now = timezone.now()
+    now = clock.now()
     return {
         "opened": len(services.open_due_cycles(now=now)),
         "reminded": reminders.remind_before_due(now=now),
@@ -26,4 +26,4 @@ def run_tick() -> dict[str, int]:
 @db_periodic_task(crontab(hour="1", minute="10"))
 def nightly_sweep() -> int:
     """Recompute every light: the passing of days alone turns work yellow or red."""
-    return status.sweep(today=timezone.localdate())
+    return status.sweep(today=clock.today())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -126,6 +128,35 @@ class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, user: Any) -> ReportQuerySet:
         """Reports of tasks the user can see."""
         return self.filter(task__in=Task.objects.visible_to(user))
+
+    def sent(self) -> ReportQuerySet:
+        """Reports that reached the office or the unit head, whatever became of them since."""
+        return self.exclude(state__in=UNSENT)
+
+    def previous_to(self, report: Report) -> Report | None:
+        """The same task's latest sent report of an earlier cycle: what this one is compared with."""
+        return (
+            self.filter(task_id=report.task_id, cycle__due_at__lt=report.cycle.due_at)
+            .sent()
+            .order_by("-cycle__due_at")
+            .first()
+        )
+
+    def latest_accepted(self, task_ids: Iterable[int]) -> dict[int, tuple[int | None, Decimal | None]]:
+        """Each task's latest accepted figures (percent, indicator value): what the task has reached.
+
+        Latest by the cycle's due time, whether or not that time has come: a report accepted on Tuesday
+        for a cycle due on Friday counts from Tuesday.
+        """
+        rows = (
+            self.filter(task_id__in=list(task_ids), state=ReportState.ACCEPTED)
+            .order_by("task_id", "-cycle__due_at", "-pk")
+            .values_list("task_id", "percent", "indicator_value")
+        )
+        latest: dict[int, tuple[int | None, Decimal | None]] = {}
+        for task_id, percent, value in rows:
+            latest.setdefault(task_id, (percent, value))
+        return latest
 
     def for_listing(self) -> ReportQuerySet:
         return self.select_related("task", "unit", "cycle__cadence", "task__light")

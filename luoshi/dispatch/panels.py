@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db.models import Sum
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.core import clock
 from luoshi.dispatch import lights, status
 from luoshi.dispatch.models import LightChoice, Report, ReportState, Rollup, TaskLight
 from luoshi.orgs.models import Unit
@@ -36,7 +36,7 @@ def trajectory(task: Task, facts: lights.TaskFacts, reports: list[Report], today
     expected = [[d.isoformat(), round(lights.expected_progress(facts, d), 1)] for d in days]
     accepted = [r for r in reports if r.state == ReportState.ACCEPTED]
     actual = [
-        [timezone.localtime(r.cycle.due_at).date().isoformat(), r.percent]
+        [clock.local(r.cycle.due_at).date().isoformat(), r.percent]
         for r in reversed(accepted)
         if r.percent is not None
     ]
@@ -66,15 +66,14 @@ def trajectory(task: Task, facts: lights.TaskFacts, reports: list[Report], today
             "target": float(task.target),
             "target_label": _("Target"),
             "values": [
-                [timezone.localtime(r.cycle.due_at).date().isoformat(), float(r.indicator_value)]
-                for r in values
+                [clock.local(r.cycle.due_at).date().isoformat(), float(r.indicator_value)] for r in values
             ],
         }
     return chart
 
 
 def task_panel(request: HttpRequest, task: Task) -> Panel | None:
-    today = timezone.localdate()
+    today = clock.today()
     reports = list(
         Report.objects.filter(task=task).select_related("cycle__cadence").order_by("-cycle__due_at")[:40]
     )

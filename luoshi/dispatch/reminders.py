@@ -11,10 +11,10 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.core import clock
 from luoshi.dispatch.models import UNSENT, Escalation, EscalationStep, Report
 from luoshi.dispatch.people import people_of
 from luoshi.notify.services import notify
@@ -31,7 +31,7 @@ def _by_unit(reports: list[Report]) -> dict[int, list[Report]]:
 
 def _titles(reports: list[Report]) -> str:
     return "\n".join(
-        f"· {r.task.code} {r.task.title}（{timezone.localtime(r.due_at):%m-%d %H:%M}）" for r in reports
+        f"· {r.task.code} {r.task.title}（{clock.local(r.due_at):%m-%d %H:%M}）" for r in reports
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
+from luoshi.core import clock
 from luoshi.dispatch import calendar, status
 from luoshi.dispatch.models import Cadence, Cycle, Evidence, Report, ReportState, Submission
 from luoshi.dispatch.people import people_of
@@ -135,7 +136,7 @@ def open_cycle(*, cadence: Cadence, number: int, now: dt.datetime, by: User | No
 
 def open_due_cycles(*, now: dt.datetime) -> list[Cycle]:
     """Open the current period of every active cadence that has not opened yet (the scheduled job)."""
-    today = timezone.localtime(now).date()
+    today = clock.local(now).date()
     opened = []
     for cadence in Cadence.objects.filter(is_active=True).select_related("task"):
         number = calendar.period_number_on(frequency=cadence.frequency, anchor=cadence.anchor, day=today)
@@ -252,7 +253,7 @@ def _submit(
     if errors:
         raise ValidationError(errors)
     before = snapshot(current)
-    now = at or timezone.now()
+    now = at or clock.now()
     needs_head = current.cycle.cadence.needs_head_approval and by.role != "unit_head"
     current.state = ReportState.AWAITING_APPROVAL if needs_head else ReportState.SUBMITTED
     current.submitted_at, current.submitted_by = now, by
@@ -281,12 +282,7 @@ def _narrative(report: Report) -> str:
 
 def _quality_flags(report: Report) -> list[dict[str, Any]]:
     """Advise the reviewer: is this last cycle's text again, or words without facts? (ingest.quality)"""
-    previous = (
-        Report.objects.filter(task_id=report.task_id, cycle__due_at__lt=report.cycle.due_at)
-        .exclude(state__in=(ReportState.PENDING, ReportState.DRAFT))
-        .order_by("-cycle__due_at")
-        .first()
-    )
+    previous = Report.objects.previous_to(report)
     flags = check_report(_narrative(report), previous=_narrative(previous) if previous else None)
     return [{"code": f.code, "reason": f.reason, "score": round(f.score, 3)} for f in flags]
 
@@ -320,7 +316,7 @@ def return_report(*, report: Report, by: User, comment: str, at: dt.datetime | N
         raise ValidationError({"__all__": _("Only a sent report can be returned.")})
     before = snapshot(current)
     current.state, current.review_comment = ReportState.RETURNED, comment.strip()
-    current.reviewed_at, current.reviewed_by, current.version = at or timezone.now(), by, current.version + 1
+    current.reviewed_at, current.reviewed_by, current.version = at or clock.now(), by, current.version + 1
     current.save()
     record(actor=by, action="report.return", obj=current, before=before, after=snapshot(current))
     _tell_unit(
@@ -342,7 +338,7 @@ def accept_reports(
     *, reports: Iterable[Report], by: User, today: dt.date | None = None, at: dt.datetime | None = None
 ) -> int:
     """Accept sent reports (采纳): the task's progress and light follow, and the rollups with them."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     ids = [r.pk for r in reports]
     locked = list(
         Report.objects.select_for_update().filter(pk__in=ids).select_related("task", "cycle").order_by("pk")
@@ -355,7 +351,7 @@ def accept_reports(
             raise ValidationError(
                 {"__all__": _("Only submitted reports can be accepted (%(task)s).") % {"task": report.task}}
             )
-    now = at or timezone.now()
+    now = at or clock.now()
     touched: dict[int, Task] = {}
     for report in locked:
         before = snapshot(report)
@@ -372,12 +368,7 @@ def accept_reports(
 
 def _follow_latest_report(task: Task, by: User) -> None:
     """Cache the latest accepted report's percentage on the task (Task.progress)."""
-    latest = (
-        Report.objects.filter(task=task, state=ReportState.ACCEPTED, percent__isnull=False)
-        .order_by("-cycle__due_at")
-        .values_list("percent", flat=True)
-        .first()
-    )
+    latest, _value = Report.objects.latest_accepted([task.pk]).get(task.pk, (None, None))
     if latest is not None and latest != task.progress:
         before = {"progress": task.progress}
         Task.objects.filter(pk=task.pk).update(progress=latest)

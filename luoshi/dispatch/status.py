@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import F
 
 from luoshi.dispatch import lights
-from luoshi.dispatch.models import UNSENT, LightChoice, Report, ReportState, Rollup, TaskLight
+from luoshi.dispatch.models import UNSENT, LightChoice, Report, Rollup, TaskLight
 from luoshi.plans.models import Milestone, Task
 
-LOOKBACK_CYCLES_DAYS = 400  # how far back missed cycles and the latest accepted report are looked for
+LOOKBACK_CYCLES_DAYS = 400  # how far back missed cycles are looked for
 
 
 def thresholds() -> lights.Thresholds:
@@ -38,24 +38,23 @@ def facts_for(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFac
         milestones[task_id].append(
             lights.MilestonePoint(due=due, expected=expected, reached=reached is not None)
         )
+    latest = Report.objects.latest_accepted(ids)
     since = today - dt.timedelta(days=LOOKBACK_CYCLES_DAYS)
-    latest: dict[int, tuple[int | None, Decimal | None]] = {}
+    # Count the most recent due cycles without a report, up to the first one that has one.
     missed: Counter[int] = Counter()
     broken: set[int] = set()
     rows = (
         Report.objects.filter(task_id__in=ids, cycle__due_at__date__gte=since, cycle__due_at__date__lt=today)
         .order_by("task_id", "-cycle__due_at")
-        .values_list("task_id", "state", "percent", "indicator_value")
+        .values_list("task_id", "state")
     )
-    for task_id, state, percent, value in rows:
-        if state == ReportState.ACCEPTED and task_id not in latest:
-            latest[task_id] = (percent, value)
-        # Count the most recent due cycles without a report, up to the first one that has one.
-        if task_id not in broken:
-            if state in UNSENT:
-                missed[task_id] += 1
-            else:
-                broken.add(task_id)
+    for task_id, state in rows:
+        if task_id in broken:
+            continue
+        if state in UNSENT:
+            missed[task_id] += 1
+        else:
+            broken.add(task_id)
     facts = {}
     for t in tasks:
         percent, value = latest.get(t.pk, (None, None))

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.core import clock
 from luoshi.dispatch import services
 from luoshi.dispatch.forms import CadenceForm, CycleFilterForm, ReportForm, ReturnForm
 from luoshi.dispatch.models import UNSENT, Cadence, Cycle, Report, ReportState
@@ -39,7 +39,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .for_listing()
         .order_by("due_at")
     )
-    now = timezone.now()
+    now = clock.now()
     context = {
         "returned": mine.filter(state=ReportState.RETURNED),
         "overdue": mine.filter(state__in=(ReportState.PENDING, ReportState.DRAFT), due_at__lt=now),
@@ -77,10 +77,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and policy.can_edit_task(request.user, report.task),
         "can_approve": report.state == ReportState.AWAITING_APPROVAL
         and policy.can_approve_for(request.user, report.unit),
-        "previous": Report.objects.filter(task=report.task, cycle__due_at__lt=report.cycle.due_at)
-        .exclude(state__in=UNSENT)
-        .order_by("-cycle__due_at")
-        .first(),
+        "previous": Report.objects.previous_to(report),
         "evidence": report.evidence.all(),
     }
     return render(request, "dispatch/report_detail.html", context)
@@ -242,7 +239,7 @@ def cadence_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            opened = services.open_due_cycles(now=timezone.now())
+            opened = services.open_due_cycles(now=clock.now())
             messages.success(
                 request,
                 _("Cadence “%(name)s” set; %(n)s cycle(s) opened.")

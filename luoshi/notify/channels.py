@@ -11,25 +11,22 @@ import contextlib
 import hashlib
 import hmac
 import json
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.core import mail
-from django.utils import timezone
 
+from luoshi.core import clock
 from luoshi.notify.models import Channel, Delivery, DeliveryStatus, Notice, Platform, WebhookEndpoint
 
 ATTEMPTS = 2  # a robot that cannot be reached is tried once more; a refusal is not
 ANSWER_MAX = 64 * 1024
 WECOM_MAX_BYTES = 4096  # WeCom rejects longer markdown content
 TEXT_MAX_BYTES = 18000  # DingTalk allows 20,000; Feishu a little more
-
-clock: Callable[[], float] = time.time  # seconds since the epoch; tests replace it
 
 
 def _clip(text: str, max_bytes: int) -> str:
@@ -131,7 +128,8 @@ def _post_to_robot(endpoint: WebhookEndpoint, notice: Notice) -> Delivery:
     delivery = Delivery(notice=notice, kind=notice.kind, channel=Channel.WEBHOOK, target=str(endpoint.pk))
     while delivery.attempts < ATTEMPTS:
         delivery.attempts += 1
-        url, payload = robot_request(endpoint, notice, clock())  # signatures are fresh on every try
+        # Signatures are fresh on every try.
+        url, payload = robot_request(endpoint, notice, clock.now().timestamp())
         try:
             post_json(url, payload)
         except Refused as exc:
@@ -140,7 +138,7 @@ def _post_to_robot(endpoint: WebhookEndpoint, notice: Notice) -> Delivery:
         except Exception as exc:  # unreachable, timed out, 5xx, cut off: worth one more try
             delivery.error = f"{type(exc).__name__}: {exc}"
         else:
-            delivery.status, delivery.error, delivery.sent_at = DeliveryStatus.SENT, "", timezone.now()
+            delivery.status, delivery.error, delivery.sent_at = DeliveryStatus.SENT, "", clock.now()
             break
     delivery.status = delivery.status or DeliveryStatus.FAILED
     delivery.save()
@@ -162,7 +160,7 @@ def _email(notice: Notice, connection: Any) -> Delivery:
     except Exception as exc:  # any SMTP or backend failure is this address's, not the others'
         delivery.status, delivery.error = DeliveryStatus.FAILED, f"{type(exc).__name__}: {exc}"
     else:
-        delivery.status, delivery.sent_at = DeliveryStatus.SENT, timezone.now()
+        delivery.status, delivery.sent_at = DeliveryStatus.SENT, clock.now()
     delivery.save()
     return delivery
 

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
+from luoshi.core import clock
 from luoshi.notify import jobs
 from luoshi.notify.models import Notice, Platform, WebhookEndpoint
 from luoshi.orgs import policy
@@ -77,7 +77,7 @@ def mark_read(*, notice: Notice, by: User) -> Notice:
     if notice.recipient_id != by.pk:
         raise PermissionDenied
     if notice.read_at is None:
-        notice.read_at = timezone.now()
+        notice.read_at = clock.now()
         notice.save(update_fields=["read_at"])
         record(actor=by, action="notice.read", obj=notice, after={"read_at": notice.read_at.isoformat()})
     return notice
@@ -90,7 +90,7 @@ def mark_all_read(*, by: User) -> int:
     ids = list(unread.values_list("pk", flat=True))
     if not ids:
         return 0
-    now = timezone.now()
+    now = clock.now()
     Notice.objects.filter(pk__in=ids).update(read_at=now)
     record(actor=by, action="notice.read_all", obj=by, after={"read_at": now.isoformat(), "notices": ids})
     return len(ids)

@@ -11,10 +11,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
+from luoshi.core import clock
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
@@ -315,7 +315,7 @@ def sign_pledge(*, task: Task, by: User, commitment: str, signed_at: dt.datetime
         unit=task.lead_unit,
         signer=by,
         commitment=commitment.strip(),
-        signed_at=signed_at or timezone.now(),
+        signed_at=signed_at or clock.now(),
     )
     pledge.full_clean()
     pledge.save()

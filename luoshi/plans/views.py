@@ -12,10 +12,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.core import clock
 from luoshi.orgs import policy
 from luoshi.orgs.panels import panels_for
 from luoshi.plans import services
@@ -81,7 +81,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "query": _query_without_page(request),
         "filters_open": any(request.GET.get(k) for k in ("lead_unit", "owner", "due_from", "due_to", "sort")),
         "create_in": chosen if chosen and policy.can_supervise(request.user, chosen.plan.issuer) else None,
@@ -104,7 +104,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subtasks = list(
         Task.objects.visible_to(request.user).filter(parent=task).select_related("lead_unit", "owner")
     )
-    today = timezone.localdate()
+    today = clock.today()
     milestones = list(task.milestones.all())
     for m in milestones:
         # Reached by the progress reported (Task.progress), or overdue if its date passed short of it.

@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core import clock
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role
 from luoshi.plans.models import Task, TaskList, TaskQuerySet
@@ -33,7 +33,7 @@ def _tally(tasks: TaskQuerySet, today: dt.date) -> dict[str, int]:
 def home(request: HttpRequest) -> HttpResponse:
     """Show a unit its own work, and an office or a leader its whole jurisdiction."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     unit = policy.scope_root(user) or policy.issuing_unit(user)
     jurisdiction = policy.sees_everything(user) or user.role in (Role.SUPERVISOR, Role.LEADER)
     visible = Task.objects.visible_to(user)

@@ -2,9 +2,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from conftest import make_task
 from luoshi.audit.models import AppendOnlyError, AuditBlock, AuditEvent
 from luoshi.audit.services import seal_all, verify
+from luoshi.testing import make_task
 
 
 def sealed_city_events(city):

@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.db import connections
 
-from conftest import build_city, make_task
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Report, Submission
 from luoshi.dispatch.services import ReportData
+from luoshi.testing import build_city, make_task
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -19,7 +19,7 @@ def report(transactional_db):
     city = build_city()
     make_task(city, lead_unit=city.qingshan)
     cadence = services.create_cadence(
-        by=city.ducha,
+        by=city.city_supervisor,
         task_list=city.economy,
         name="一周一调度",
         frequency="weekly",
@@ -58,7 +58,7 @@ def test_a_submit_sent_twice_at_the_same_moment_is_recorded_once(report):
 
     def submit():
         return services.submit_report(
-            report=r, by=city.qs_liaison, data=data, expected_version=1, idempotency_key="same-click"
+            report=r, by=city.county_liaison, data=data, expected_version=1, idempotency_key="same-click"
         )
 
     results = at_once(submit, submit)
@@ -74,7 +74,7 @@ def test_two_editors_at_the_same_moment_give_one_save_and_one_conflict(report):
             report=r, by=who, data=ReportData(percent=percent, progress="草稿"), expected_version=1
         )
 
-    results = at_once(save(city.qs_liaison, 30), save(city.qs_head, 70))
+    results = at_once(save(city.county_liaison, 30), save(city.county_head, 70))
     assert sorted(type(x).__name__ for x in results) == ["Report", "StaleVersion"], results
     saved = next(x for x in results if isinstance(x, Report))
     assert Report.objects.get(pk=r.pk).percent == saved.percent

@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import count_queries, make_task
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Evidence, Report, ReportState, Submission
+from luoshi.testing import count_queries, make_task
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -16,7 +16,7 @@ def cycle(city):
     make_task(city, title="青山县的厂房建设", lead_unit=city.qingshan)
     make_task(city, title="白沙县的农村公路", lead_unit=city.baisha)
     cadence = services.create_cadence(
-        by=city.ducha,
+        by=city.city_supervisor,
         task_list=city.economy,
         name="一周一调度",
         frequency="weekly",
@@ -43,7 +43,7 @@ def form(report, **extra):
 
 def test_every_report_page_answers_404_to_an_outsider(client, city, cycle):
     report = qs_report(cycle)
-    client.force_login(city.bs_liaison)
+    client.force_login(city.outsider)
     for name in ("report_detail", "report_return", "report_accept", "report_approve"):
         method = client.get if name == "report_detail" else client.post
         assert method(reverse(name, args=[report.pk])).status_code == 404, name
@@ -52,22 +52,22 @@ def test_every_report_page_answers_404_to_an_outsider(client, city, cycle):
 
 
 def test_a_cycle_shows_an_outsider_only_their_own_reports(client, city, cycle):
-    client.force_login(city.bs_liaison)
+    client.force_login(city.outsider)
     page = client.get(reverse("cycle_detail", args=[cycle.pk])).content.decode()
     assert "白沙县的农村公路" in page and "青山县的厂房建设" not in page
-    client.force_login(city.qsz_liaison)  # a township with nothing in this cycle
+    client.force_login(city.township_liaison)  # a township with nothing in this cycle
     assert client.get(reverse("cycle_detail", args=[cycle.pk])).status_code == 404
 
 
 def test_the_inbox_lists_the_units_reports_only(client, city, cycle):
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     page = client.get(reverse("inbox")).content.decode()
     assert "青山县的厂房建设" in page and "白沙县的农村公路" not in page
 
 
 def test_a_double_posted_submit_makes_one_submission(client, city, cycle):
     report = qs_report(cycle)
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     url = reverse("report_detail", args=[report.pk])
     assert client.post(url, form(report)).status_code == 302
     assert client.post(url, form(report)).status_code == 200  # the page now shows the sent report
@@ -77,7 +77,7 @@ def test_a_double_posted_submit_makes_one_submission(client, city, cycle):
 
 def test_a_stale_draft_gets_a_clear_conflict_and_keeps_the_first(client, city, cycle):
     report = qs_report(cycle)
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     url = reverse("report_detail", args=[report.pk])
     assert client.post(url, form(report, action="draft", percent="30")).status_code == 302
     response = client.post(url, form(report, action="draft", percent="90"))
@@ -87,7 +87,7 @@ def test_a_stale_draft_gets_a_clear_conflict_and_keeps_the_first(client, city, c
 
 def test_evidence_must_be_what_its_name_says(client, city, cycle):
     report = qs_report(cycle)
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     url = reverse("report_detail", args=[report.pk])
     fake = SimpleUploadedFile("照片.png", b"MZ\x90\x00 not an image", content_type="image/png")
     response = client.post(url, form(report, action="draft", evidence=fake))
@@ -100,8 +100,8 @@ def test_evidence_must_be_what_its_name_says(client, city, cycle):
 
 def test_the_office_accepts_several_reports_at_once(client, city, cycle):
     for report, who in (
-        (qs_report(cycle), city.qs_liaison),
-        (Report.objects.exclude(pk=qs_report(cycle).pk).get(), city.bs_liaison),
+        (qs_report(cycle), city.county_liaison),
+        (Report.objects.exclude(pk=qs_report(cycle).pk).get(), city.outsider),
     ):
         services.submit_report(
             report=report,
@@ -110,7 +110,7 @@ def test_the_office_accepts_several_reports_at_once(client, city, cycle):
             expected_version=1,
             idempotency_key=f"k{report.pk}",
         )
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     ids = list(Report.objects.values_list("pk", flat=True))
     response = client.post(reverse("cycle_accept", args=[cycle.pk]), {"report": ids})
     assert response.status_code == 302
@@ -118,13 +118,13 @@ def test_the_office_accepts_several_reports_at_once(client, city, cycle):
 
 
 def test_a_forged_report_id_in_a_bulk_accept_is_refused(client, city, cycle):
-    client.force_login(city.qs_office)  # sees only 青山县's report
+    client.force_login(city.county_supervisor)  # sees only 青山县's report
     other = Report.objects.get(cycle=cycle, task__title="白沙县的农村公路")
     assert client.post(reverse("cycle_accept", args=[cycle.pk]), {"report": [other.pk]}).status_code == 403
 
 
 def test_the_cycle_page_runs_the_same_number_of_queries_for_few_or_many_reports(client, city, cycle):
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     few = count_queries(client, reverse("cycle_detail", args=[cycle.pk]))
     for i in range(20):
         make_task(city, title=f"新任务{i}", lead_unit=city.baisha)
@@ -147,12 +147,12 @@ def test_a_supervisor_sets_a_weekly_rhythm_and_the_current_cycle_opens(client, c
         "grace_minutes": "30",
         "lead_days_per_level": "1",
     }
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     assert client.post(reverse("cadence_list"), rhythm).status_code == 403
-    client.force_login(city.qs_office)  # the county's office cannot set the city's list
+    client.force_login(city.county_supervisor)  # the county's office cannot set the city's list
     response = client.post(reverse("cadence_list"), rhythm)
     assert "task_list" in response.context["form"].errors and not Cadence.objects.exists()
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     assert client.post(reverse("cadence_list"), rhythm).status_code == 302
     cadence = Cadence.objects.get()
     assert (cadence.due_weekday, cadence.grace_minutes) == (4, 30)

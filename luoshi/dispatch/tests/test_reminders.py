@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from conftest import make_task
 from luoshi.audit.models import AuditEvent
 from luoshi.dispatch import reminders, services
 from luoshi.dispatch.ladder import install_default_ladder
@@ -12,6 +11,7 @@ from luoshi.dispatch.models import Escalation, EscalationStep, Report
 from luoshi.dispatch.services import ReportData
 from luoshi.notify.models import Notice
 from luoshi.notify.services import add_webhook
+from luoshi.testing import make_task
 
 pytestmark = pytest.mark.usefixtures("huey_inline")
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -24,13 +24,13 @@ def ladder(db):
 
 
 @pytest.fixture
-def week(city, monkeypatch):
-    city.qs_liaison.email = "qs@example.gov.cn"
-    city.qs_liaison.save()
+def week(city, clock):
+    city.county_liaison.email = "qs@example.gov.cn"
+    city.county_liaison.save()
     task = make_task(city, title="推进青山县工业园区标准化厂房建设", lead_unit=city.qingshan)
     done_task = make_task(city, title="白沙县农村公路提档升级", lead_unit=city.baisha)
     cadence = services.create_cadence(
-        by=city.ducha,
+        by=city.city_supervisor,
         task_list=city.economy,
         name="一周一调度",
         frequency="weekly",
@@ -40,22 +40,21 @@ def week(city, monkeypatch):
     )
     cycle = services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
     sent = Report.objects.get(task=done_task, cycle=cycle)
-    with monkeypatch.context() as clock:
-        clock.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC))
-        services.submit_report(
-            report=sent,
-            by=city.bs_liaison,
-            data=ReportData(percent=50, progress="路基完成"),
-            expected_version=1,
-            idempotency_key="bs",
-        )
+    clock.set(dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC))
+    services.submit_report(
+        report=sent,
+        by=city.outsider,
+        data=ReportData(percent=50, progress="路基完成"),
+        expected_version=1,
+        idempotency_key="bs",
+    )
     return task, cycle
 
 
 def test_reminders_go_once_the_day_before_the_due_time(
     city, week, mailoutbox, receiver, django_capture_on_commit_callbacks
 ):
-    add_webhook(unit=city.qingshan, platform="dingtalk", url=receiver.url("/ding"), by=city.ducha)
+    add_webhook(unit=city.qingshan, platform="dingtalk", url=receiver.url("/ding"), by=city.city_supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.remind_before_due(now=dt.datetime(2026, 11, 19, 18, tzinfo=TZ)) == 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -69,7 +68,7 @@ def test_a_cycle_passing_its_due_time_marks_missing_reports_late_and_chases_them
     city, week, mailoutbox, receiver, django_capture_on_commit_callbacks
 ):
     task, cycle = week
-    add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/wecom"), by=city.ducha)
+    add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/wecom"), by=city.city_supervisor)
     within_grace = dt.datetime(2026, 11, 20, 17, 20, tzinfo=TZ)
     assert reminders.mark_late(now=within_grace) == 0
     with django_capture_on_commit_callbacks(execute=True):
@@ -80,8 +79,8 @@ def test_a_cycle_passing_its_due_time_marks_missing_reports_late_and_chases_them
     assert [m.to for m in mailoutbox] == [["qs@example.gov.cn"]]
     assert "逾期" in mailoutbox[0].subject or "overdue" in mailoutbox[0].subject
     assert len(receiver.to("/wecom")) == 1
-    assert Notice.objects.filter(recipient=city.qs_head, kind="report_late").exists()
-    assert not Notice.objects.filter(recipient=city.bs_liaison).exists()
+    assert Notice.objects.filter(recipient=city.county_head, kind="report_late").exists()
+    assert not Notice.objects.filter(recipient=city.outsider).exists()
     assert AuditEvent.objects.filter(action="report.late", object_id=str(late.pk)).exists()
     assert not Escalation.objects.filter(
         task=task

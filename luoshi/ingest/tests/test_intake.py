@@ -19,7 +19,9 @@ PLAN_TEXT = (
 
 
 def test_a_supervisor_drafts_a_list_from_text_and_creates_it_in_one_step(city):
-    draft = services.create_draft(plan=city.plan, by=city.ducha, source_name="方案.txt", raw_text=PLAN_TEXT)
+    draft = services.create_draft(
+        plan=city.plan, by=city.city_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
+    )
     assert {"task", "target"} <= {i["kind"] for i in draft.items}
     rows = [
         services.DraftRow(
@@ -42,7 +44,7 @@ def test_a_supervisor_drafts_a_list_from_text_and_creates_it_in_one_step(city):
         ),
     ]
     task_list = services.create_list_from_draft(
-        draft=draft, by=city.ducha, list_name="营商环境任务清单", rows=rows
+        draft=draft, by=city.city_supervisor, list_name="营商环境任务清单", rows=rows
     )
     assert list(task_list.tasks.values_list("code", flat=True)) == ["1", "2"]
     assert Task.objects.get(task_list=task_list, code="2").target == 5
@@ -50,11 +52,13 @@ def test_a_supervisor_drafts_a_list_from_text_and_creates_it_in_one_step(city):
     assert draft.state == ImportDraft.State.USED
     assert AuditEvent.objects.filter(action__in=["ingest.draft", "ingest.create_list"]).count() == 2
     with pytest.raises(ValidationError):
-        services.create_list_from_draft(draft=draft, by=city.ducha, list_name="再来一次", rows=rows)
+        services.create_list_from_draft(draft=draft, by=city.city_supervisor, list_name="再来一次", rows=rows)
 
 
 def test_one_bad_row_creates_nothing(city):
-    draft = services.create_draft(plan=city.plan, by=city.ducha, source_name="方案.txt", raw_text=PLAN_TEXT)
+    draft = services.create_draft(
+        plan=city.plan, by=city.city_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
+    )
     rows = [
         services.DraftRow(
             title="正常的任务",
@@ -72,22 +76,24 @@ def test_one_bad_row_creates_nothing(city):
         ),
     ]
     with pytest.raises(ValidationError, match="2"):
-        services.create_list_from_draft(draft=draft, by=city.ducha, list_name="营商环境任务清单", rows=rows)
+        services.create_list_from_draft(
+            draft=draft, by=city.city_supervisor, list_name="营商环境任务清单", rows=rows
+        )
     assert not TaskList.objects.filter(name="营商环境任务清单").exists()
     assert not Task.objects.exists()
 
 
 def test_only_an_office_makes_drafts(city):
     with pytest.raises(PermissionDenied):
-        services.create_draft(plan=city.plan, by=city.qs_liaison, source_name="x", raw_text=PLAN_TEXT)
+        services.create_draft(plan=city.plan, by=city.county_liaison, source_name="x", raw_text=PLAN_TEXT)
     with pytest.raises(PermissionDenied):
-        services.create_draft(plan=city.plan, by=city.qs_office, source_name="x", raw_text=PLAN_TEXT)
+        services.create_draft(plan=city.plan, by=city.county_supervisor, source_name="x", raw_text=PLAN_TEXT)
 
 
 def test_the_pages_take_an_upload_and_show_the_draft_beside_the_text(client, city):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     upload = SimpleUploadedFile("方案.txt", PLAN_TEXT.encode("gb18030"))
     response = client.post(reverse("intake_new"), {"plan": city.plan.pk, "file": upload, "simplified": "on"})
     draft = ImportDraft.objects.get()
@@ -100,18 +106,20 @@ def test_the_pages_take_an_upload_and_show_the_draft_beside_the_text(client, cit
 
 
 def test_an_outsider_cannot_see_a_draft(client, city):
-    draft = services.create_draft(plan=city.plan, by=city.ducha, source_name="方案.txt", raw_text=PLAN_TEXT)
-    for who in (city.bs_liaison, city.qs_office):
+    draft = services.create_draft(
+        plan=city.plan, by=city.city_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
+    )
+    for who in (city.outsider, city.county_supervisor):
         client.force_login(who)
         assert client.get(reverse("draft_review", args=[draft.pk])).status_code == 404
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     assert client.get(reverse("intake_new")).status_code == 403
 
 
 def test_a_binary_upload_says_what_is_wrong(client, city):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     upload = SimpleUploadedFile("scan.txt", b"\x00\x01\x02\x03" * 100)
     response = client.post(reverse("intake_new"), {"plan": city.plan.pk, "file": upload})
     assert "binary" in str(response.context["form"].errors["file"])

@@ -1,6 +1,7 @@
 """notify() → after commit → the job e-mails people and posts to the units' robots, over real local HTTP."""
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import urllib.parse
@@ -23,11 +24,11 @@ class BrokenBackend(BaseEmailBackend):
 
 @pytest.fixture
 def people(city):
-    city.qs_liaison.email = "qs@example.gov.cn"
-    city.qs_liaison.save()
-    city.qs_head.email = "head@example.gov.cn"
-    city.qs_head.save()
-    return [city.qs_liaison, city.qs_head, city.qsz_liaison]  # the last one has no address
+    city.county_liaison.email = "qs@example.gov.cn"
+    city.county_liaison.save()
+    city.county_head.email = "head@example.gov.cn"
+    city.county_head.save()
+    return [city.county_liaison, city.county_head, city.township_liaison]  # the last one has no address
 
 
 def send(city, people, **kwargs):
@@ -38,7 +39,7 @@ def send(city, people, **kwargs):
         "body": "请于5月20日18:00前报送。",
         "url": "/tasks/7/",
         "units": [city.qingshan],
-        "by": city.ducha,
+        "by": city.city_supervisor,
         **kwargs,
     }
     return notify(**fields)
@@ -66,7 +67,7 @@ def test_people_with_an_address_get_one_email_each(
 def test_nothing_is_sent_before_the_callers_transaction_commits(
     city, people, mailoutbox, receiver, django_capture_on_commit_callbacks
 ):
-    add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/wecom"), by=city.ducha)
+    add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/wecom"), by=city.city_supervisor)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         send(city, people)
     assert len(callbacks) == 1
@@ -74,22 +75,29 @@ def test_nothing_is_sent_before_the_callers_transaction_commits(
 
 
 def test_every_active_robot_of_the_named_units_gets_its_platforms_message(
-    city, people, receiver, fixed_clock, django_capture_on_commit_callbacks
+    city, people, receiver, clock, django_capture_on_commit_callbacks
 ):
+    now = clock.set(dt.datetime(2026, 1, 1, 0, 0, 0, 250_000, tzinfo=dt.UTC)).timestamp()
     add_webhook(
         unit=city.qingshan,
         platform="dingtalk",
         url=receiver.url("/ding?access_token=t1"),
         secret=SECRET,
-        by=city.ducha,
+        by=city.city_supervisor,
     )
-    add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/wecom?key=k1"), by=city.ducha)
     add_webhook(
-        unit=city.qingshan, platform="feishu", url=receiver.url("/feishu"), secret=SECRET, by=city.ducha
+        unit=city.qingshan, platform="wecom", url=receiver.url("/wecom?key=k1"), by=city.city_supervisor
     )
-    off = add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/off"), by=city.ducha)
-    update_webhook(endpoint=off, is_active=False, by=city.ducha)
-    add_webhook(unit=city.baisha, platform="wecom", url=receiver.url("/baisha"), by=city.ducha)
+    add_webhook(
+        unit=city.qingshan,
+        platform="feishu",
+        url=receiver.url("/feishu"),
+        secret=SECRET,
+        by=city.city_supervisor,
+    )
+    off = add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/off"), by=city.city_supervisor)
+    update_webhook(endpoint=off, is_active=False, by=city.city_supervisor)
+    add_webhook(unit=city.baisha, platform="wecom", url=receiver.url("/baisha"), by=city.city_supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         send(city, people)
 
@@ -102,7 +110,7 @@ def test_every_active_robot_of_the_named_units_gets_its_platforms_message(
 
     (ding,) = receiver.to("/ding")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(ding.path).query)
-    ms = str(int(fixed_clock * 1000))
+    ms = str(int(now * 1000))
     expected = hmac.new(SECRET.encode(), f"{ms}\n{SECRET}".encode(), hashlib.sha256).digest()
     assert query["access_token"] == ["t1"] and query["timestamp"] == [ms]
     assert base64.b64decode(query["sign"][0]) == expected
@@ -121,7 +129,7 @@ def test_every_active_robot_of_the_named_units_gets_its_platforms_message(
     }
 
     (feishu,) = receiver.to("/feishu")
-    seconds = str(int(fixed_clock))
+    seconds = str(int(now))
     expected = hmac.new(f"{seconds}\n{SECRET}".encode(), b"", hashlib.sha256).digest()
     assert feishu.body["timestamp"] == seconds
     assert base64.b64decode(feishu.body["sign"]) == expected
@@ -138,13 +146,17 @@ def test_a_failing_robot_is_logged_and_the_others_still_get_the_message(
     city, people, receiver, closed_port, mailoutbox, django_capture_on_commit_callbacks
 ):
     gone = add_webhook(
-        unit=city.qingshan, platform="wecom", url=f"http://127.0.0.1:{closed_port}/x", by=city.ducha
+        unit=city.qingshan, platform="wecom", url=f"http://127.0.0.1:{closed_port}/x", by=city.city_supervisor
     )
     refusing = add_webhook(
-        unit=city.qingshan, platform="dingtalk", url=receiver.url("/refuse"), by=city.ducha
+        unit=city.qingshan, platform="dingtalk", url=receiver.url("/refuse"), by=city.city_supervisor
     )
-    broken = add_webhook(unit=city.qingshan, platform="feishu", url=receiver.url("/broken"), by=city.ducha)
-    good = add_webhook(unit=city.qingshan, platform="feishu", url=receiver.url("/good"), by=city.ducha)
+    broken = add_webhook(
+        unit=city.qingshan, platform="feishu", url=receiver.url("/broken"), by=city.city_supervisor
+    )
+    good = add_webhook(
+        unit=city.qingshan, platform="feishu", url=receiver.url("/good"), by=city.city_supervisor
+    )
     receiver.answers["/refuse"] = (200, {"errcode": 310000, "errmsg": "keywords not in content"})
     receiver.answers["/broken"] = (502, {"error": "bad gateway"})
     with django_capture_on_commit_callbacks(execute=True):
@@ -165,7 +177,7 @@ def test_a_mail_server_failure_is_logged_and_the_robots_still_get_the_message(
     city, people, receiver, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"
-    add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/wecom"), by=city.ducha)
+    add_webhook(unit=city.qingshan, platform="wecom", url=receiver.url("/wecom"), by=city.city_supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         send(city, people)
     emails = Delivery.objects.filter(channel="email")

@@ -9,23 +9,31 @@ ROBOT = "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef"
 
 
 def send(city, recipients, **kwargs):
-    fields = {"kind": "report_late", "title": "逾期未报", "body": "第12期未报送", "by": city.ducha, **kwargs}
+    fields = {
+        "kind": "report_late",
+        "title": "逾期未报",
+        "body": "第12期未报送",
+        "by": city.city_supervisor,
+        **kwargs,
+    }
     return services.notify(recipients=recipients, **fields)
 
 
 def test_every_notify_writes_exactly_one_audit_event(city):
-    notices = send(city, [city.qs_liaison, city.qsz_liaison, city.qs_liaison], units=[city.qingshan])
-    assert [n.recipient for n in notices] == [city.qs_liaison, city.qsz_liaison]
+    notices = send(
+        city, [city.county_liaison, city.township_liaison, city.county_liaison], units=[city.qingshan]
+    )
+    assert [n.recipient for n in notices] == [city.county_liaison, city.township_liaison]
     event = AuditEvent.objects.get(action="notify.send")
-    assert event.actor_id == city.ducha.pk
+    assert event.actor_id == city.city_supervisor.pk
     assert event.object_id == str(notices[0].pk)
     assert event.after == {
         "kind": "report_late",
         "title": "逾期未报",
-        "recipients": [city.qs_liaison.pk, city.qsz_liaison.pk],
+        "recipients": [city.county_liaison.pk, city.township_liaison.pk],
         "units": [city.qingshan.pk],
     }
-    send(city, [city.bs_liaison], by=None)
+    send(city, [city.outsider], by=None)
     assert AuditEvent.objects.filter(action="notify.send").count() == 2
     assert AuditEvent.objects.filter(action="notify.send", actor_id=None).count() == 1
 
@@ -39,36 +47,36 @@ def test_notify_without_recipients_writes_and_sends_nothing(city, django_capture
 
 def test_notify_refuses_a_title_less_notice_and_a_script_link(city):
     with pytest.raises(ValueError):
-        send(city, [city.qs_liaison], title="  ")
+        send(city, [city.county_liaison], title="  ")
     with pytest.raises(ValueError):
-        send(city, [city.qs_liaison], url="javascript:alert(1)")
+        send(city, [city.county_liaison], url="javascript:alert(1)")
     assert not Notice.objects.exists()
 
 
 def test_only_the_recipient_marks_a_notice_read(city):
-    (notice,) = send(city, [city.qs_liaison])
+    (notice,) = send(city, [city.county_liaison])
     with pytest.raises(PermissionDenied):
-        services.mark_read(notice=notice, by=city.ducha)
-    services.mark_read(notice=notice, by=city.qs_liaison)
-    services.mark_read(notice=notice, by=city.qs_liaison)
+        services.mark_read(notice=notice, by=city.city_supervisor)
+    services.mark_read(notice=notice, by=city.county_liaison)
+    services.mark_read(notice=notice, by=city.county_liaison)
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert AuditEvent.objects.filter(action="notice.read", object_id=str(notice.pk)).count() == 1
 
 
 def test_mark_all_read_touches_only_the_users_unread_notices(city):
-    send(city, [city.qs_liaison, city.bs_liaison])
-    send(city, [city.qs_liaison])
-    assert services.mark_all_read(by=city.qs_liaison) == 2
-    assert services.mark_all_read(by=city.qs_liaison) == 0
-    assert Notice.objects.for_user(city.qs_liaison).unread().count() == 0
-    assert Notice.objects.for_user(city.bs_liaison).unread().count() == 1
+    send(city, [city.county_liaison, city.outsider])
+    send(city, [city.county_liaison])
+    assert services.mark_all_read(by=city.county_liaison) == 2
+    assert services.mark_all_read(by=city.county_liaison) == 0
+    assert Notice.objects.for_user(city.county_liaison).unread().count() == 0
+    assert Notice.objects.for_user(city.outsider).unread().count() == 1
     assert AuditEvent.objects.filter(action="notice.read_all").count() == 1
 
 
 def test_a_supervisor_connects_a_robot_within_their_jurisdiction(city):
     endpoint = services.add_webhook(
-        unit=city.qingshan_town, platform="dingtalk", url=ROBOT, secret="SECabc", by=city.qs_office
+        unit=city.qingshan_town, platform="dingtalk", url=ROBOT, secret="SECabc", by=city.county_supervisor
     )
     assert endpoint.is_active and endpoint.secret == "SECabc"
     event = AuditEvent.objects.get(action="webhook.create")
@@ -79,16 +87,16 @@ def test_a_supervisor_connects_a_robot_within_their_jurisdiction(city):
 
 def test_a_liaison_cannot_connect_a_robot(city):
     with pytest.raises(PermissionDenied):
-        services.add_webhook(unit=city.qingshan, platform="wecom", url=ROBOT, by=city.qs_liaison)
+        services.add_webhook(unit=city.qingshan, platform="wecom", url=ROBOT, by=city.county_liaison)
     assert not WebhookEndpoint.objects.exists()
 
 
 def test_a_county_supervisor_cannot_connect_a_robot_for_another_county(city):
     with pytest.raises(PermissionDenied):
-        services.add_webhook(unit=city.baisha, platform="wecom", url=ROBOT, by=city.qs_office)
-    endpoint = services.add_webhook(unit=city.baisha, platform="wecom", url=ROBOT, by=city.ducha)
+        services.add_webhook(unit=city.baisha, platform="wecom", url=ROBOT, by=city.county_supervisor)
+    endpoint = services.add_webhook(unit=city.baisha, platform="wecom", url=ROBOT, by=city.city_supervisor)
     with pytest.raises(PermissionDenied):
-        services.update_webhook(endpoint=endpoint, is_active=False, by=city.qs_office)
+        services.update_webhook(endpoint=endpoint, is_active=False, by=city.county_supervisor)
 
 
 @pytest.mark.parametrize(
@@ -101,14 +109,14 @@ def test_a_county_supervisor_cannot_connect_a_robot_for_another_county(city):
 )
 def test_a_bad_robot_is_refused_naming_the_field(city, platform, url, field):
     with pytest.raises(ValidationError) as exc:
-        services.add_webhook(unit=city.qingshan, platform=platform, url=url, by=city.ducha)
+        services.add_webhook(unit=city.qingshan, platform=platform, url=url, by=city.city_supervisor)
     assert field in exc.value.message_dict
     assert not WebhookEndpoint.objects.exists()
 
 
 def test_an_update_is_audited_with_before_and_after_and_shows_a_changed_secret(city):
-    endpoint = services.add_webhook(unit=city.qingshan, platform="feishu", url=ROBOT, by=city.ducha)
-    services.update_webhook(endpoint=endpoint, secret="SECnew", is_active=False, by=city.qs_office)
+    endpoint = services.add_webhook(unit=city.qingshan, platform="feishu", url=ROBOT, by=city.city_supervisor)
+    services.update_webhook(endpoint=endpoint, secret="SECnew", is_active=False, by=city.county_supervisor)
     endpoint.refresh_from_db()
     assert endpoint.secret == "SECnew" and not endpoint.is_active and endpoint.url == ROBOT
     event = AuditEvent.objects.get(action="webhook.update")
@@ -116,5 +124,5 @@ def test_an_update_is_audited_with_before_and_after_and_shows_a_changed_secret(c
     assert event.before["secret"] == "" and event.after["secret"].startswith("#")
     assert event.before["url"] == event.after["url"]
     with pytest.raises(ValidationError) as exc:
-        services.update_webhook(endpoint=endpoint, url="robot", by=city.ducha)
+        services.update_webhook(endpoint=endpoint, url="robot", by=city.city_supervisor)
     assert "url" in exc.value.message_dict

@@ -7,17 +7,17 @@ def names(qs):
 
 
 def test_a_township_liaison_sees_only_its_township(city):
-    assert names(policy.visible_units(city.qsz_liaison)) == ["青山镇"]
+    assert names(policy.visible_units(city.township_liaison)) == ["青山镇"]
 
 
 def test_a_county_liaison_sees_the_county_and_its_townships(city):
-    assert names(policy.visible_units(city.qs_liaison)) == ["青山县", "青山镇", "龙泉镇"]
+    assert names(policy.visible_units(city.county_liaison)) == ["青山县", "青山镇", "龙泉镇"]
 
 
 def test_a_city_supervisor_and_a_leader_see_the_whole_city(city):
     everything = names(Unit.objects.all())
-    assert names(policy.visible_units(city.ducha)) == everything
-    assert names(policy.visible_units(city.mayor)) == everything
+    assert names(policy.visible_units(city.city_supervisor)) == everything
+    assert names(policy.visible_units(city.leader)) == everything
 
 
 def test_an_admin_sees_everything_without_a_unit(city):
@@ -26,12 +26,12 @@ def test_an_admin_sees_everything_without_a_unit(city):
 
 
 def test_only_supervisors_supervise_and_only_within_their_jurisdiction(city):
-    assert policy.can_supervise(city.qs_office, city.qingshan_town)
-    assert not policy.can_supervise(city.qs_office, city.baisha)
-    assert not policy.can_supervise(city.qs_office, city.city)
-    assert not policy.can_supervise(city.qs_liaison, city.qingshan_town)
-    assert not policy.can_supervise(city.mayor, city.qingshan)
-    assert policy.can_supervise(city.ducha, city.qingshan_town)
+    assert policy.can_supervise(city.county_supervisor, city.qingshan_town)
+    assert not policy.can_supervise(city.county_supervisor, city.baisha)
+    assert not policy.can_supervise(city.county_supervisor, city.city)
+    assert not policy.can_supervise(city.county_liaison, city.qingshan_town)
+    assert not policy.can_supervise(city.leader, city.qingshan)
+    assert policy.can_supervise(city.city_supervisor, city.qingshan_town)
 
 
 def test_a_user_without_a_unit_sees_nothing(city):

@@ -5,10 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import make_task
 from luoshi.audit.models import AuditEvent
 from luoshi.plans.models import Milestone, Task
 from luoshi.plans.services import MilestoneSpec
+from luoshi.testing import make_task
 
 
 @pytest.fixture
@@ -19,7 +19,9 @@ def qs_task(city):
         lead_unit=city.qingshan,
         milestones=[MilestoneSpec("完成主体工程", dt.date(2026, 6, 30), 60)],
     )
-    make_task(city, by=city.qs_office, parent=task, lead_unit=city.qingshan_town, title="青山镇片区厂房建设")
+    make_task(
+        city, by=city.county_supervisor, parent=task, lead_unit=city.qingshan_town, title="青山镇片区厂房建设"
+    )
     return task
 
 
@@ -37,7 +39,7 @@ def pages_of(task):
 
 
 def test_every_task_page_answers_404_to_an_outsider(client, city, qs_task):
-    client.force_login(city.bs_liaison)
+    client.force_login(city.outsider)
     for method, url in pages_of(qs_task):
         assert getattr(client, method)(url).status_code == 404, url
     assert Milestone.objects.filter(task=qs_task).exists()
@@ -55,7 +57,7 @@ def test_every_page_sends_an_anonymous_visitor_to_sign_in(client, city, qs_task)
 
 
 def test_a_liaison_sees_their_task_but_may_not_change_it(client, city, qs_task):
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     assert client.get(reverse("task_detail", args=[qs_task.pk])).status_code == 200
     assert client.get(reverse("task_edit", args=[qs_task.pk])).status_code == 403
     assert client.get(reverse("task_create", args=[city.economy.pk])).status_code == 403
@@ -65,7 +67,7 @@ def test_a_liaison_sees_their_task_but_may_not_change_it(client, city, qs_task):
 
 
 def test_a_township_liaison_sees_its_subtask_but_not_the_city_task(client, city, qs_task):
-    client.force_login(city.qsz_liaison)
+    client.force_login(city.township_liaison)
     sub = Task.objects.get(parent=qs_task)
     assert client.get(reverse("task_detail", args=[sub.pk])).status_code == 200
     assert client.get(reverse("task_detail", args=[qs_task.pk])).status_code == 404
@@ -74,14 +76,14 @@ def test_a_township_liaison_sees_its_subtask_but_not_the_city_task(client, city,
 
 
 def test_a_county_supervisor_sees_the_rollup_of_the_subtasks(client, city, qs_task):
-    client.force_login(city.qs_office)
+    client.force_login(city.county_supervisor)
     page = client.get(reverse("task_detail", args=[qs_task.pk])).content.decode()
     assert 'data-testid="rollup"' in page and "青山镇片区厂房建设" in page
 
 
 def test_the_task_list_filters_by_keyword_unit_list_and_deadline(client, city, qs_task):
     make_task(city, title="发改委牵头的招商任务", lead_unit=city.fgw, due=dt.date(2026, 6, 30))
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
 
     def titles(**params):
         response = client.get(reverse("task_list"), params)
@@ -96,14 +98,14 @@ def test_the_task_list_filters_by_keyword_unit_list_and_deadline(client, city, q
 
 def test_the_task_list_filter_cannot_reach_outside_scope(client, city, qs_task):
     make_task(city, title="白沙县的任务", lead_unit=city.baisha)
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     response = client.get(reverse("task_list"), {"lead_unit": city.baisha.pk})
     assert "lead_unit" in response.context["form"].errors  # not a choice for this user
     assert "白沙县的任务" not in response.content.decode()
 
 
 def test_an_htmx_request_gets_only_the_table(client, city, qs_task):
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     response = client.get(reverse("task_list"), {"q": "厂房"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "<html" not in body and "标准化厂房建设" in body
@@ -111,7 +113,7 @@ def test_an_htmx_request_gets_only_the_table(client, city, qs_task):
 
 def test_the_task_list_runs_the_same_number_of_queries_for_5_or_60_tasks(client, city, settings):
     settings.TASKS_PER_PAGE = 100
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
 
     def count_queries():
         with CaptureQueriesContext(connection) as ctx:
@@ -119,7 +121,7 @@ def test_the_task_list_runs_the_same_number_of_queries_for_5_or_60_tasks(client,
         return len(ctx.captured_queries)
 
     for i in range(5):
-        make_task(city, title=f"任务{i}", co_units=[city.fgw], owner=city.qs_head, leader=city.mayor)
+        make_task(city, title=f"任务{i}", co_units=[city.fgw], owner=city.county_head, leader=city.leader)
     few = count_queries()
     for i in range(55):
         make_task(city, title=f"更多任务{i}", lead_unit=city.baisha, co_units=[city.fgw, city.qingshan])
@@ -129,7 +131,7 @@ def test_the_task_list_runs_the_same_number_of_queries_for_5_or_60_tasks(client,
 
 
 def test_a_supervisor_creates_a_task_through_the_page(client, city):
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     form = {
         "title": "建设青山县智慧农业示范园",
         "lead_unit": city.qingshan.pk,
@@ -159,7 +161,7 @@ def test_a_supervisor_creates_a_task_through_the_page(client, city):
 
 
 def test_a_bad_form_says_where_and_writes_nothing(client, city):
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     before = AuditEvent.objects.count()
     form = {
         **{
@@ -178,7 +180,7 @@ def test_a_bad_form_says_where_and_writes_nothing(client, city):
 
 
 def test_a_forged_unit_id_is_refused(client, city):
-    client.force_login(city.qs_office)
+    client.force_login(city.county_supervisor)
     task = make_task(city, lead_unit=city.qingshan)
     form = {"title": "伪造单位", "lead_unit": city.baisha.pk, "start": "2026-02-01", "due": "2026-03-01",
             "weight": "1", "ms-TOTAL_FORMS": "0", "ms-INITIAL_FORMS": "0"}  # fmt: skip
@@ -189,7 +191,7 @@ def test_a_forged_unit_id_is_refused(client, city):
 
 def test_two_editors_of_one_task_get_a_clear_conflict(client, city):
     task = make_task(city)
-    client.force_login(city.ducha)
+    client.force_login(city.city_supervisor)
     url = reverse("task_edit", args=[task.pk])
     form = {"title": "第一次保存", "lead_unit": city.qingshan.pk, "start": "2026-01-01", "due": "2026-12-31",
             "weight": "1", "version": "1"}  # fmt: skip
@@ -202,31 +204,31 @@ def test_two_editors_of_one_task_get_a_clear_conflict(client, city):
 
 
 def test_the_plan_page_counts_only_visible_tasks_in_constant_queries(client, city):
-    from conftest import count_queries
     from luoshi.plans.services import create_task_list
+    from luoshi.testing import count_queries
 
     make_task(city, lead_unit=city.qingshan)
     make_task(city, lead_unit=city.baisha)
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     response = client.get(reverse("plan_list"))
     [plan] = response.context["plans"]
     assert [tl.task_count for tl in plan.visible_lists] == [1]
     few = count_queries(client, reverse("plan_list"))
     for i in range(5):
-        extra = create_task_list(plan=city.plan, name=f"专项清单{i}", by=city.ducha)
+        extra = create_task_list(plan=city.plan, name=f"专项清单{i}", by=city.city_supervisor)
         make_task(city, lead_unit=city.qingshan_town, task_list=extra)
     assert count_queries(client, reverse("plan_list")) == few
 
 
 def test_a_plan_without_visible_work_is_hidden(client, city):
     make_task(city, lead_unit=city.baisha)
-    client.force_login(city.qs_liaison)
+    client.force_login(city.county_liaison)
     assert list(client.get(reverse("plan_list")).context["plans"]) == []
 
 
 def test_only_the_issuing_office_changes_milestones(client, city, qs_task):
     """The county may hand the city's task down, but the city's milestones stay the city's."""
-    client.force_login(city.qs_office)
+    client.force_login(city.county_supervisor)
     assert client.get(reverse("task_decompose", args=[qs_task.task_list_id, qs_task.pk])).status_code == 200
     milestone = qs_task.milestones.first()
     assert client.get(reverse("milestone_add", args=[qs_task.pk])).status_code == 403
@@ -234,10 +236,19 @@ def test_only_the_issuing_office_changes_milestones(client, city, qs_task):
     assert Milestone.objects.filter(pk=milestone.pk).exists()
 
 
-def test_milestones_of_a_finished_task_are_not_shown_overdue(client, city, qs_task):
+def test_milestones_of_a_finished_task_are_not_shown_overdue(client, city, qs_task, clock):
     from luoshi.plans.services import complete_task
 
-    client.force_login(city.ducha)
+    clock.set(dt.date(2026, 7, 15))  # two weeks after the 60% milestone of 06-30
+    client.force_login(city.city_supervisor)
     assert client.get(reverse("task_detail", args=[qs_task.pk])).context["milestones"][0].overdue
-    complete_task(task=qs_task, by=city.ducha, on=dt.date(2026, 7, 1))
+    complete_task(task=qs_task, by=city.city_supervisor, on=dt.date(2026, 7, 1))
     assert not client.get(reverse("task_detail", args=[qs_task.pk])).context["milestones"][0].overdue
+
+
+def test_the_task_pages_title_is_the_task_and_its_chart_library_loads_once(client, city, qs_task):
+    client.force_login(city.city_supervisor)
+    page = client.get(reverse("task_detail", args=[qs_task.pk])).content.decode()
+    title = page[page.index("<title>") + len("<title>") : page.index("</title>")]
+    assert title.strip().startswith("推进青山县工业园区标准化厂房建设") and "<" not in title
+    assert page.count("echarts.min.js") == 1

@@ -1,8 +1,8 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
+from luoshi.core import clock
 from luoshi.dispatch import jobs, status
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["tick", "sweep", "rebuild"])
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         if action == "tick":
             self.stdout.write(str(jobs.run_tick()))
         elif action == "sweep":

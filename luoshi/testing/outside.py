@@ -87,12 +87,3 @@ def huey_inline():
     HUEY.immediate = True
     yield HUEY
     HUEY.immediate = was
-
-
-@pytest.fixture
-def fixed_clock(monkeypatch):
-    from luoshi.notify import channels
-
-    now = 1_767_225_600.25  # 2026-01-01 08:00:00.25 in Shanghai
-    monkeypatch.setattr(channels, "clock", lambda: now)
-    return now

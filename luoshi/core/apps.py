@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "luoshi.core"
+    verbose_name = "Luoshi core"
