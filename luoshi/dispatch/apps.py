@@ -10,8 +10,11 @@ class DispatchConfig(AppConfig):
 
     def ready(self) -> None:
         import_module("luoshi.dispatch.jobs")
+        from luoshi.core.events import task_changed
         from luoshi.dispatch.panels import task_panel, unit_panel
+        from luoshi.dispatch.status import refresh_changed
         from luoshi.orgs.panels import register
 
         register("task", task_panel)
         register("unit", unit_panel)
+        task_changed.connect(refresh_changed, dispatch_uid="dispatch.refresh_changed")

@@ -265,6 +265,10 @@ class TaskLight(models.Model):
     """The cached status light of a task, rebuilt from data by dispatch.status (never typed by hand)."""
 
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="light", primary_key=True)
+    # The rollups this light was counted in (the task's lead unit and list when it was computed), so a
+    # re-assigned task moves its count out of the unit it was counted in.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    task_list = models.ForeignKey(TaskList, on_delete=models.CASCADE, related_name="+", db_index=False)
     light = models.CharField(max_length=10, choices=LightChoice.choices)
     expected = models.DecimalField(max_digits=5, decimal_places=1)
     actual = models.DecimalField(max_digits=5, decimal_places=1, null=True)

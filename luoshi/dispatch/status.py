@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from luoshi.core import clock
 from luoshi.dispatch import lights
 from luoshi.dispatch.models import UNSENT, LightChoice, Report, Rollup, TaskLight
 from luoshi.plans.models import Milestone, Task
@@ -80,9 +81,11 @@ def _compute(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.Status]:
     return {pk: lights.status(f, today, rules) for pk, f in facts_for(tasks, today).items()}
 
 
-def _row(task_id: int, s: lights.Status, today: dt.date) -> TaskLight:
+def _row(task: Task, s: lights.Status, today: dt.date) -> TaskLight:
     return TaskLight(
-        task_id=task_id,
+        task_id=task.pk,
+        unit_id=task.lead_unit_id,
+        task_list_id=task.task_list_id,
         light=s.light.value,
         expected=Decimal(str(round(s.expected, 1))),
         actual=None if s.actual is None else Decimal(str(round(s.actual, 1))),
@@ -91,7 +94,7 @@ def _row(task_id: int, s: lights.Status, today: dt.date) -> TaskLight:
     )
 
 
-LIGHT_FIELDS = ["light", "expected", "actual", "reason", "computed_on"]
+LIGHT_FIELDS = ["unit", "task_list", "light", "expected", "actual", "reason", "computed_on"]
 
 
 @transaction.atomic
@@ -99,27 +102,39 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
     """Recompute these tasks' lights and move the rollups by what changed (the incremental path)."""
     tasks = list(tasks)
     computed = _compute(tasks, today)
-    old = dict(
-        TaskLight.objects.select_for_update().filter(task_id__in=computed).values_list("task_id", "light")
-    )
-    rows = {pk: _row(pk, s, today) for pk, s in computed.items()}
+    old = {
+        row[0]: row[1:]
+        for row in TaskLight.objects.select_for_update()
+        .filter(task_id__in=computed)
+        .values_list("task_id", "light", "unit_id", "task_list_id")
+    }
+    rows = {t.pk: _row(t, computed[t.pk], today) for t in tasks}
     TaskLight.objects.bulk_update([rows[pk] for pk in old], LIGHT_FIELDS, batch_size=500)
     TaskLight.objects.bulk_create([row for pk, row in rows.items() if pk not in old], batch_size=500)
-    # Move each rollup once by the sum of its changes, not once per task.
+    # Move each rollup once by the sum of its changes, not once per task. A light leaves the rollups it
+    # was counted in and joins those of the task's present lead unit and list.
     deltas: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
-    for task in tasks:
-        before, after = old.get(task.pk), rows[task.pk].light
+    for pk, row in rows.items():
+        after = (row.light, row.unit_id, row.task_list_id)
+        before = old.get(pk)
         if before == after:
             continue
-        for key in (("unit_id", task.lead_unit_id), ("task_list_id", task.task_list_id)):
-            if before:
-                deltas[key][before] -= 1
-            deltas[key][after] += 1
+        if before is not None:
+            light, unit_id, list_id = before
+            deltas[("unit_id", unit_id)][light] -= 1
+            deltas[("task_list_id", list_id)][light] -= 1
+        deltas[("unit_id", row.unit_id)][row.light] += 1
+        deltas[("task_list_id", row.task_list_id)][row.light] += 1
     for (field, value), change in deltas.items():
         moves = {c: F(c) + n for c, n in change.items() if n}
         if moves:  # a unit can gain one green and lose another in the same sweep
             rollup, _ = Rollup.objects.get_or_create(**{field: value})
             Rollup.objects.filter(pk=rollup.pk).update(**moves)
+
+
+def refresh_changed(*, task_ids: Iterable[int], **_: object) -> None:
+    """Receive `core.events.task_changed`: the changed tasks' lights and rollups follow at once."""
+    refresh(Task.objects.filter(pk__in=list(task_ids)).order_by("pk"), today=clock.today())
 
 
 def sweep(*, today: dt.date, batch: int = 500) -> int:
@@ -170,7 +185,7 @@ def rebuild(*, today: dt.date, batch: int = 2000) -> int:
         if not chunk:
             break
         computed = _compute(chunk, today)
-        TaskLight.objects.bulk_create([_row(pk, s, today) for pk, s in computed.items()])
+        TaskLight.objects.bulk_create([_row(t, computed[t.pk], today) for t in chunk])
         for t in chunk:
             light = computed[t.pk].light.value
             counts[("unit", t.lead_unit_id)][light] += 1

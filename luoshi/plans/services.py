@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
+from luoshi.core.events import tasks_changed
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
@@ -178,6 +179,7 @@ def create_task(
     record(actor=by, action="task.decompose" if parent else "task.create", obj=task, after=snapshot(task))
     for spec in sorted(milestones, key=lambda m: m.due):
         _create_milestone(task=task, by=by, spec=spec)
+    tasks_changed([task.pk])
     return task
 
 
@@ -233,6 +235,7 @@ def update_task(*, task: Task, by: User, expected_version: int, changes: dict[st
     if co_units is not None:
         current.co_units.set(co_units)
     record(actor=by, action="task.update", obj=current, before=before, after=snapshot(current))
+    tasks_changed([current.pk])
     return current
 
 
@@ -276,7 +279,9 @@ def _create_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone
 @transaction.atomic
 def add_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone:
     _require(policy.can_edit_task(by, task))
-    return _create_milestone(task=task, by=by, spec=spec)
+    milestone = _create_milestone(task=task, by=by, spec=spec)
+    tasks_changed([task.pk])
+    return milestone
 
 
 @transaction.atomic
@@ -291,6 +296,7 @@ def update_milestone(
     milestone.full_clean()
     milestone.save()
     record(actor=by, action="milestone.update", obj=milestone, before=before, after=snapshot(milestone))
+    tasks_changed([task.pk])
     return milestone
 
 
@@ -301,6 +307,7 @@ def delete_milestone(*, milestone: Milestone, by: User) -> None:
     before = snapshot(milestone)
     record(actor=by, action="milestone.delete", obj=milestone, before=before)
     milestone.delete()
+    tasks_changed([task.pk])
 
 
 @transaction.atomic
@@ -336,4 +343,5 @@ def complete_task(*, task: Task, by: User, on: dt.date) -> Task:
     current.completed_on, current.progress, current.version = on, 100, current.version + 1
     current.save(update_fields=["completed_on", "progress", "version", "updated_at"])
     record(actor=by, action="task.complete", obj=current, before=before, after=snapshot(current))
+    tasks_changed([current.pk])
     return current

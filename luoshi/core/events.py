@@ -1,0 +1,24 @@
+"""Data events (DESIGN §5): a lower app says what changed, and the apps built on it react — no upward import.
+
+Receivers run inside the sender's transaction, so a derived cache (a light, a rollup) commits with the
+change that moved it, or not at all: no moment shows the new task beside the old light, and no crash
+between the commit and a callback can leave the cache behind. Effects outside the database (e-mail,
+robots) are the receivers' to defer with `transaction.on_commit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.dispatch import Signal
+
+# Sent with `task_ids` (a frozenset of primary keys) after a task was created, edited, re-assigned,
+# decomposed or completed, or its milestones changed.
+task_changed = Signal()
+
+
+def tasks_changed(task_ids: Iterable[int]) -> None:
+    """Tell every app built on plans that these tasks changed."""
+    ids = frozenset(task_ids)
+    if ids:
+        task_changed.send(sender=None, task_ids=ids)
