@@ -1,6 +1,6 @@
 """Extraction speed on the work reports and a 100,000-character text (`python -m bench.ingest_extract`).
 
-No Django: the extractor is plain Python (luoshi/ingest/extraction/). Each figure is the best of a few runs
+No Django: the extractor is plain Python (luoshi/text/extraction/). Each figure is the best of a few runs
 after one warm-up, so the one-off import of cn2an is reported apart from the per-document time.
 """
 
@@ -10,14 +10,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
-REPORTS = Path(__file__).resolve().parent.parent / "luoshi" / "ingest" / "tests" / "corpus" / "reports"
+REPORTS = Path(__file__).resolve().parent.parent / "luoshi" / "text" / "tests" / "corpus" / "reports"
 DOCS = ("gwr2026_beijing.txt", "gwr2026_guangdong.txt", "gwr2026_sichuan.txt")
 LARGE = 100_000
 REPEAT = 5
 
 
 def _best(text: str) -> tuple[float, list]:
-    from luoshi.ingest.extract import extract
+    from luoshi.text.extract import extract
 
     best, items = float("inf"), []
     for _ in range(REPEAT):
@@ -30,7 +30,7 @@ def _best(text: str) -> tuple[float, list]:
 def run(*, verbose: bool = True) -> dict:
     """Time extract() on each report and on the reports joined to 100,000 characters; count items per kind."""
     start = time.perf_counter()
-    from luoshi.ingest.extract import extract
+    from luoshi.text.extract import extract
 
     extract("城镇新增就业八十五万人以上。")  # loads cn2an
     result: dict = {"warm_up_seconds": round(time.perf_counter() - start, 3), "documents": {}}

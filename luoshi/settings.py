@@ -120,9 +120,13 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ by default, anything dj-database-url understands by LUOSHI_DATABASE_URL.
+# A connection kept between requests (CONN_MAX_AGE) is checked before a request uses it again, so one that
+# the server dropped meanwhile (a restart, a failover, an idle timeout) is replaced instead of failing.
 DATABASE_URL = env_str("LUOSHI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'luoshi.sqlite3'}")
 try:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("LUOSHI_DB_CONN_MAX_AGE", 60))
+    _db = dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("LUOSHI_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 except ValueError as exc:
     raise ImproperlyConfigured(f"LUOSHI_DATABASE_URL is not a database URL: {exc}") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -154,7 +158,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures lock the username from that address for a quarter of an hour.

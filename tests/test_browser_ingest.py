@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 REPORT = (
     Path(__file__).resolve().parent.parent
     / "luoshi"
-    / "ingest"
+    / "text"
     / "tests"
     / "corpus"
     / "reports"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent.parent / "luoshi" / "ingest" / "tests" / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "luoshi" / "text" / "tests" / "corpus"
 LUOSHI = str(Path(sys.executable).parent / "luoshi")
 
 

@@ -32,6 +32,30 @@ s3 = boto3.client("s3", endpoint_url="{endpoint}", aws_access_key_id="k", aws_se
 body = s3.get_object(Bucket="evidence", Key="luoshi/" + evidence.file.name)["Body"].read()
 assert body == b"%PDF-1.7 evidence", body
 print("stored", evidence.file.name)
+
+# A submission whose second file the bucket refuses takes its first file back out of the bucket.
+from storages.backends.s3 import S3Storage
+put = S3Storage._save
+def refuse_the_second(self, name, content, calls=[]):
+    calls.append(name)
+    if len(calls) == 2:
+        raise OSError("the bucket stopped answering")
+    return put(self, name, content)
+S3Storage._save = refuse_the_second
+uploads = [SimpleUploadedFile(n, b"%PDF-1.7 more", content_type="application/pdf")
+           for n in ("一.pdf", "二.pdf")]
+try:
+    services.submit_report(report=report, by=city.county_liaison, expected_version=report.version,
+                           data=services.ReportData(percent=60, progress="主体完工"),
+                           idempotency_key="k-1", uploads=uploads)
+except OSError:
+    pass
+else:
+    raise AssertionError("the submission should have failed")
+keys = [o["Key"] for o in s3.list_objects_v2(Bucket="evidence")["Contents"]]
+assert keys == ["luoshi/" + evidence.file.name], keys
+assert report.evidence.count() == 1
+print("nothing left of the failed submission")
 """
 
 
@@ -70,3 +94,4 @@ def test_evidence_goes_to_the_s3_bucket_when_one_is_set(s3_server, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "stored evidence/" in done.stdout
+    assert "nothing left of the failed submission" in done.stdout

@@ -27,6 +27,12 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def about(self, subject: models.Model) -> AuditEventQuerySet:
+        """The events of the subject's history: its own and those of the objects that belong to it."""
+        return self.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, with the object before and after, when and from where."""
 
@@ -46,12 +52,21 @@ class AuditEvent(models.Model):
         "AuditBlock", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     position = models.PositiveIntegerField(null=True, blank=True)
+    # The object whose history this is (a milestone's task, a report's task…), derived by audit.subjects
+    # from the fields the digest covers. It is an index, not content: verify derives it again.
+    subject_type = models.CharField(_("subject type"), max_length=60)
+    subject_id = models.CharField(_("subject id"), max_length=40)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["subject_type", "subject_id", "id"], name="audit_event_subject"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["block", "position"], name="audit_event_position_unique"),
         ]
@@ -68,7 +83,10 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
     def content(self) -> dict[str, Any]:
-        """The fields the digest covers."""
+        """The fields the digest covers: not the subject, which is derived from them.
+
+        Leaving it out keeps the digests of events recorded before subjects existed.
+        """
         return {
             "occurred_at": self.occurred_at.astimezone(dt.UTC).isoformat(),
             "actor_id": self.actor_id,

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models.fields.files import FieldFile
 
-from luoshi.audit import context
+from luoshi.audit import context, subjects
 from luoshi.audit.models import GENESIS, AuditBlock, AuditEvent
 from luoshi.core import clock
+from luoshi.core.services import plain
 
 SEAL_BATCH = 5000
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, FieldFile):
-        return value.name or ""
-    return value
 
 
 def snapshot(instance: models.Model, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
@@ -43,7 +28,7 @@ def snapshot(instance: models.Model, *, exclude: Iterable[str] = ()) -> dict[str
         if isinstance(f, models.DecimalField) and value is not None:
             # As the database will hold it, so "1" and "1.00" never show up as a change.
             value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
-        data[f.attname] = _plain(value)
+        data[f.attname] = plain(value)
     if instance.pk is not None:
         for m2m in instance._meta.many_to_many:
             if m2m.name not in skip:
@@ -59,7 +44,10 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event for a write the caller is making in the same transaction."""
+    """Append one event for a write the caller is making in the same transaction.
+
+    Its subject, the object whose history it joins, follows from `obj` (see audit.subjects).
+    """
     ctx = context.get()
     event = AuditEvent(
         occurred_at=clock.now(),
@@ -74,6 +62,8 @@ def record(
         ip_address=ctx.ip_address,
         request_id=ctx.request_id,
     )
+    [subject] = subjects.derive([event], known=subjects.known_from(obj))
+    event.subject_type, event.subject_id = subject or (event.object_type, event.object_id)
     event.digest = event.compute_digest()
     event.save()
     return event
@@ -133,7 +123,7 @@ class Verification:
 
 
 def verify() -> Verification:
-    """Check every event's digest, every block's root and count, and the links between blocks."""
+    """Check every event's digest and subject, every block's root and count, and the links between blocks."""
     result = Verification()
     prev_hash = GENESIS
     for block in AuditBlock.objects.order_by("id").iterator():
@@ -148,11 +138,10 @@ def verify() -> Verification:
         )
         if expected != block.hash:
             result.problems.append(f"block {block.pk}: its hash does not match its contents")
-        entries = []
-        for event in AuditEvent.objects.filter(block=block).order_by("position").iterator():
-            result.events += 1
-            _check_event(event, result)
-            entries.append((event.position, event.pk, event.digest))
+        events = list(AuditEvent.objects.filter(block=block).order_by("position"))
+        result.events += len(events)
+        _check_events(events, result)
+        entries = [(event.position, event.pk, event.digest) for event in events]
         if len(entries) != block.event_count:
             result.problems.append(
                 f"block {block.pk}: holds {len(entries)} events, sealed with {block.event_count}"
@@ -162,13 +151,25 @@ def verify() -> Verification:
         ):
             result.problems.append(f"block {block.pk}: events were changed, removed or reordered")
         prev_hash = block.hash
-    for event in AuditEvent.objects.filter(block__isnull=True).order_by("id").iterator():
-        result.events += 1
-        result.unsealed += 1
-        _check_event(event, result)
+    last = 0
+    while events := list(
+        AuditEvent.objects.filter(block__isnull=True, id__gt=last).order_by("id")[:SEAL_BATCH]
+    ):
+        last = events[-1].pk
+        result.events += len(events)
+        result.unsealed += len(events)
+        _check_events(events, result)
     return result
 
 
-def _check_event(event: AuditEvent, result: Verification) -> None:
-    if event.compute_digest() != event.digest:
-        result.problems.append(f"event {event.pk} ({event.action}): content does not match its digest")
+def _check_events(events: list[AuditEvent], result: Verification) -> None:
+    for event, subject in zip(events, subjects.derive(events), strict=True):
+        if event.compute_digest() != event.digest:
+            result.problems.append(f"event {event.pk} ({event.action}): content does not match its digest")
+        # None: the link leads to a row deleted since, so the subject cannot be derived again.
+        stored = (event.subject_type, event.subject_id)
+        if subject is not None and stored != subject:
+            result.problems.append(
+                f"event {event.pk} ({event.action}): its subject {':'.join(stored)} is not "
+                f"{':'.join(subject)}, which its content names"
+            )

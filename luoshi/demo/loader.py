@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from luoshi.core import clock
 from luoshi.demo import city, history
+from luoshi.dispatch.models import Cadence
 from luoshi.orgs import services as orgs
 from luoshi.orgs.models import Role, Unit, UnitKind, User
 from luoshi.plans import services as plans
@@ -38,13 +39,26 @@ def shift(date_text: str, years: int) -> dt.date:
         return d.replace(year=d.year + years, day=28)
 
 
-@transaction.atomic
 def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
-    """Create the demo city, its people, the year's plan and its three lists. Refuses if units exist."""
-    if Unit.objects.exists():
-        raise DemoExists("the database already holds units; the demo loads only into an empty one")
+    """Create the demo city, its people, the year's plan and its three lists. Refuses if units exist.
+
+    The city and its plan are written in one transaction. The weeks of reports after it are not: they go
+    in as the units would have sent them, each submission committing on its own, because submit_report
+    is durable and refuses to run inside another transaction. A failure there leaves the city with part
+    of its history.
+    """
     now = clock.now() if today is None else _ten_am(today)
     today = today or clock.today()
+    office, cadences, counts = _city(today=today, progress=progress)
+    dispatch = history.load_history(office=office, cadences=cadences, now=now, progress=progress)
+    return {**counts, **dispatch}
+
+
+@transaction.atomic
+def _city(*, today: dt.date, progress: Callable[[str], None]) -> tuple[User, list[Cadence], dict[str, int]]:
+    """The units, people, plan, lists and reporting rhythms, all or nothing."""
+    if Unit.objects.exists():
+        raise DemoExists("the database already holds units; the demo loads only into an empty one")
     years = today.year - DATA_YEAR
     units = _units()
     progress(f"{len(units)} units")
@@ -58,8 +72,7 @@ def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lamb
         lists=list(TaskList.objects.order_by("sort_order")),
         anchor=_first_monday(DATA_YEAR + years),
     )
-    dispatch = history.load_history(office=office, cadences=cadences, now=now, progress=progress)
-    return {"units": len(units), "people": len(users), **counts, **dispatch}
+    return office, cadences, {"units": len(units), "people": len(users), **counts}
 
 
 def _first_monday(year: int) -> dt.date:

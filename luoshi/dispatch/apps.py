@@ -11,10 +11,13 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         import_module("luoshi.dispatch.jobs")
         from luoshi.core.events import task_changed
+        from luoshi.core.panels import register
+        from luoshi.dispatch.history import cycle_names
         from luoshi.dispatch.panels import task_panel, unit_panel
         from luoshi.dispatch.status import refresh_changed
-        from luoshi.orgs.panels import register
+        from luoshi.plans.history import name_with
 
         register("task", task_panel)
         register("unit", unit_panel)
+        name_with("cycle_id", cycle_names)
         task_changed.connect(refresh_changed, dispatch_uid="dispatch.refresh_changed")

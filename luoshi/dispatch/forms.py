@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.forms import StyledForm
 from luoshi.dispatch.models import Frequency, LightChoice, ReportState
 from luoshi.dispatch.services import ReportData
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import TaskList
-from luoshi.web.forms import StyledForm
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 WEEKDAYS = [

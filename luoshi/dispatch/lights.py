@@ -11,15 +11,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-HIGHER = "higher"
-LOWER = "lower"
-DIRECTIONS = (HIGHER, LOWER)
+from luoshi.plans.indicators import Direction
+
+HIGHER, LOWER = Direction.HIGHER, Direction.LOWER
+DIRECTIONS = tuple(Direction)
 
 
 class Light(StrEnum):
-    GREEN = "green"
-    YELLOW = "yellow"
+    """The lights, worst first (the order of every table and chart that counts them)."""
+
     RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
     DONE = "done"
     DONE_LATE = "done_late"
 
@@ -49,7 +52,7 @@ class MilestonePoint:
 
     due: dt.date
     expected: int  # expected progress % by `due`
-    reached: bool = False  # recorded as reached
+    reached: bool = False  # confirmed as reached by the office, whatever the reports say
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,12 @@ class TaskFacts:
     reported_progress: int | None = None  # % in the latest accepted report; None = no report yet
     indicator: Indicator | None = None
     missed_cycles: int = 0  # consecutive most recent due cycles with no report
+
+
+class MilestoneState(StrEnum):
+    REACHED = "reached"
+    OVERDUE = "overdue"
+    AHEAD = "ahead"  # not reached, not yet due
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,25 @@ def actual_progress(facts: TaskFacts) -> float | None:
     return _clamp(float(facts.reported_progress))
 
 
+def milestone_state(milestone: MilestonePoint, facts: TaskFacts, on: dt.date) -> MilestoneState:
+    """Return whether the milestone is reached, overdue or still ahead on `on`.
+
+    Reached when the office confirmed it, when the task is done, or when the task's actual progress (its
+    indicator first, else its reports) has come up to the milestone's expectation. A milestone due today
+    still has the rest of the day.
+    """
+    done = actual_progress(facts)
+    if (
+        milestone.reached
+        or facts.completed_on is not None
+        or (done is not None and done >= milestone.expected)
+    ):
+        return MilestoneState.REACHED
+    if milestone.due < on:
+        return MilestoneState.OVERDUE
+    return MilestoneState.AHEAD
+
+
 def status(facts: TaskFacts, on: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Status:
     """Return the task's light on `on`; the first matching rule of DESIGN §4 wins.
 
@@ -195,7 +223,6 @@ def status(facts: TaskFacts, on: dt.date, thresholds: Thresholds = DEFAULT_THRES
         return verdict(Light.RED, Reason.BEHIND)
     if gap > thresholds.yellow_gap:
         return verdict(Light.YELLOW, Reason.BEHIND)
-    # A milestone due today still has the rest of the day.
-    if any(m.due < on and not m.reached and done_so_far < m.expected for m in facts.milestones):
+    if any(milestone_state(m, facts, on) is MilestoneState.OVERDUE for m in facts.milestones):
         return verdict(Light.YELLOW, Reason.MILESTONE_OVERDUE)
     return verdict(Light.GREEN, Reason.ON_TRACK)

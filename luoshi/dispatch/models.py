@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.dispatch import lights
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task, TaskList
 
@@ -199,6 +200,7 @@ class Report(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReportQuerySet.as_manager()
+    audit_subject = "task"  # its audit events are part of the task's history (audit.subjects)
 
     class Meta:
         ordering = ["due_at", "task__sort_path"]
@@ -246,6 +248,8 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    audit_subject = "report"  # and so the report's task
+
     class Meta:
         ordering = ["uploaded_at", "id"]
 
@@ -253,12 +257,30 @@ class Evidence(models.Model):
         return self.name
 
 
-class LightChoice(models.TextChoices):
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    RED = "red", _("Red")
-    DONE = "done", _("Done")
-    DONE_LATE = "done_late", _("Done late")
+# The names of the lights and of their reasons in the interface. The lights themselves are the pure rules'
+# (dispatch.lights); the choices below are built from them, so a light cannot exist in one and not the other.
+LIGHT_LABELS = {
+    lights.Light.GREEN: _("Green"),
+    lights.Light.YELLOW: _("Yellow"),
+    lights.Light.RED: _("Red"),
+    lights.Light.DONE: _("Done"),
+    lights.Light.DONE_LATE: _("Done late"),
+}
+REASON_LABELS = {
+    lights.Reason.DEADLINE_PASSED: _("the deadline has passed"),
+    lights.Reason.UNREPORTED: _("reports missing several cycles in a row"),
+    lights.Reason.BEHIND: _("behind the expected progress"),
+    lights.Reason.MILESTONE_OVERDUE: _("a milestone is overdue"),
+    lights.Reason.ON_TRACK: _("on track"),
+    lights.Reason.DONE: _("finished on time"),
+    lights.Reason.DONE_LATE: _("finished late"),
+}
+LightChoice = models.TextChoices(  # type: ignore[misc]
+    "LightChoice", [(light.name, (light.value, LIGHT_LABELS[light])) for light in lights.Light]
+)
+LightReason = models.TextChoices(  # type: ignore[misc]
+    "LightReason", [(reason.name, (reason.value, REASON_LABELS[reason])) for reason in lights.Reason]
+)
 
 
 class TaskLight(models.Model):
@@ -272,7 +294,7 @@ class TaskLight(models.Model):
     light = models.CharField(max_length=10, choices=LightChoice.choices)
     expected = models.DecimalField(max_digits=5, decimal_places=1)
     actual = models.DecimalField(max_digits=5, decimal_places=1, null=True)
-    reason = models.CharField(max_length=30)
+    reason = models.CharField(max_length=30, choices=LightReason.choices)
     computed_on = models.DateField()
 
     def __str__(self) -> str:
@@ -341,6 +363,8 @@ class Escalation(models.Model):
     step = models.ForeignKey(EscalationStep, on_delete=models.PROTECT, related_name="+")
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="escalations")
     created_at = models.DateTimeField()
+
+    audit_subject = "task"
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,24 +8,14 @@ from typing import Any
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from luoshi.core import clock
+from luoshi.core.panels import Panel
 from luoshi.dispatch import lights, status
 from luoshi.dispatch.models import LightChoice, Report, ReportState, Rollup, TaskLight
+from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
-from luoshi.orgs.panels import Panel
 from luoshi.plans.models import Task
-
-REASONS = {
-    "deadline_passed": gettext_lazy("the deadline has passed"),
-    "unreported": gettext_lazy("reports missing several cycles in a row"),
-    "behind": gettext_lazy("behind the expected progress"),
-    "milestone_overdue": gettext_lazy("a milestone is overdue"),
-    "on_track": gettext_lazy("on track"),
-    "done": gettext_lazy("finished on time"),
-    "done_late": gettext_lazy("finished late"),
-}
 
 
 def trajectory(task: Task, facts: lights.TaskFacts, reports: list[Report], today: dt.date) -> dict[str, Any]:
@@ -79,9 +69,15 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
     )
     light = TaskLight.objects.filter(task=task).first()
     facts = status.facts_for([task], today)[task.pk]
+    milestones = [
+        (m, lights.milestone_state(status.milestone_point(m), facts, today)) for m in task.milestones.all()
+    ]
     context = {
         "light": light,
-        "reason": REASONS.get(light.reason, light.reason) if light else "",
+        "reason": light.get_reason_display() if light else "",
+        "milestones": milestones,
+        "states": lights.MilestoneState,
+        "can_edit": policy.can_edit_task(request.user, task),
         "reports": reports[:8],
         "chart": trajectory(task, facts, reports, today),
         "task": task,
@@ -95,8 +91,9 @@ def unit_panel(request: HttpRequest, unit: Unit) -> Panel | None:
     below = Rollup.objects.filter(unit__path__startswith=unit.path).aggregate(
         **{c: Sum(c) for c in LightChoice.values}
     )
+    mine = own.counts() if own else dict.fromkeys(LightChoice.values, 0)
     rows = [
-        (_("Led by this unit"), own.counts() if own else dict.fromkeys(LightChoice.values, 0)),
-        (_("This unit and all below it"), {c: below[c] or 0 for c in LightChoice.values}),
+        (_("Led by this unit"), [(c, mine[c]) for c in LightChoice.values]),
+        (_("This unit and all below it"), [(c, below[c] or 0) for c in LightChoice.values]),
     ]
-    return Panel("dispatch/_unit_panel.html", {"rows": rows, "unit": unit})
+    return Panel("dispatch/_unit_panel.html", {"rows": rows, "lights": LightChoice.values, "unit": unit})

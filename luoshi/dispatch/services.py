@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,24 +18,18 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
+from luoshi.core.attachments import StoredFiles, atomic_with_files
+from luoshi.core.services import StaleVersion, plain, require
 from luoshi.dispatch import calendar, status
 from luoshi.dispatch.models import Cadence, Cycle, Evidence, Report, ReportState, Submission
 from luoshi.dispatch.people import people_of
-from luoshi.ingest.quality import check_report
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import User
 from luoshi.plans.models import Task, TaskList
+from luoshi.text.quality import check_report
 
 REPORT_FIELDS = ("percent", "indicator_value", "progress", "problems", "next_steps", "coordination")
-
-
-class StaleVersion(Exception):
-    """Someone saved the report after this writer loaded it."""
-
-    def __init__(self, current: int) -> None:
-        super().__init__(f"changed by someone else (now version {current})")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -46,11 +40,6 @@ class ReportData:
     next_steps: str = ""
     coordination: str = ""
     indicator_value: Decimal | None = None
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 @transaction.atomic
@@ -70,9 +59,9 @@ def create_cadence(
 ) -> Cadence:
     """Set how often a list (or a task and its subtasks) reports: e.g. 一周一调度, due Friday 17:00."""
     if task is not None:
-        _require(policy.can_edit_task(by, task))
+        require(policy.can_edit_task(by, task))
     elif task_list is not None:
-        _require(policy.can_supervise(by, task_list.plan.issuer))
+        require(policy.can_supervise(by, task_list.plan.issuer))
     else:
         raise ValidationError({"task_list": _("A cadence belongs to a list or a task.")})
     cadence = Cadence(
@@ -175,20 +164,34 @@ def _apply(report: Report, data: ReportData) -> None:
         setattr(report, name, value.strip() if isinstance(value, str) else value)
 
 
-@transaction.atomic
-def save_draft(*, report: Report, by: User, data: ReportData, expected_version: int) -> Report:
-    """Keep what the liaison has written so far (暂存), without sending it."""
-    _require(policy.can_report_for(by, report.unit))
-    current = _check_version(report, expected_version)
-    if not current.is_editable:
-        raise ValidationError({"__all__": _("This report has been sent and can no longer be changed.")})
-    before = snapshot(current)
-    _apply(current, data)
-    current.state = ReportState.DRAFT if current.state == ReportState.PENDING else current.state
-    current.version += 1
-    current.save()
-    record(actor=by, action="report.save", obj=current, before=before, after=snapshot(current))
-    return current
+def save_draft(
+    *,
+    report: Report,
+    by: User,
+    data: ReportData,
+    expected_version: int,
+    uploads: Sequence[UploadedFile] = (),
+) -> Report:
+    """Keep what the liaison has written so far (暂存), without sending it, with `uploads` as evidence.
+
+    Durable (RuntimeError inside another transaction): a draft that cannot be saved attaches nothing and
+    leaves no file in storage.
+    """
+    require(policy.can_report_for(by, report.unit))
+    with atomic_with_files() as files:
+        current = _check_version(report, expected_version)
+        if not current.is_editable:
+            raise ValidationError({"__all__": _("This report has been sent and can no longer be changed.")})
+        before = snapshot(current)
+        _apply(current, data)
+        if bad := _upload_errors(uploads):
+            raise ValidationError({"evidence": bad})
+        _attach(current, by, uploads, files)
+        current.state = ReportState.DRAFT if current.state == ReportState.PENDING else current.state
+        current.version += 1
+        current.save()
+        record(actor=by, action="report.save", obj=current, before=before, after=snapshot(current))
+        return current
 
 
 def submit_report(
@@ -199,21 +202,32 @@ def submit_report(
     expected_version: int,
     idempotency_key: str,
     at: dt.datetime | None = None,
+    uploads: Sequence[UploadedFile] = (),
 ) -> Report:
     """Send the report to the office (or to the unit head first). A repeated key returns the first result.
 
-    The submission is committed before this returns, so an acknowledged report is never lost. `at` is the
-    time of submission: now, unless a backfill or an import says otherwise.
+    The submission is committed before this returns, so an acknowledged report is never lost; it is a
+    durable transaction, and calling it inside another one raises RuntimeError. `uploads` are attached as
+    evidence in the same transaction: a submission that fails attaches nothing and leaves no file in
+    storage. `at` is the time of submission: now, unless a backfill or an import says otherwise.
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError({"idempotency_key": _("A submission needs a key of at most 64 characters.")})
-    done = Submission.objects.filter(idempotency_key=idempotency_key).select_related("report").first()
-    if done is not None:
-        return _replayed(done, report)
     try:
-        return _submit(
-            report=report, by=by, data=data, expected_version=expected_version, key=idempotency_key, at=at
-        )
+        with atomic_with_files() as files:
+            done = Submission.objects.filter(idempotency_key=idempotency_key).select_related("report").first()
+            if done is not None:
+                return _replayed(done, report)
+            return _submit(
+                report=report,
+                by=by,
+                data=data,
+                expected_version=expected_version,
+                key=idempotency_key,
+                at=at,
+                uploads=uploads,
+                files=files,
+            )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its result.
         done = Submission.objects.filter(idempotency_key=idempotency_key).select_related("report").first()
@@ -228,11 +242,18 @@ def _replayed(done: Submission, report: Report) -> Report:
     return Report.objects.get(pk=report.pk)
 
 
-@transaction.atomic
 def _submit(
-    *, report: Report, by: User, data: ReportData, expected_version: int, key: str, at: dt.datetime | None
+    *,
+    report: Report,
+    by: User,
+    data: ReportData,
+    expected_version: int,
+    key: str,
+    at: dt.datetime | None,
+    uploads: Sequence[UploadedFile],
+    files: StoredFiles,
 ) -> Report:
-    _require(policy.can_report_for(by, report.unit))
+    require(policy.can_report_for(by, report.unit))
     current = Report.objects.select_for_update().select_related("cycle__cadence", "task").get(pk=report.pk)
     # With the row locked, a twin request that got here first has committed: answer with its result.
     done = Submission.objects.filter(idempotency_key=key).first()
@@ -250,11 +271,14 @@ def _submit(
         errors["percent"] = _("Say how far the task has got.")
     if not current.progress:
         errors["progress"] = _("Describe the progress made.")
+    if bad := _upload_errors(uploads):
+        errors["evidence"] = bad
     if errors:
         raise ValidationError(errors)
+    _attach(current, by, uploads, files)
     before = snapshot(current)
     now = at or clock.now()
-    needs_head = current.cycle.cadence.needs_head_approval and by.role != "unit_head"
+    needs_head = current.cycle.cadence.needs_head_approval and not policy.is_unit_head(by)
     current.state = ReportState.AWAITING_APPROVAL if needs_head else ReportState.SUBMITTED
     current.submitted_at, current.submitted_by = now, by
     grace = dt.timedelta(minutes=current.cycle.cadence.grace_minutes)
@@ -263,7 +287,7 @@ def _submit(
     current.quality_flags = _quality_flags(current)
     current.version += 1
     current.save()
-    content = {name: _plain(getattr(current, name)) for name in REPORT_FIELDS}
+    content = {name: plain(getattr(current, name)) for name in REPORT_FIELDS}
     Submission.objects.create(
         report=current,
         idempotency_key=key,
@@ -281,20 +305,19 @@ def _narrative(report: Report) -> str:
 
 
 def _quality_flags(report: Report) -> list[dict[str, Any]]:
-    """Advise the reviewer: is this last cycle's text again, or words without facts? (ingest.quality)"""
+    """Advise the reviewer: is this last cycle's text again, or words without facts? (text.quality)
+
+    Stored as codes and numbers, never a sentence: `flags.flag_reason` words them for each reader.
+    """
     previous = Report.objects.previous_to(report)
     flags = check_report(_narrative(report), previous=_narrative(previous) if previous else None)
-    return [{"code": f.code, "reason": f.reason, "score": round(f.score, 3)} for f in flags]
-
-
-def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+    return [{"code": f.code, "score": round(f.score, 3), **f.numbers} for f in flags]
 
 
 @transaction.atomic
 def approve_report(*, report: Report, by: User) -> Report:
     """The unit head signs off a report, which then goes to the office."""
-    _require(policy.can_approve_for(by, report.unit))
+    require(policy.can_approve_for(by, report.unit))
     current = Report.objects.select_for_update().get(pk=report.pk)
     if current.state != ReportState.AWAITING_APPROVAL:
         raise ValidationError({"__all__": _("Only a report awaiting approval can be approved.")})
@@ -308,7 +331,7 @@ def approve_report(*, report: Report, by: User) -> Report:
 @transaction.atomic
 def return_report(*, report: Report, by: User, comment: str, at: dt.datetime | None = None) -> Report:
     """Send a report back (退回) with what must be fixed."""
-    _require(policy.can_edit_task(by, report.task) or _sent_back_by_head(by, report))
+    require(policy.can_edit_task(by, report.task) or _sent_back_by_head(by, report))
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the report is returned.")})
     current = Report.objects.select_for_update().get(pk=report.pk)
@@ -346,7 +369,7 @@ def accept_reports(
     if len(locked) != len(set(ids)):
         raise PermissionDenied
     for report in locked:
-        _require(policy.can_edit_task(by, report.task))
+        require(policy.can_edit_task(by, report.task))
         if report.state != ReportState.SUBMITTED:
             raise ValidationError(
                 {"__all__": _("Only submitted reports can be accepted (%(task)s).") % {"task": report.task}}
@@ -402,33 +425,56 @@ EVIDENCE_TYPES = {
 }
 
 
-@transaction.atomic
 def add_evidence(*, report: Report, by: User, upload: UploadedFile) -> Evidence:
-    """Attach a file (佐证材料) to an unsent report, after checking its type by name and by content."""
-    _require(policy.can_report_for(by, report.unit))
-    if not report.is_editable:
-        raise ValidationError({"evidence": _("Files can be added only before the report is sent.")})
-    name = (upload.name or "").rsplit("/", 1)[-1][:200]
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    """Attach a file (佐证材料) to an unsent report, after checking its type by name and by content.
+
+    Durable, as the report's own writes are: the file stays in storage only if its row commits.
+    """
+    require(policy.can_report_for(by, report.unit))
+    with atomic_with_files() as files:
+        if not report.is_editable:
+            raise ValidationError({"evidence": _("Files can be added only before the report is sent.")})
+        if bad := _upload_errors([upload]):
+            raise ValidationError({"evidence": bad})
+        return _attach(report, by, [upload], files)[0]
+
+
+def _upload_errors(uploads: Sequence[UploadedFile]) -> list[str]:
+    """What is wrong with each file, by its name, size and first bytes; nothing when all may be stored."""
+    errors = []
     limit = settings.LUOSHI_EVIDENCE_MAX_BYTES
-    if suffix not in EVIDENCE_TYPES:
-        raise ValidationError(
-            {"evidence": _("“%(name)s”: only PDF, Word, Excel, JPEG or PNG files.") % {"name": name}}
-        )
-    if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            {"evidence": _("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": limit >> 20}}
-        )
+    for upload in uploads:
+        name = _file_name(upload)
+        suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+        if suffix not in EVIDENCE_TYPES:
+            errors.append(_("“%(name)s”: only PDF, Word, Excel, JPEG or PNG files.") % {"name": name})
+        elif upload.size is None or upload.size > limit:
+            errors.append(_("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": limit >> 20})
+        elif not _starts_with(upload, EVIDENCE_TYPES[suffix]):
+            errors.append(_("“%(name)s” is not the kind of file its name says.") % {"name": name})
+    return errors
+
+
+def _file_name(upload: UploadedFile) -> str:
+    return (upload.name or "").rsplit("/", 1)[-1][:200]
+
+
+def _starts_with(upload: UploadedFile, heads: tuple[bytes, ...]) -> bool:
     head = upload.read(8)
     upload.seek(0)
-    if not head.startswith(EVIDENCE_TYPES[suffix]):
-        raise ValidationError(
-            {"evidence": _("“%(name)s” is not the kind of file its name says.") % {"name": name}}
+    return head.startswith(heads)
+
+
+def _attach(report: Report, by: User, uploads: Sequence[UploadedFile], files: StoredFiles) -> list[Evidence]:
+    """Store checked uploads as the report's evidence, each audited; `files` takes them back on rollback."""
+    attached = []
+    for upload in uploads:
+        name = _file_name(upload)
+        evidence = Evidence(
+            report=report, name=name, size=upload.size, content_type=upload.content_type or "", uploaded_by=by
         )
-    evidence = Evidence(
-        report=report, name=name, size=upload.size, content_type=upload.content_type or "", uploaded_by=by
-    )
-    evidence.file.save(name, upload, save=False)
-    evidence.save()
-    record(actor=by, action="report.evidence", obj=evidence, after=snapshot(evidence))
-    return evidence
+        files.save(evidence.file, name, upload)
+        evidence.save()
+        record(actor=by, action="report.evidence", obj=evidence, after=snapshot(evidence))
+        attached.append(evidence)
+    return attached

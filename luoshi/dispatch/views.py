@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
+from luoshi.core.forms import attach_errors
 from luoshi.dispatch import services
 from luoshi.dispatch.forms import CadenceForm, CycleFilterForm, ReportForm, ReturnForm
 from luoshi.dispatch.models import UNSENT, Cadence, Cycle, Report, ReportState
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import TaskList
-from luoshi.web.forms import attach_errors
 
 
 def visible_report_or_404(request: HttpRequest, pk: int) -> Report:
@@ -67,7 +66,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             has_indicator=report.task.has_indicator,
         )
         if request.method == "POST" and form.is_valid() and _save(request, report, form):
-            return redirect("report_detail", pk=report.pk)
+            return redirect("dispatch:report_detail", pk=report.pk)
     context = {
         "report": report,
         "task": report.task,
@@ -86,27 +85,28 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _save(request: HttpRequest, report: Report, form: ReportForm) -> bool:
     """Save or submit the form; attach errors and return False when it cannot be done."""
     data, version = form.data_for_service(), form.cleaned_data["version"]
+    uploads = form.cleaned_data["evidence"]
     try:
-        with transaction.atomic():
-            for upload in form.cleaned_data["evidence"]:
-                services.add_evidence(report=report, by=request.user, upload=upload)
-            if request.POST.get("action") == "submit":
-                done = services.submit_report(
-                    report=report,
-                    by=request.user,
-                    data=data,
-                    expected_version=version,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                )
-                messages.success(
-                    request,
-                    _("Report sent.")
-                    if done.state == ReportState.SUBMITTED
-                    else _("Report sent to the unit head for approval."),
-                )
-            else:
-                services.save_draft(report=report, by=request.user, data=data, expected_version=version)
-                messages.success(request, _("Draft saved."))
+        if request.POST.get("action") == "submit":
+            done = services.submit_report(
+                report=report,
+                by=request.user,
+                data=data,
+                expected_version=version,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                uploads=uploads,
+            )
+            messages.success(
+                request,
+                _("Report sent.")
+                if done.state == ReportState.SUBMITTED
+                else _("Report sent to the unit head for approval."),
+            )
+        else:
+            services.save_draft(
+                report=report, by=request.user, data=data, expected_version=version, uploads=uploads
+            )
+            messages.success(request, _("Draft saved."))
     except services.StaleVersion:
         form.add_error(
             None,
@@ -129,10 +129,10 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the report is returned."))
-        return redirect("report_detail", pk=pk)
+        return redirect("dispatch:report_detail", pk=pk)
     services.return_report(report=report, by=request.user, comment=form.cleaned_data["comment"])
     messages.success(request, _("Report returned to the unit."))
-    return redirect("cycle_detail", pk=report.cycle_id)
+    return redirect("dispatch:cycle_detail", pk=report.cycle_id)
 
 
 @login_required
@@ -141,7 +141,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     report = visible_report_or_404(request, pk)
     services.accept_reports(reports=[report], by=request.user)
     messages.success(request, _("Report accepted."))
-    return redirect("cycle_detail", pk=report.cycle_id)
+    return redirect("dispatch:cycle_detail", pk=report.cycle_id)
 
 
 @login_required
@@ -150,7 +150,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = visible_report_or_404(request, pk)
     services.approve_report(report=report, by=request.user)
     messages.success(request, _("Report approved and sent to the office."))
-    return redirect("inbox")
+    return redirect("dispatch:inbox")
 
 
 @login_required
@@ -216,13 +216,12 @@ def cycle_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(n)s report(s) accepted.") % {"n": count})
-    return redirect("cycle_detail", pk=pk)
+    return redirect("dispatch:cycle_detail", pk=pk)
 
 
 def _lists_for(user: Any) -> Any:
     """The lists whose reporting rhythm the user may set: those of plans their office issued."""
-    lists = TaskList.objects.visible_to(user).select_related("plan__issuer")
-    return lists.filter(pk__in=[tl.pk for tl in lists if policy.can_supervise(user, tl.plan.issuer)])
+    return TaskList.objects.managed_by(user).select_related("plan__issuer")
 
 
 @login_required
@@ -245,7 +244,7 @@ def cadence_list(request: HttpRequest) -> HttpResponse:
                 _("Cadence “%(name)s” set; %(n)s cycle(s) opened.")
                 % {"name": cadence.name, "n": len(opened)},
             )
-            return redirect("cadence_list")
+            return redirect("dispatch:cadence_list")
     cadences = Cadence.objects.filter(task_list__in=TaskList.objects.visible_to(request.user)).select_related(
         "task_list"
     )

@@ -8,13 +8,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.ingest.dates import deadline_date
-from luoshi.ingest.files import MAX_BYTES
+from luoshi.core.forms import StyledForm
 from luoshi.ingest.services import parse_target
 from luoshi.orgs.models import Unit
 from luoshi.plans.forms import UnitChoiceField
 from luoshi.plans.models import Direction, Plan
-from luoshi.web.forms import StyledForm
+from luoshi.text.dates import deadline_date
+from luoshi.text.files import MAX_BYTES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REVIEW_KINDS = ("task", "target")

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
-from luoshi.ingest.clean import clean
-from luoshi.ingest.extract import extract
 from luoshi.ingest.models import ImportDraft
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
 from luoshi.plans import services as plans
 from luoshi.plans.models import Plan, TaskList
+from luoshi.text.clean import clean
+from luoshi.text.extract import extract
 
 MAX_CHARS = 400_000
 BULKY = (

@@ -14,23 +14,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.core.forms import attach_errors
 from luoshi.ingest import services
-from luoshi.ingest.damage import marked
-from luoshi.ingest.files import DocumentError, read_bytes
 from luoshi.ingest.forms import RowFormSet, UploadForm, initial_rows
 from luoshi.ingest.models import ImportDraft
 from luoshi.orgs import policy
 from luoshi.plans.forms import assignable_units
 from luoshi.plans.models import Plan
-from luoshi.web.forms import attach_errors
+from luoshi.text.damage import marked
+from luoshi.text.files import DocumentError, read_bytes
 
 
 def _plans_for(user: Any) -> Any:
-    return (
-        Plan.objects.filter(policy.unit_q(user, "issuer"))
-        if policy.is_supervisor(user)
-        else Plan.objects.none()
-    )
+    return Plan.objects.managed_by(user)
 
 
 @login_required
@@ -55,7 +51,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            return redirect("draft_review", pk=draft.pk)
+            return redirect("ingest:draft_review", pk=draft.pk)
     drafts = ImportDraft.objects.visible_to(request.user).select_related("plan")[:10]
     return render(request, "ingest/intake_new.html", {"form": form, "drafts": drafts})
 
@@ -100,7 +96,7 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
                 _("List “%(name)s” created with %(n)s tasks.")
                 % {"name": task_list.name, "n": task_list.tasks.count()},
             )
-            return redirect(reverse("task_list") + f"?list={task_list.pk}")
+            return redirect(reverse("plans:task_list") + f"?list={task_list.pk}")
     context = {
         "draft": draft,
         "formset": formset,

@@ -10,7 +10,7 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         import_module("luoshi.notify.jobs")  # registers the delivery job with Huey
+        from luoshi.core.panels import register
         from luoshi.notify.robots import unit_panel
-        from luoshi.orgs.panels import register
 
         register("unit", unit_panel)

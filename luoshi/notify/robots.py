@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from luoshi.core.forms import StyledForm
+from luoshi.core.panels import Panel
 from luoshi.notify import services
 from luoshi.notify.models import Platform, WebhookEndpoint
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
-from luoshi.orgs.panels import Panel
-from luoshi.web.forms import StyledForm
 
 
 class RobotForm(StyledForm):
@@ -51,7 +51,7 @@ def robot_add(request: HttpRequest, unit_pk: int) -> HttpResponse:
             messages.success(request, _("Group robot added."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("unit_detail", pk=unit.pk)
+    return redirect("orgs:unit_detail", pk=unit.pk)
 
 
 @login_required
@@ -61,4 +61,4 @@ def robot_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         WebhookEndpoint.objects.filter(unit__in=policy.visible_units(request.user)), pk=pk
     )
     services.update_webhook(endpoint=endpoint, by=request.user, is_active=not endpoint.is_active)
-    return redirect("unit_detail", pk=endpoint.unit_id)
+    return redirect("orgs:unit_detail", pk=endpoint.unit_id)

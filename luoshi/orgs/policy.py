@@ -73,6 +73,30 @@ def is_supervisor(user: Any) -> bool:
     return sees_everything(user) or (user.is_authenticated and user.role == Role.SUPERVISOR)
 
 
+def supervised_q(user: Any, field: str) -> Q:
+    """A filter keeping rows whose unit (through `field`) the user supervises: `can_supervise` for a query."""
+    return unit_q(user, field) if is_supervisor(user) else NOTHING
+
+
+def sees_jurisdiction(user: Any) -> bool:
+    """An office or a leader follows the whole jurisdiction (its cycles, its totals); a unit its own work."""
+    return sees_everything(user) or (user.is_authenticated and user.role in (Role.SUPERVISOR, Role.LEADER))
+
+
+def reports_for_a_unit(user: Any) -> bool:
+    """Liaisons and unit heads fill in their unit's reports."""
+    return user.is_authenticated and user.role in (Role.LIAISON, Role.UNIT_HEAD)
+
+
+def is_unit_head(user: Any) -> bool:
+    return user.is_authenticated and user.role == Role.UNIT_HEAD
+
+
+def can_sign_pledge(user: Any, task: HasIssuer) -> bool:
+    """The head of the unit that leads a task (or of one above it) signs its 军令状."""
+    return is_unit_head(user) and user.unit is not None and user.unit.contains(task.lead_unit)
+
+
 def can_edit_task(user: Any, task: HasIssuer) -> bool:
     """Only the office that issued a task (or one above it) changes it."""
     return can_supervise(user, task.issuer)
@@ -101,9 +125,9 @@ def issuing_unit(user: User) -> Unit:
 
 def can_report_for(user: Any, unit: Unit) -> bool:
     """Liaisons and unit heads fill in their own unit's reports (and those of units below it)."""
-    return user.is_authenticated and user.role in (Role.LIAISON, Role.UNIT_HEAD) and can_see_unit(user, unit)
+    return reports_for_a_unit(user) and can_see_unit(user, unit)
 
 
 def can_approve_for(user: Any, unit: Unit) -> bool:
     """A unit head signs off their unit's reports before they go to the office."""
-    return user.is_authenticated and user.role == Role.UNIT_HEAD and can_see_unit(user, unit)
+    return is_unit_head(user) and can_see_unit(user, unit)

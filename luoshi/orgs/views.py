@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from luoshi.core.panels import panels_for
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
-from luoshi.orgs.panels import panels_for
 
 
 @dataclass

@@ -9,10 +9,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.forms import StyledForm
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Direction, Task, TaskList
-from luoshi.web.forms import StyledForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

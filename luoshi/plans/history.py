@@ -1,17 +1,22 @@
-"""A task's history of changes, read from the audit trail and made readable."""
+"""A task's history, read from the audit trail and made readable.
+
+The history is every event whose subject is the task: its own, and those of its milestones, pledges,
+reports and their evidence (audit.subjects). Higher apps name the ids their snapshots hold through
+`name_with`, as they add panels to the page, so that nothing here imports them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import changed
 from luoshi.orgs.models import Unit, User
-from luoshi.plans.models import Milestone, Task
+from luoshi.plans.models import Milestone, Pledge, Task
 
 ACTIONS = {
     "task.create": _("created the task"),
@@ -19,11 +24,25 @@ ACTIONS = {
     "task.update": _("changed the task"),
     "task.complete": _("recorded the task as done"),
     "task.progress": _("updated the progress from an accepted report"),
+    "task.escalate": _("escalated the task: %(step)s"),
     "milestone.create": _("added a milestone"),
     "milestone.update": _("changed a milestone"),
     "milestone.delete": _("deleted a milestone"),
     "pledge.sign": _("signed a pledge"),
+    "report.save": _("saved a draft of the report for %(cycle)s"),
+    "report.submit": _("submitted the report for %(cycle)s"),
+    "report.approve": _("approved the report for %(cycle)s as the unit head"),
+    "report.return": _("returned the report for %(cycle)s"),
+    "report.accept": _("accepted the report for %(cycle)s"),
+    "report.evidence": _("attached evidence to a report"),
+    "report.remind": _("reminded the unit that a report is due"),
+    "report.late": _("marked a report late"),
 }
+# Sent to the unit head first, when the cadence asks for the head's approval.
+SUBMITTED_TO_HEAD = _("submitted the report for %(cycle)s to the unit head")
+# The models whose changes are listed field by field, and the ones an entry names ("added a milestone: …").
+LISTED = {"plans.task": Task, "plans.milestone": Milestone, "plans.pledge": Pledge}
+NAMED = {"plans.milestone", "plans.pledge", "dispatch.evidence"}
 HIDDEN = {"version", "updated_at", "created_at", "sort_path", "id", "task_id"}
 
 
@@ -39,6 +58,35 @@ class HistoryEntry:
     event: AuditEvent
     label: str
     changes: list[Change]
+    detail: str = ""  # the milestone, pledge or file the event is about
+    reason: str = ""  # why a report was returned
+
+
+Namer = Callable[[set[int]], dict[int, str]]
+
+
+def _unit_names(ids: set[int]) -> dict[int, str]:
+    return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _people_names(ids: set[int]) -> dict[int, str]:
+    return {u.pk: u.display_name for u in User.objects.filter(pk__in=ids)}
+
+
+# Snapshot keys whose ids are shown by name, and how to name them: one query per namer.
+NAMERS: dict[str, Namer] = {
+    "lead_unit_id": _unit_names,
+    "issuer_id": _unit_names,
+    "co_units": _unit_names,
+    "leader_id": _people_names,
+    "owner_id": _people_names,
+}
+
+
+def name_with(key: str, namer: Namer) -> Namer:
+    """Show the ids under `key` in snapshots by the names `namer` gives them (from an AppConfig.ready())."""
+    NAMERS[key] = namer
+    return namer
 
 
 def _label(model: type, attname: str) -> str:
@@ -50,40 +98,46 @@ def _label(model: type, attname: str) -> str:
 
 
 def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
-    """The newest events about the task, its milestones and pledges, naming fields, units and people."""
-    related = Q(object_type__in=["plans.milestone", "plans.pledge"]) & (
-        Q(after__task_id=task.pk) | Q(before__task_id=task.pk)
-    )
-    events = list(
-        AuditEvent.objects.filter(Q(object_type="plans.task", object_id=str(task.pk)) | related).order_by(
-            "-id"
-        )[:limit]
-    )
-    unit_ids: set[int] = set()
-    user_ids: set[int] = set()
+    """The newest events of the task's history, naming fields, units, people and cycles."""
+    events = list(AuditEvent.objects.about(task).order_by("-id")[:limit])
+    wanted: dict[Namer, set[int]] = {}
     for e in events:
         for snap in (e.before or {}, e.after or {}):
-            unit_ids.update(v for k in ("lead_unit_id", "issuer_id") if isinstance(v := snap.get(k), int))
-            unit_ids.update(snap.get("co_units") or [])
-            user_ids.update(v for k in ("leader_id", "owner_id") if isinstance(v := snap.get(k), int))
-    units = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
-    people = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)}
+            for key, namer in NAMERS.items():
+                value = snap.get(key)
+                ids = value if isinstance(value, list) else [value]
+                wanted.setdefault(namer, set()).update(v for v in ids if isinstance(v, int))
+    names = {namer: namer(ids) if ids else {} for namer, ids in wanted.items()}
 
     def show(key: str, value: Any) -> Any:
-        if key in ("lead_unit_id", "issuer_id"):
-            return units.get(value, value)
-        if key in ("leader_id", "owner_id"):
-            return people.get(value, value)
-        if key == "co_units":
-            return "、".join(str(units.get(v, v)) for v in value or [])
-        return value
+        if key not in NAMERS:
+            return value
+        known = names.get(NAMERS[key], {})
+        if isinstance(value, list):
+            return "、".join(str(known.get(v, v)) for v in value)
+        return known.get(value, value)
 
-    entries = []
-    for e in events:
-        model = Task if e.object_type == "plans.task" else Milestone
-        diffs = changed(e.before or {}, e.after or {}) if e.before and e.after else {}
+    return [_entry(e, show) for e in events]
+
+
+def _entry(e: AuditEvent, show: Callable[[str, Any], Any]) -> HistoryEntry:
+    before, after = e.before or {}, e.after or {}
+    label = ACTIONS.get(e.action, e.action)
+    if e.action == "report.submit" and after.get("state") == "awaiting_approval":
+        label = SUBMITTED_TO_HEAD
+    cycle = show("cycle_id", after.get("cycle_id", before.get("cycle_id")))
+    text = str(label) % {"cycle": cycle, "step": after.get("step", "")}
+    changes = []
+    if (model := LISTED.get(e.object_type)) and before and after:
         changes = [
-            Change(_label(model, k), show(k, b), show(k, a)) for k, (b, a) in diffs.items() if k not in HIDDEN
+            Change(_label(model, k), show(k, b), show(k, a))
+            for k, (b, a) in changed(before, after).items()
+            if k not in HIDDEN
         ]
-        entries.append(HistoryEntry(event=e, label=str(ACTIONS.get(e.action, e.action)), changes=changes))
-    return entries
+    return HistoryEntry(
+        event=e,
+        label=text,
+        changes=changes,
+        detail=e.object_repr if e.object_type in NAMED else "",
+        reason=after.get("review_comment", "") if e.action == "report.return" else "",
+    )

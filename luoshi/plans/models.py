@@ -12,11 +12,17 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core import clock
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
+from luoshi.plans import indicators
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
+    def managed_by(self, user: Any) -> PlanQuerySet:
+        """Plans the user's office issued or supervises: where it may add lists, tasks and rhythms."""
+        return self.filter(policy.supervised_q(user, "issuer"))
+
     def visible_to(self, user: Any) -> PlanQuerySet:
         """Plans the user's office issued, or that hold a task the user can see."""
         if policy.sees_everything(user):
@@ -49,6 +55,10 @@ class Plan(models.Model):
 
 
 class TaskListQuerySet(models.QuerySet["TaskList"]):
+    def managed_by(self, user: Any) -> TaskListQuerySet:
+        """Lists of the plans the user's office manages (see `PlanQuerySet.managed_by`)."""
+        return self.filter(policy.supervised_q(user, "plan__issuer"))
+
     def visible_to(self, user: Any) -> TaskListQuerySet:
         """Lists the user's office issued, or that hold a task the user can see."""
         if policy.sees_everything(user):
@@ -89,8 +99,10 @@ class TaskList(models.Model):
 
 
 class Direction(models.TextChoices):
-    HIGHER = "higher", _("Higher is better")
-    LOWER = "lower", _("Lower is better")
+    """The indicator directions of `plans.indicators`, with their names in the interface."""
+
+    HIGHER = indicators.Direction.HIGHER, _("Higher is better")
+    LOWER = indicators.Direction.LOWER, _("Lower is better")
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
@@ -114,6 +126,9 @@ class TaskQuerySet(models.QuerySet["Task"]):
 
     def open(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=True)
+
+    def overdue(self, today: dt.date) -> TaskQuerySet:
+        return self.filter(overdue_q(today))
 
     def due_between(self, start: dt.date | None, end: dt.date | None) -> TaskQuerySet:
         qs = self
@@ -145,6 +160,14 @@ class TaskQuerySet(models.QuerySet["Task"]):
             .prefetch_related("co_units")
             .annotate(subtask_count=Coalesce(models.Subquery(subtask_count), 0))
         )
+
+
+def overdue_q(today: dt.date, prefix: str = "") -> Q:
+    """A task is overdue (逾期) when its deadline has passed unfinished: the one definition of the word.
+
+    `prefix` reaches tasks through a relation, e.g. "tasks__" from a list.
+    """
+    return Q(**{f"{prefix}completed_on__isnull": True, f"{prefix}due__lt": today})
 
 
 class Task(models.Model):
@@ -237,6 +260,14 @@ class Task(models.Model):
     def is_done(self) -> bool:
         return self.completed_on is not None
 
+    def is_overdue_on(self, today: dt.date) -> bool:
+        return self.completed_on is None and self.due < today
+
+    @property
+    def is_overdue(self) -> bool:
+        """Overdue today (see `overdue_q`), for the pages."""
+        return self.is_overdue_on(clock.today())
+
 
 class Milestone(models.Model):
     """A 节点 (milestone): a dated checkpoint of a task with the progress expected by then."""
@@ -247,7 +278,10 @@ class Milestone(models.Model):
     title = models.CharField(_("title"), max_length=200)
     due = models.DateField(_("due"))
     expected_progress = models.PositiveSmallIntegerField(_("expected progress (%)"))
-    reached_on = models.DateField(_("reached on"), null=True, blank=True)
+    # Set when the office confirms the milestone reached (plans.services.confirm_milestone).
+    reached_on = models.DateField(_("confirmed reached on"), null=True, blank=True)
+
+    audit_subject = "task"  # its audit events are part of the task's history (audit.subjects)
 
     class Meta:
         ordering = ["task", "due", "id"]
@@ -261,9 +295,6 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def is_overdue(self, today: dt.date) -> bool:
-        return self.reached_on is None and self.due < today
 
 
 class Pledge(models.Model):
@@ -279,6 +310,8 @@ class Pledge(models.Model):
     )
     commitment = models.TextField(_("commitment"))
     signed_at = models.DateTimeField(_("signed at"))
+
+    audit_subject = "task"
 
     class Meta:
         ordering = ["task", "signed_at"]

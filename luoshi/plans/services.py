@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.events import tasks_changed
+from luoshi.core.services import StaleVersion, require
 from luoshi.orgs import policy
-from luoshi.orgs.models import Role, Unit, User
+from luoshi.orgs.models import Unit, User
 from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
 
 SORT_STEP = 4  # digits per level of Task.sort_path
@@ -30,22 +31,9 @@ class MilestoneSpec:
     expected_progress: int
 
 
-class StaleVersion(Exception):
-    """Someone else saved the object after this writer loaded it."""
-
-    def __init__(self, current: int) -> None:
-        super().__init__(f"changed by someone else (now version {current})")
-        self.current = current
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def create_plan(*, title: str, year: int, issuer: Unit, by: User, summary: str = "") -> Plan:
-    _require(policy.can_supervise(by, issuer))
+    require(policy.can_supervise(by, issuer))
     plan = Plan(title=title.strip(), year=year, issuer=issuer, summary=summary)
     plan.full_clean()
     plan.save()
@@ -55,7 +43,7 @@ def create_plan(*, title: str, year: int, issuer: Unit, by: User, summary: str =
 
 @transaction.atomic
 def create_task_list(*, plan: Plan, name: str, by: User, description: str = "") -> TaskList:
-    _require(policy.can_supervise(by, plan.issuer))
+    require(policy.can_supervise(by, plan.issuer))
     order = (plan.lists.aggregate(m=Max("sort_order"))["m"] or 0) + 1
     task_list = TaskList(plan=plan, name=name.strip(), description=description, sort_order=order)
     task_list.full_clean()
@@ -136,7 +124,7 @@ def create_task(
 ) -> Task:
     """Create a task in a list, or, with `parent`, hand a share of that task down to a unit (decompose)."""
     if parent is not None:
-        _require(policy.can_decompose_task(by, parent))
+        require(policy.can_decompose_task(by, parent))
         if parent.task_list_id != task_list.pk:
             raise ValidationError({"parent": _("A subtask belongs to its parent's list.")})
         if start < parent.start or due > parent.due:
@@ -148,7 +136,7 @@ def create_task(
             )
         issuer = parent.issuer if policy.can_edit_task(by, parent) else parent.lead_unit
     else:
-        _require(policy.can_supervise(by, task_list.plan.issuer))
+        require(policy.can_supervise(by, task_list.plan.issuer))
         issuer = policy.issuing_unit(by)
     _check_people_and_units(by=by, lead_unit=lead_unit, co_units=co_units, leader=leader, owner=owner)
     code, sort_path = _next_position(task_list, parent)
@@ -205,7 +193,7 @@ EDITABLE_TASK_FIELDS = (
 @transaction.atomic
 def update_task(*, task: Task, by: User, expected_version: int, changes: dict[str, Any]) -> Task:
     """Change a task's fields. Raises StaleVersion when someone saved it since `expected_version`."""
-    _require(policy.can_edit_task(by, task))
+    require(policy.can_edit_task(by, task))
     unknown = set(changes) - set(EDITABLE_TASK_FIELDS)
     if unknown:
         raise ValidationError({"__all__": f"not editable: {', '.join(sorted(unknown))}"})
@@ -278,7 +266,7 @@ def _create_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone
 
 @transaction.atomic
 def add_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone:
-    _require(policy.can_edit_task(by, task))
+    require(policy.can_edit_task(by, task))
     milestone = _create_milestone(task=task, by=by, spec=spec)
     tasks_changed([task.pk])
     return milestone
@@ -289,7 +277,7 @@ def update_milestone(
     *, milestone: Milestone, by: User, title: str, due: dt.date, expected_progress: int
 ) -> Milestone:
     task = milestone.task
-    _require(policy.can_edit_task(by, task))
+    require(policy.can_edit_task(by, task))
     _check_milestone(task, due, expected_progress, exclude_pk=milestone.pk)
     before = snapshot(milestone)
     milestone.title, milestone.due, milestone.expected_progress = title.strip(), due, expected_progress
@@ -303,7 +291,7 @@ def update_milestone(
 @transaction.atomic
 def delete_milestone(*, milestone: Milestone, by: User) -> None:
     task = milestone.task
-    _require(policy.can_edit_task(by, task))
+    require(policy.can_edit_task(by, task))
     before = snapshot(milestone)
     record(actor=by, action="milestone.delete", obj=milestone, before=before)
     milestone.delete()
@@ -311,10 +299,24 @@ def delete_milestone(*, milestone: Milestone, by: User) -> None:
 
 
 @transaction.atomic
+def confirm_milestone(*, milestone: Milestone, by: User, on: dt.date) -> Milestone:
+    """The office confirms a 节点 reached (节点验收), whatever the reported percentages say."""
+    require(policy.can_edit_task(by, milestone.task))
+    current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if current.reached_on is not None:
+        raise ValidationError({"reached_on": _("This milestone was already confirmed.")})
+    before = snapshot(current)
+    current.reached_on = on
+    current.save(update_fields=["reached_on"])
+    record(actor=by, action="milestone.confirm", obj=current, before=before, after=snapshot(current))
+    tasks_changed([current.task_id])
+    return current
+
+
+@transaction.atomic
 def sign_pledge(*, task: Task, by: User, commitment: str, signed_at: dt.datetime | None = None) -> Pledge:
     """A unit head signs a 军令状 for the task their unit leads."""
-    if by.role != Role.UNIT_HEAD or by.unit is None or not by.unit.contains(task.lead_unit):
-        raise PermissionDenied
+    require(policy.can_sign_pledge(by, task))
     if not commitment.strip():
         raise ValidationError({"commitment": _("Say what is promised.")})
     pledge = Pledge(
@@ -333,7 +335,7 @@ def sign_pledge(*, task: Task, by: User, commitment: str, signed_at: dt.datetime
 @transaction.atomic
 def complete_task(*, task: Task, by: User, on: dt.date) -> Task:
     """Record that a task was finished on a date (the office's acceptance of delivery)."""
-    _require(policy.can_edit_task(by, task))
+    require(policy.can_edit_task(by, task))
     current = Task.objects.select_for_update().get(pk=task.pk)
     if current.completed_on is not None:
         raise ValidationError({"completed_on": _("This task is already done.")})

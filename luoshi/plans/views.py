@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
+from luoshi.core.forms import attach_errors
+from luoshi.core.panels import panels_for
 from luoshi.orgs import policy
-from luoshi.orgs.panels import panels_for
 from luoshi.plans import services
 from luoshi.plans.forms import MilestoneForm, MilestoneFormSet, TaskFilterForm, TaskForm
 from luoshi.plans.history import task_history
 from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
 from luoshi.plans.rollup import roll_up
-from luoshi.web.forms import attach_errors
 
 SORT_ORDER = {
     "code": ["task_list__sort_order", "sort_path"],
@@ -51,8 +51,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         )
     )
     plans = list(plans)
+    managed = set(Plan.objects.managed_by(request.user).values_list("pk", flat=True))
     for plan in plans:
-        plan.can_create = policy.can_supervise(request.user, plan.issuer)
+        plan.can_create = plan.pk in managed
     context = {"plans": plans, "can_import": policy.is_supervisor(request.user)}
     return render(request, "plans/plan_list.html", context)
 
@@ -105,15 +106,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Task.objects.visible_to(request.user).filter(parent=task).select_related("lead_unit", "owner")
     )
     today = clock.today()
-    milestones = list(task.milestones.all())
-    for m in milestones:
-        # Reached by the progress reported (Task.progress), or overdue if its date passed short of it.
-        m.met = task.is_done or task.progress >= m.expected_progress
-        m.overdue = not m.met and m.is_overdue(today)
     context = {
         "task": task,
         "co_units": task.co_units.all(),
-        "milestones": milestones,
         "pledges": Pledge.objects.filter(task=task).select_related("signer", "unit"),
         "subtasks": subtasks,
         "rollup": roll_up(subtasks, today) if subtasks else None,
@@ -167,7 +162,7 @@ def task_create(request: HttpRequest, list_pk: int, parent_pk: int | None = None
             attach_errors(form, exc)
         else:
             messages.success(request, _("Task %(code)s created.") % {"code": task.code})
-            return redirect("task_detail", pk=task.pk)
+            return redirect("plans:task_detail", pk=task.pk)
     context = {"form": form, "formset": formset, "task_list": task_list, "parent": parent}
     return render(request, "plans/task_form.html", context)
 
@@ -196,7 +191,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
             attach_errors(form, exc)
         else:
             messages.success(request, _("Task saved."))
-            return redirect("task_detail", pk=task.pk)
+            return redirect("plans:task_detail", pk=task.pk)
     return render(
         request,
         "plans/task_form.html",
@@ -219,7 +214,7 @@ def milestone_add(request: HttpRequest, task_pk: int) -> HttpResponse:
             attach_errors(form, exc)
         else:
             messages.success(request, _("Milestone added."))
-            return redirect("task_detail", pk=task.pk)
+            return redirect("plans:task_detail", pk=task.pk)
     return render(request, "plans/milestone_form.html", {"form": form, "task": task})
 
 
@@ -248,7 +243,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
             attach_errors(form, exc)
         else:
             messages.success(request, _("Milestone saved."))
-            return redirect("task_detail", pk=task.pk)
+            return redirect("plans:task_detail", pk=task.pk)
     return render(request, "plans/milestone_form.html", {"form": form, "task": task, "milestone": milestone})
 
 
@@ -258,4 +253,17 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = visible_milestone_or_404(request, pk)
     services.delete_milestone(milestone=milestone, by=request.user)
     messages.success(request, _("Milestone deleted."))
-    return redirect("task_detail", pk=milestone.task_id)
+    return redirect("plans:task_detail", pk=milestone.task_id)
+
+
+@login_required
+@require_POST
+def milestone_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = visible_milestone_or_404(request, pk)
+    try:
+        services.confirm_milestone(milestone=milestone, by=request.user, on=clock.today())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Milestone confirmed as reached."))
+    return redirect("plans:task_detail", pk=milestone.task_id)

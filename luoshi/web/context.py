@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from luoshi.notify.models import Notice
-from luoshi.orgs.models import Role
+from luoshi.orgs import policy
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_reports": user.role in (Role.LIAISON, Role.UNIT_HEAD),
-        "nav_cycles": user.role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN) or user.is_superuser,
+        "nav_reports": policy.reports_for_a_unit(user),
+        "nav_cycles": policy.sees_jurisdiction(user),
         "unread_notices": Notice.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.core import clock
 from luoshi.orgs import policy
-from luoshi.orgs.models import Role
-from luoshi.plans.models import Task, TaskList, TaskQuerySet
+from luoshi.plans.models import Task, TaskList, TaskQuerySet, overdue_q
 
 ATTENTION_DAYS = 30
 
@@ -24,7 +23,7 @@ def _tally(tasks: TaskQuerySet, today: dt.date) -> dict[str, int]:
     return tasks.aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(completed_on__isnull=False)),
-        overdue=Count("pk", filter=Q(completed_on__isnull=True, due__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         due_soon=Count("pk", filter=Q(completed_on__isnull=True, due__gte=today, due__lte=soon)),
     )
 
@@ -35,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = clock.today()
     unit = policy.scope_root(user) or policy.issuing_unit(user)
-    jurisdiction = policy.sees_everything(user) or user.role in (Role.SUPERVISOR, Role.LEADER)
+    jurisdiction = policy.sees_jurisdiction(user)
     visible = Task.objects.visible_to(user)
     tasks = visible if jurisdiction else visible.owned_by_unit(unit)
     soon = today + dt.timedelta(days=ATTENTION_DAYS)
@@ -50,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["by_unit"] = (
             tasks.open()
             .values("lead_unit__id", "lead_unit__name")
-            .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due__lt=today)))
+            .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
             .filter(overdue__gt=0)
             .order_by("-overdue", "-open")[:10]
         )
@@ -66,7 +65,7 @@ def _lists_chart(tasks: TaskQuerySet, user: Any, today: dt.date) -> dict[str, An
     open_ = mine & Q(tasks__completed_on__isnull=True)
     lists = TaskList.objects.visible_to(user).annotate(
         done=Count("tasks", filter=mine & Q(tasks__completed_on__isnull=False)),
-        overdue=Count("tasks", filter=open_ & Q(tasks__due__lt=today)),
+        overdue=Count("tasks", filter=mine & overdue_q(today, "tasks__")),
         on_time=Count("tasks", filter=open_ & Q(tasks__due__gte=today)),
     )
     rows = list(lists)

@@ -15,6 +15,7 @@ from luoshi.dispatch.lights import (
     Indicator,
     Light,
     MilestonePoint,
+    MilestoneState,
     Reason,
     Status,
     TaskFacts,
@@ -22,6 +23,7 @@ from luoshi.dispatch.lights import (
     actual_progress,
     expected_progress,
     indicator_attainment,
+    milestone_state,
     status,
 )
 
@@ -391,3 +393,51 @@ def test_status_never_raises_and_stays_within_bounds(facts, on):
     assert got.reason in set(Reason)
     assert (got.light in {Light.DONE, Light.DONE_LATE}) == (facts.completed_on is not None)
     assert status(facts, on) == got
+
+
+HALF_BY_DAY_50 = milestone(dt.date(2026, 4, 20), 50)
+
+
+@pytest.mark.parametrize(
+    ("facts", "on", "expected"),
+    [
+        pytest.param(
+            task(reported_progress=45), dt.date(2026, 4, 20), MilestoneState.AHEAD, id="due-today-ahead"
+        ),
+        pytest.param(
+            task(reported_progress=45), dt.date(2026, 4, 21), MilestoneState.OVERDUE, id="due-yesterday"
+        ),
+        pytest.param(
+            task(reported_progress=50), dt.date(2026, 4, 21), MilestoneState.REACHED, id="met-by-report"
+        ),
+        pytest.param(task(), dt.date(2026, 4, 10), MilestoneState.AHEAD, id="nothing-reported-not-due"),
+        pytest.param(
+            task(reported_progress=10, indicator=PM25),
+            dt.date(2026, 4, 21),
+            MilestoneState.REACHED,
+            id="met-by-indicator",
+        ),
+        pytest.param(
+            task(reported_progress=90, indicator=indicator("0", "100", "20")),
+            dt.date(2026, 4, 21),
+            MilestoneState.OVERDUE,
+            id="indicator-outweighs-report",
+        ),
+        pytest.param(
+            task(completed_on=dt.date(2026, 5, 1)),
+            dt.date(2026, 5, 2),
+            MilestoneState.REACHED,
+            id="task-done",
+        ),
+    ],
+)
+def test_a_milestone_is_reached_overdue_or_ahead(facts, on, expected):
+    milestone = HALF_BY_DAY_50
+    facts = TaskFacts(**{**facts.__dict__, "milestones": (milestone,)})
+    assert milestone_state(milestone, facts, on) is expected
+
+
+def test_a_milestone_the_office_confirmed_is_reached_whatever_the_reports_say():
+    confirmed = milestone(dt.date(2026, 4, 20), 50, reached=True)
+    facts = task(milestones=(confirmed,), reported_progress=10)
+    assert milestone_state(confirmed, facts, dt.date(2026, 5, 1)) is MilestoneState.REACHED

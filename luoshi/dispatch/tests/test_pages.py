@@ -46,29 +46,29 @@ def test_every_report_page_answers_404_to_an_outsider(client, city, cycle):
     client.force_login(city.outsider)
     for name in ("report_detail", "report_return", "report_accept", "report_approve"):
         method = client.get if name == "report_detail" else client.post
-        assert method(reverse(name, args=[report.pk])).status_code == 404, name
-    assert client.post(reverse("report_detail", args=[report.pk]), form(report)).status_code == 404
+        assert method(reverse(f"dispatch:{name}", args=[report.pk])).status_code == 404, name
+    assert client.post(reverse("dispatch:report_detail", args=[report.pk]), form(report)).status_code == 404
     assert qs_report(cycle).state == ReportState.PENDING
 
 
 def test_a_cycle_shows_an_outsider_only_their_own_reports(client, city, cycle):
     client.force_login(city.outsider)
-    page = client.get(reverse("cycle_detail", args=[cycle.pk])).content.decode()
+    page = client.get(reverse("dispatch:cycle_detail", args=[cycle.pk])).content.decode()
     assert "白沙县的农村公路" in page and "青山县的厂房建设" not in page
     client.force_login(city.township_liaison)  # a township with nothing in this cycle
-    assert client.get(reverse("cycle_detail", args=[cycle.pk])).status_code == 404
+    assert client.get(reverse("dispatch:cycle_detail", args=[cycle.pk])).status_code == 404
 
 
 def test_the_inbox_lists_the_units_reports_only(client, city, cycle):
     client.force_login(city.county_liaison)
-    page = client.get(reverse("inbox")).content.decode()
+    page = client.get(reverse("dispatch:inbox")).content.decode()
     assert "青山县的厂房建设" in page and "白沙县的农村公路" not in page
 
 
 def test_a_double_posted_submit_makes_one_submission(client, city, cycle):
     report = qs_report(cycle)
     client.force_login(city.county_liaison)
-    url = reverse("report_detail", args=[report.pk])
+    url = reverse("dispatch:report_detail", args=[report.pk])
     assert client.post(url, form(report)).status_code == 302
     assert client.post(url, form(report)).status_code == 200  # the page now shows the sent report
     assert Submission.objects.filter(report=report).count() == 1
@@ -78,7 +78,7 @@ def test_a_double_posted_submit_makes_one_submission(client, city, cycle):
 def test_a_stale_draft_gets_a_clear_conflict_and_keeps_the_first(client, city, cycle):
     report = qs_report(cycle)
     client.force_login(city.county_liaison)
-    url = reverse("report_detail", args=[report.pk])
+    url = reverse("dispatch:report_detail", args=[report.pk])
     assert client.post(url, form(report, action="draft", percent="30")).status_code == 302
     response = client.post(url, form(report, action="draft", percent="90"))
     assert "他人已修改了该报告" in str(response.context["form"].non_field_errors())
@@ -88,7 +88,7 @@ def test_a_stale_draft_gets_a_clear_conflict_and_keeps_the_first(client, city, c
 def test_evidence_must_be_what_its_name_says(client, city, cycle):
     report = qs_report(cycle)
     client.force_login(city.county_liaison)
-    url = reverse("report_detail", args=[report.pk])
+    url = reverse("dispatch:report_detail", args=[report.pk])
     fake = SimpleUploadedFile("照片.png", b"MZ\x90\x00 not an image", content_type="image/png")
     response = client.post(url, form(report, action="draft", evidence=fake))
     assert "内容与其文件类型不符" in str(response.context["form"].errors["evidence"])
@@ -112,7 +112,7 @@ def test_the_office_accepts_several_reports_at_once(client, city, cycle):
         )
     client.force_login(city.city_supervisor)
     ids = list(Report.objects.values_list("pk", flat=True))
-    response = client.post(reverse("cycle_accept", args=[cycle.pk]), {"report": ids})
+    response = client.post(reverse("dispatch:cycle_accept", args=[cycle.pk]), {"report": ids})
     assert response.status_code == 302
     assert set(Report.objects.values_list("state", flat=True)) == {ReportState.ACCEPTED}
 
@@ -120,17 +120,20 @@ def test_the_office_accepts_several_reports_at_once(client, city, cycle):
 def test_a_forged_report_id_in_a_bulk_accept_is_refused(client, city, cycle):
     client.force_login(city.county_supervisor)  # sees only 青山县's report
     other = Report.objects.get(cycle=cycle, task__title="白沙县的农村公路")
-    assert client.post(reverse("cycle_accept", args=[cycle.pk]), {"report": [other.pk]}).status_code == 403
+    assert (
+        client.post(reverse("dispatch:cycle_accept", args=[cycle.pk]), {"report": [other.pk]}).status_code
+        == 403
+    )
 
 
 def test_the_cycle_page_runs_the_same_number_of_queries_for_few_or_many_reports(client, city, cycle):
     client.force_login(city.city_supervisor)
-    few = count_queries(client, reverse("cycle_detail", args=[cycle.pk]))
+    few = count_queries(client, reverse("dispatch:cycle_detail", args=[cycle.pk]))
     for i in range(20):
         make_task(city, title=f"新任务{i}", lead_unit=city.baisha)
     services.open_cycle(cadence=cycle.cadence, number=47, now=dt.datetime(2026, 11, 23, 9, tzinfo=TZ))
     later = cycle.cadence.cycles.get(number=47)
-    assert count_queries(client, reverse("cycle_detail", args=[later.pk])) == few
+    assert count_queries(client, reverse("dispatch:cycle_detail", args=[later.pk])) == few
 
 
 def test_a_supervisor_sets_a_weekly_rhythm_and_the_current_cycle_opens(client, city):
@@ -148,12 +151,12 @@ def test_a_supervisor_sets_a_weekly_rhythm_and_the_current_cycle_opens(client, c
         "lead_days_per_level": "1",
     }
     client.force_login(city.county_liaison)
-    assert client.post(reverse("cadence_list"), rhythm).status_code == 403
+    assert client.post(reverse("dispatch:cadence_list"), rhythm).status_code == 403
     client.force_login(city.county_supervisor)  # the county's office cannot set the city's list
-    response = client.post(reverse("cadence_list"), rhythm)
+    response = client.post(reverse("dispatch:cadence_list"), rhythm)
     assert "task_list" in response.context["form"].errors and not Cadence.objects.exists()
     client.force_login(city.city_supervisor)
-    assert client.post(reverse("cadence_list"), rhythm).status_code == 302
+    assert client.post(reverse("dispatch:cadence_list"), rhythm).status_code == 302
     cadence = Cadence.objects.get()
     assert (cadence.due_weekday, cadence.grace_minutes) == (4, 30)
     assert Cycle.objects.filter(cadence=cadence).count() == 1

@@ -95,9 +95,11 @@ def test_the_pages_take_an_upload_and_show_the_draft_beside_the_text(client, cit
 
     client.force_login(city.city_supervisor)
     upload = SimpleUploadedFile("方案.txt", PLAN_TEXT.encode("gb18030"))
-    response = client.post(reverse("intake_new"), {"plan": city.plan.pk, "file": upload, "simplified": "on"})
+    response = client.post(
+        reverse("ingest:intake_new"), {"plan": city.plan.pk, "file": upload, "simplified": "on"}
+    )
     draft = ImportDraft.objects.get()
-    assert response.status_code == 302 and response.url == reverse("draft_review", args=[draft.pk])
+    assert response.status_code == 302 and response.url == reverse("ingest:draft_review", args=[draft.pk])
     page = client.get(response.url)
     assert '<mark id="item-' in page.content.decode()
     assert len(page.context["formset"].forms) == sum(
@@ -111,9 +113,9 @@ def test_an_outsider_cannot_see_a_draft(client, city):
     )
     for who in (city.outsider, city.county_supervisor):
         client.force_login(who)
-        assert client.get(reverse("draft_review", args=[draft.pk])).status_code == 404
+        assert client.get(reverse("ingest:draft_review", args=[draft.pk])).status_code == 404
     client.force_login(city.county_liaison)
-    assert client.get(reverse("intake_new")).status_code == 403
+    assert client.get(reverse("ingest:intake_new")).status_code == 403
 
 
 def test_a_binary_upload_says_what_is_wrong(client, city):
@@ -121,6 +123,6 @@ def test_a_binary_upload_says_what_is_wrong(client, city):
 
     client.force_login(city.city_supervisor)
     upload = SimpleUploadedFile("scan.txt", b"\x00\x01\x02\x03" * 100)
-    response = client.post(reverse("intake_new"), {"plan": city.plan.pk, "file": upload})
+    response = client.post(reverse("ingest:intake_new"), {"plan": city.plan.pk, "file": upload})
     assert "binary" in str(response.context["form"].errors["file"])
     assert not ImportDraft.objects.exists()

@@ -100,7 +100,8 @@ def test_an_office_adds_a_group_robot_on_the_unit_page_and_an_outsider_cannot(cl
     assert not WebhookEndpoint.objects.exists()
     client.force_login(city.county_supervisor)
     assert (
-        'data-testid="robots"' in client.get(reverse("unit_detail", args=[city.qingshan.pk])).content.decode()
+        'data-testid="robots"'
+        in client.get(reverse("orgs:unit_detail", args=[city.qingshan.pk])).content.decode()
     )
     assert client.post(url, robot).status_code == 302
     endpoint = WebhookEndpoint.objects.get(unit=city.qingshan)

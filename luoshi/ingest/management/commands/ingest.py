@@ -12,9 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from luoshi.ingest.clean import clean
-from luoshi.ingest.extract import extract
-from luoshi.ingest.files import DocumentError, read_document
+from luoshi.text.clean import clean
+from luoshi.text.extract import extract
+from luoshi.text.files import DocumentError, read_document
 
 ITEM_KEYS = ("kind", "text", "start", "end", "value", "unit", "qualifier", "deadline", "units")
 

@@ -1,1 +1,0 @@
-"""Parts of the text cleaner (`luoshi.ingest.clean`): GBK mojibake repair and script conversion."""

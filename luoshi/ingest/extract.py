@@ -1,9 +1,0 @@
-"""Extract a plan's commitments from its repaired text: `extract(text, unit_names=...) -> list[Item]`.
-
-The work is done in `luoshi.ingest.extraction`; this module is the stable import for the web flow, the
-command line and the report checks.
-"""
-
-from luoshi.ingest.extraction import KINDS, Item, extract, short_forms
-
-__all__ = ["KINDS", "Item", "extract", "short_forms"]

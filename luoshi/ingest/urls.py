@@ -1,0 +1,10 @@
+from django.urls import path
+
+from luoshi.ingest import views
+
+app_name = "ingest"
+
+urlpatterns = [
+    path("", views.intake_new, name="intake_new"),
+    path("<int:pk>/", views.draft_review, name="draft_review"),
+]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from luoshi.plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan_list"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:task_pk>/milestones/new/", views.milestone_add, name="milestone_add"),
+    path("lists/<int:list_pk>/tasks/new/", views.task_create, name="task_create"),
+    path("lists/<int:list_pk>/tasks/<int:parent_pk>/decompose/", views.task_create, name="task_decompose"),
+    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:pk>/delete/", views.milestone_delete, name="milestone_delete"),
+    path("milestones/<int:pk>/confirm/", views.milestone_confirm, name="milestone_confirm"),
+]

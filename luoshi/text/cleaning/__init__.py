@@ -1,0 +1,1 @@
+"""Parts of the text cleaner (`luoshi.text.clean`): GBK mojibake repair and script conversion."""
