@@ -6,6 +6,7 @@ A bad value stops the process with a message naming the variable, instead of run
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -186,7 +187,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start without it
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -237,7 +238,8 @@ else:
 
 TASKS_PER_PAGE = env_int("LUOSHI_TASKS_PER_PAGE", 25)
 LUOSHI_CYCLE_CLOSE_DAYS = env_int("LUOSHI_CYCLE_CLOSE_DAYS", 7)  # late reports are taken this long after due
-LUOSHI_EVIDENCE_MAX_BYTES = env_int("LUOSHI_EVIDENCE_MAX_MB", 20) * 1024 * 1024
+# The largest file of any kind (evidence, a document to read); LUOSHI_EVIDENCE_MAX_MB is its former name.
+LUOSHI_UPLOAD_MAX_BYTES = env_int("LUOSHI_UPLOAD_MAX_MB", env_int("LUOSHI_EVIDENCE_MAX_MB", 20)) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000  # a long document's review form carries a few thousand fields
 # Status lights (DESIGN §4): percentage points behind expected progress, and cycles unreported in a row.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -121,8 +122,11 @@ class AuditBlock(models.Model):
         return f"block {self.pk} ({self.event_count} events)"
 
     @staticmethod
-    def root_of(entries: list[tuple[int, int, str]]) -> str:
-        """Hash (position, event id, digest) triples in order."""
+    def root_of(entries: Sequence[tuple[int | None, int, str]]) -> str:
+        """Hash (position, event id, digest) triples in order.
+
+        Positions are typed as their column is, nullable: verification hashes what it reads from the rows.
+        """
         h = hashlib.sha256()
         for position, event_id, digest in entries:
             h.update(f"{position}:{event_id}:{digest}\n".encode())

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 
 class StyledForm(forms.Form):
@@ -17,6 +18,12 @@ class StyledForm(forms.Form):
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def limit_choices(self, name: str, queryset: QuerySet[Any]) -> None:
+        """Offer only `queryset` in the model choice field `name`: a form narrows its choices to a scope."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)  # a ModelMultipleChoiceField is one too
+        field.queryset = queryset
 
 
 def attach_errors(form: Any, exc: ValidationError) -> None:

@@ -98,7 +98,7 @@ class CycleFilterForm(StyledForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.limit_choices("unit", units)
 
 
 class CadenceForm(StyledForm):
@@ -122,4 +122,4 @@ class CadenceForm(StyledForm):
 
     def __init__(self, *args: Any, lists: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["task_list"].queryset = lists
+        self.limit_choices("task_list", lists)

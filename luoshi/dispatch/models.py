@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core import clock
+from luoshi.core.fields import StampField
 from luoshi.dispatch import lights
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task, TaskList
@@ -66,7 +68,7 @@ class Cadence(models.Model):
 
     def tasks(self) -> models.QuerySet[Task]:
         """The tasks this cadence asks reports of."""
-        if self.task_id:
+        if self.task is not None:
             return Task.objects.filter(
                 Q(pk=self.task_id)
                 | Q(sort_path__startswith=self.task.sort_path + ".", task_list_id=self.task.task_list_id)
@@ -197,7 +199,7 @@ class Report(models.Model):
     )
     review_comment = models.TextField(_("review comment"), blank=True)
     version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = StampField(auto_now=True)
 
     objects = ReportQuerySet.as_manager()
     audit_subject = "task"  # its audit events are part of the task's history (audit.subjects)
@@ -237,16 +239,21 @@ class Submission(models.Model):
         return f"{self.report_id} v{self.version}"
 
 
+def evidence_path(evidence: Evidence, filename: str) -> str:
+    """evidence/2026/11/<name>: the month of the upload by the one clock (the storage keeps names unique)."""
+    return f"evidence/{clock.local():%Y/%m}/{filename}"
+
+
 class Evidence(models.Model):
     """A file attached to a report as evidence (佐证材料)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to="evidence/%Y/%m/")
+    file = models.FileField(upload_to=evidence_path)
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=100)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = StampField(auto_now_add=True)
 
     audit_subject = "report"  # and so the report's task
 
@@ -275,10 +282,12 @@ REASON_LABELS = {
     lights.Reason.DONE: _("finished on time"),
     lights.Reason.DONE_LATE: _("finished late"),
 }
-LightChoice = models.TextChoices(  # type: ignore[misc]
+# Enum's functional API (name, [(member, (value, label))]) works at runtime, but django-stubs declares only
+# the (name) and (name, label) forms, so it is ignored here.
+LightChoice = models.TextChoices(  # type: ignore[call-overload]
     "LightChoice", [(light.name, (light.value, LIGHT_LABELS[light])) for light in lights.Light]
 )
-LightReason = models.TextChoices(  # type: ignore[misc]
+LightReason = models.TextChoices(  # type: ignore[call-overload]
     "LightReason", [(reason.name, (reason.value, REASON_LABELS[reason])) for reason in lights.Reason]
 )
 

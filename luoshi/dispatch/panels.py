@@ -41,11 +41,14 @@ def trajectory(task: Task, facts: lights.TaskFacts, reports: list[Report], today
         "today": today.isoformat(),
         "labels": {"expected": _("Expected"), "actual": _("Reported"), "today": _("Today")},
     }
-    if task.has_indicator:
-        values = [r for r in reversed(accepted) if r.indicator_value is not None]
+    # A task with an indicator always has a target (constraint task_indicator_has_target_and_direction).
+    if task.has_indicator and task.target is not None:
+        readings = [
+            (r.cycle.due_at, r.indicator_value) for r in reversed(accepted) if r.indicator_value is not None
+        ]
         span = [
             float(v)
-            for v in (task.baseline, task.target, *(r.indicator_value for r in values))
+            for v in (task.baseline, task.target, *(value for _at, value in readings))
             if v is not None
         ]
         pad = (max(span) - min(span)) * 0.1 or 1
@@ -55,9 +58,7 @@ def trajectory(task: Task, facts: lights.TaskFacts, reports: list[Report], today
             "name": f"{task.indicator_name}（{task.indicator_unit}）",
             "target": float(task.target),
             "target_label": _("Target"),
-            "values": [
-                [clock.local(r.cycle.due_at).date().isoformat(), float(r.indicator_value)] for r in values
-            ],
+            "values": [[clock.local(due_at).date().isoformat(), float(value)] for due_at, value in readings],
         }
     return chart
 
@@ -76,7 +77,8 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
         "light": light,
         "reason": light.get_reason_display() if light else "",
         "milestones": milestones,
-        "states": lights.MilestoneState,
+        "REACHED": lights.MilestoneState.REACHED,
+        "OVERDUE": lights.MilestoneState.OVERDUE,
         "can_edit": policy.can_edit_task(request.user, task),
         "reports": reports[:8],
         "chart": trajectory(task, facts, reports, today),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.core import clock
+from luoshi.core.actions import Action
 from luoshi.dispatch.models import UNSENT, Escalation, EscalationStep, Report
 from luoshi.dispatch.people import people_of
 from luoshi.notify.services import notify
@@ -48,7 +49,7 @@ def remind_before_due(*, now: dt.datetime, within: dt.timedelta = REMIND_BEFORE)
     for r in reports:
         record(
             actor=None,
-            action="report.remind",
+            action=Action.REPORT_REMIND,
             obj=r,
             before={"reminded_at": None},
             after={"reminded_at": now.isoformat()},
@@ -85,7 +86,9 @@ def mark_late(*, now: dt.datetime) -> int:
         return 0
     Report.objects.filter(pk__in=[r.pk for r in late]).update(is_late=True)
     for r in late:
-        record(actor=None, action="report.late", obj=r, before={"is_late": False}, after={"is_late": True})
+        record(
+            actor=None, action=Action.REPORT_LATE, obj=r, before={"is_late": False}, after={"is_late": True}
+        )
     _tell_units(late, kind="report_late", title=lambda n: _("%(n)s progress report(s) overdue") % {"n": n})
     for r in late:
         _escalate(r, now)
@@ -123,7 +126,7 @@ def _escalate(report: Report, now: dt.datetime) -> None:
     )
     record(
         actor=None,
-        action="task.escalate",
+        action=Action.TASK_ESCALATE,
         obj=escalation,
         after={"task_id": report.task_id, "step": step.name, "late_in_a_row": in_a_row},
     )

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
-from luoshi.core.attachments import StoredFiles, atomic_with_files
+from luoshi.core.actions import Action
+from luoshi.core.attachments import StoredFiles, atomic_with_files, file_name, upload_errors
 from luoshi.core.services import StaleVersion, plain, require
 from luoshi.dispatch import calendar, status
 from luoshi.dispatch.models import Cadence, Cycle, Evidence, Report, ReportState, Submission
@@ -78,13 +79,13 @@ def create_cadence(
     )
     cadence.full_clean()
     cadence.save()
-    record(actor=by, action="cadence.create", obj=cadence, after=snapshot(cadence))
+    record(actor=by, action=Action.CADENCE_CREATE, obj=cadence, after=snapshot(cadence))
     return cadence
 
 
 def _level(task: Task, cadence: Cadence) -> int:
     """How many hand-downs below the cadence's own level a task is (0 for the top)."""
-    top = cadence.task.sort_path.count(".") if cadence.task_id else 0
+    top = cadence.task.sort_path.count(".") if cadence.task is not None else 0
     return task.sort_path.count(".") - top
 
 
@@ -119,7 +120,7 @@ def open_cycle(*, cadence: Cadence, number: int, now: dt.datetime, by: User | No
         for t in tasks.only("id", "lead_unit_id", "sort_path")
     ]
     Report.objects.bulk_create(reports, batch_size=1000)
-    record(actor=by, action="cycle.open", obj=cycle, after={**snapshot(cycle), "reports": len(reports)})
+    record(actor=by, action=Action.CYCLE_OPEN, obj=cycle, after={**snapshot(cycle), "reports": len(reports)})
     return cycle
 
 
@@ -144,7 +145,11 @@ def close_cycles(*, now: dt.datetime) -> list[Cycle]:
         cycle.state = Cycle.State.CLOSED
         cycle.save(update_fields=["state"])
         record(
-            actor=None, action="cycle.close", obj=cycle, before={"state": "open"}, after={"state": "closed"}
+            actor=None,
+            action=Action.CYCLE_CLOSE,
+            obj=cycle,
+            before={"state": "open"},
+            after={"state": "closed"},
         )
     return closing
 
@@ -170,7 +175,7 @@ def save_draft(
     by: User,
     data: ReportData,
     expected_version: int,
-    uploads: Sequence[UploadedFile] = (),
+    uploads: Sequence[UploadedFile[bytes]] = (),
 ) -> Report:
     """Keep what the liaison has written so far (暂存), without sending it, with `uploads` as evidence.
 
@@ -184,13 +189,13 @@ def save_draft(
             raise ValidationError({"__all__": _("This report has been sent and can no longer be changed.")})
         before = snapshot(current)
         _apply(current, data)
-        if bad := _upload_errors(uploads):
+        if bad := upload_errors(uploads):
             raise ValidationError({"evidence": bad})
         _attach(current, by, uploads, files)
         current.state = ReportState.DRAFT if current.state == ReportState.PENDING else current.state
         current.version += 1
         current.save()
-        record(actor=by, action="report.save", obj=current, before=before, after=snapshot(current))
+        record(actor=by, action=Action.REPORT_SAVE, obj=current, before=before, after=snapshot(current))
         return current
 
 
@@ -202,7 +207,7 @@ def submit_report(
     expected_version: int,
     idempotency_key: str,
     at: dt.datetime | None = None,
-    uploads: Sequence[UploadedFile] = (),
+    uploads: Sequence[UploadedFile[bytes]] = (),
 ) -> Report:
     """Send the report to the office (or to the unit head first). A repeated key returns the first result.
 
@@ -250,7 +255,7 @@ def _submit(
     expected_version: int,
     key: str,
     at: dt.datetime | None,
-    uploads: Sequence[UploadedFile],
+    uploads: Sequence[UploadedFile[bytes]],
     files: StoredFiles,
 ) -> Report:
     require(policy.can_report_for(by, report.unit))
@@ -266,12 +271,12 @@ def _submit(
     if current.cycle.state == Cycle.State.CLOSED:
         raise ValidationError({"__all__": _("This cycle has closed; its reports can no longer be sent.")})
     _apply(current, data)
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if current.percent is None:
         errors["percent"] = _("Say how far the task has got.")
     if not current.progress:
         errors["progress"] = _("Describe the progress made.")
-    if bad := _upload_errors(uploads):
+    if bad := upload_errors(uploads):
         errors["evidence"] = bad
     if errors:
         raise ValidationError(errors)
@@ -296,7 +301,8 @@ def _submit(
         submitted_by=by,
         submitted_at=now,
     )
-    record(actor=by, action="report.submit", obj=current, before=before, after=snapshot(current))
+    action = Action.REPORT_SUBMIT_TO_HEAD if needs_head else Action.REPORT_SUBMIT
+    record(actor=by, action=action, obj=current, before=before, after=snapshot(current))
     return current
 
 
@@ -324,7 +330,7 @@ def approve_report(*, report: Report, by: User) -> Report:
     before = snapshot(current)
     current.state, current.version = ReportState.SUBMITTED, current.version + 1
     current.save()
-    record(actor=by, action="report.approve", obj=current, before=before, after=snapshot(current))
+    record(actor=by, action=Action.REPORT_APPROVE, obj=current, before=before, after=snapshot(current))
     return current
 
 
@@ -341,7 +347,7 @@ def return_report(*, report: Report, by: User, comment: str, at: dt.datetime | N
     current.state, current.review_comment = ReportState.RETURNED, comment.strip()
     current.reviewed_at, current.reviewed_by, current.version = at or clock.now(), by, current.version + 1
     current.save()
-    record(actor=by, action="report.return", obj=current, before=before, after=snapshot(current))
+    record(actor=by, action=Action.REPORT_RETURN, obj=current, before=before, after=snapshot(current))
     _tell_unit(
         current,
         kind="report_returned",
@@ -381,7 +387,7 @@ def accept_reports(
         report.state, report.reviewed_at, report.reviewed_by = ReportState.ACCEPTED, now, by
         report.version += 1
         report.save()
-        record(actor=by, action="report.accept", obj=report, before=before, after=snapshot(report))
+        record(actor=by, action=Action.REPORT_ACCEPT, obj=report, before=before, after=snapshot(report))
         touched[report.task_id] = report.task
     for task in touched.values():
         _follow_latest_report(task, by)
@@ -396,7 +402,7 @@ def _follow_latest_report(task: Task, by: User) -> None:
         before = {"progress": task.progress}
         Task.objects.filter(pk=task.pk).update(progress=latest)
         task.progress = latest
-        record(actor=by, action="task.progress", obj=task, before=before, after={"progress": latest})
+        record(actor=by, action=Action.TASK_PROGRESS, obj=task, before=before, after={"progress": latest})
 
 
 def _tell_unit(report: Report, *, kind: str, title: str, body: str, by: User | None) -> None:
@@ -413,19 +419,7 @@ def _tell_unit(report: Report, *, kind: str, title: str, body: str, by: User | N
         )
 
 
-EVIDENCE_TYPES = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK",),
-    ".xlsx": (b"PK",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-}
-
-
-def add_evidence(*, report: Report, by: User, upload: UploadedFile) -> Evidence:
+def add_evidence(*, report: Report, by: User, upload: UploadedFile[bytes]) -> Evidence:
     """Attach a file (佐证材料) to an unsent report, after checking its type by name and by content.
 
     Durable, as the report's own writes are: the file stays in storage only if its row commits.
@@ -434,47 +428,24 @@ def add_evidence(*, report: Report, by: User, upload: UploadedFile) -> Evidence:
     with atomic_with_files() as files:
         if not report.is_editable:
             raise ValidationError({"evidence": _("Files can be added only before the report is sent.")})
-        if bad := _upload_errors([upload]):
+        if bad := upload_errors([upload]):
             raise ValidationError({"evidence": bad})
         return _attach(report, by, [upload], files)[0]
 
 
-def _upload_errors(uploads: Sequence[UploadedFile]) -> list[str]:
-    """What is wrong with each file, by its name, size and first bytes; nothing when all may be stored."""
-    errors = []
-    limit = settings.LUOSHI_EVIDENCE_MAX_BYTES
-    for upload in uploads:
-        name = _file_name(upload)
-        suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-        if suffix not in EVIDENCE_TYPES:
-            errors.append(_("“%(name)s”: only PDF, Word, Excel, JPEG or PNG files.") % {"name": name})
-        elif upload.size is None or upload.size > limit:
-            errors.append(_("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": limit >> 20})
-        elif not _starts_with(upload, EVIDENCE_TYPES[suffix]):
-            errors.append(_("“%(name)s” is not the kind of file its name says.") % {"name": name})
-    return errors
-
-
-def _file_name(upload: UploadedFile) -> str:
-    return (upload.name or "").rsplit("/", 1)[-1][:200]
-
-
-def _starts_with(upload: UploadedFile, heads: tuple[bytes, ...]) -> bool:
-    head = upload.read(8)
-    upload.seek(0)
-    return head.startswith(heads)
-
-
-def _attach(report: Report, by: User, uploads: Sequence[UploadedFile], files: StoredFiles) -> list[Evidence]:
+def _attach(
+    report: Report, by: User, uploads: Sequence[UploadedFile[bytes]], files: StoredFiles
+) -> list[Evidence]:
     """Store checked uploads as the report's evidence, each audited; `files` takes them back on rollback."""
     attached = []
     for upload in uploads:
-        name = _file_name(upload)
+        name = file_name(upload)
+        assert upload.size is not None, "upload_errors() refuses a file of unknown size"
         evidence = Evidence(
             report=report, name=name, size=upload.size, content_type=upload.content_type or "", uploaded_by=by
         )
         files.save(evidence.file, name, upload)
         evidence.save()
-        record(actor=by, action="report.evidence", obj=evidence, after=snapshot(evidence))
+        record(actor=by, action=Action.REPORT_EVIDENCE, obj=evidence, after=snapshot(evidence))
         attached.append(evidence)
     return attached

@@ -131,7 +131,8 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
     for (field, value), change in deltas.items():
         moves = {c: F(c) + n for c, n in change.items() if n}
         if moves:  # a unit can gain one green and lose another in the same sweep
-            rollup, _ = Rollup.objects.get_or_create(**{field: value})
+            # `defaults` passed by name, so that the lookup built from `field` cannot be taken for it
+            rollup, _ = Rollup.objects.get_or_create(defaults=None, **{field: value})
             Rollup.objects.filter(pk=rollup.pk).update(**moves)
 
 
@@ -152,7 +153,7 @@ def sweep(*, today: dt.date, batch: int = 500) -> int:
         last = chunk[-1].pk
 
 
-def rollup_numbers() -> dict[tuple[str, int], dict[str, int]]:
+def rollup_numbers() -> dict[tuple[str, int | None], dict[str, int]]:
     """The stored rollups as plain numbers, for comparing the two paths."""
     out = {}
     for r in Rollup.objects.all():

@@ -8,22 +8,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
 from luoshi.core.forms import attach_errors
+from luoshi.core.services import StaleVersion
 from luoshi.dispatch import services
 from luoshi.dispatch.forms import CadenceForm, CycleFilterForm, ReportForm, ReturnForm
 from luoshi.dispatch.models import UNSENT, Cadence, Cycle, Report, ReportState
 from luoshi.orgs import policy
+from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import TaskList
 
 
-def visible_report_or_404(request: HttpRequest, pk: int) -> Report:
+def visible_report_or_404(request: AuthenticatedRequest, pk: int) -> Report:
     reports = Report.objects.visible_to(request.user).select_related(
         "task__lead_unit", "cycle__cadence", "unit"
     )
@@ -31,7 +33,7 @@ def visible_report_or_404(request: HttpRequest, pk: int) -> Report:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     """What the user's unit must report: returned first, then overdue, then due, then awaiting approval."""
     mine = (
         Report.objects.filter(policy.unit_q(request.user, "unit"), cycle__state=Cycle.State.OPEN)
@@ -53,7 +55,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = visible_report_or_404(request, pk)
     can_fill = report.is_editable and policy.can_report_for(request.user, report.unit)
     form = None
@@ -82,7 +84,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dispatch/report_detail.html", context)
 
 
-def _save(request: HttpRequest, report: Report, form: ReportForm) -> bool:
+def _save(request: AuthenticatedRequest, report: Report, form: ReportForm) -> bool:
     """Save or submit the form; attach errors and return False when it cannot be done."""
     data, version = form.data_for_service(), form.cleaned_data["version"]
     uploads = form.cleaned_data["evidence"]
@@ -107,7 +109,7 @@ def _save(request: HttpRequest, report: Report, form: ReportForm) -> bool:
                 report=report, by=request.user, data=data, expected_version=version, uploads=uploads
             )
             messages.success(request, _("Draft saved."))
-    except services.StaleVersion:
+    except StaleVersion:
         form.add_error(
             None,
             _(
@@ -124,7 +126,7 @@ def _save(request: HttpRequest, report: Report, form: ReportForm) -> bool:
 
 @login_required
 @require_POST
-def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+def report_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = visible_report_or_404(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -137,7 +139,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def report_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = visible_report_or_404(request, pk)
     services.accept_reports(reports=[report], by=request.user)
     messages.success(request, _("Report accepted."))
@@ -146,7 +148,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def report_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = visible_report_or_404(request, pk)
     services.approve_report(report=report, by=request.user)
     messages.success(request, _("Report approved and sent to the office."))
@@ -154,7 +156,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cycle_list(request: HttpRequest) -> HttpResponse:
+def cycle_list(request: AuthenticatedRequest) -> HttpResponse:
     reports = Report.objects.visible_to(request.user)
     cycles = (
         Cycle.objects.filter(pk__in=reports.values("cycle"))
@@ -171,7 +173,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user).select_related("cadence"), pk=pk)
     in_cycle = Report.objects.visible_to(request.user).filter(cycle=cycle)
     units = Unit.objects.filter(pk__in=in_cycle.values("unit")).order_by("path")
@@ -203,7 +205,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cycle_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Accept the ticked reports of a cycle at once."""
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user), pk=pk)
     ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
@@ -225,7 +227,7 @@ def _lists_for(user: Any) -> Any:
 
 
 @login_required
-def cadence_list(request: HttpRequest) -> HttpResponse:
+def cadence_list(request: AuthenticatedRequest) -> HttpResponse:
     """The reporting rhythms (调度频次) in force, and a form to set a new one for a list."""
     lists = _lists_for(request.user)
     if not policy.is_supervisor(request.user):

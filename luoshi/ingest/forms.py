@@ -8,13 +8,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.attachments import max_bytes
 from luoshi.core.forms import StyledForm
 from luoshi.ingest.services import parse_target
 from luoshi.orgs.models import Unit
 from luoshi.plans.forms import UnitChoiceField
 from luoshi.plans.models import Direction, Plan
 from luoshi.text.dates import deadline_date
-from luoshi.text.files import MAX_BYTES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REVIEW_KINDS = ("task", "target")
@@ -35,7 +35,7 @@ class UploadForm(StyledForm):
 
     def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
+        self.limit_choices("plan", plans)
         self.fields["plan"].initial = plans.first()  # the newest plan: what a new document usually belongs to
 
     def clean(self) -> dict[str, Any]:
@@ -43,8 +43,8 @@ class UploadForm(StyledForm):
         upload = data.get("file")
         if upload is None and not (data.get("text") or "").strip():
             raise forms.ValidationError(_("Choose a file or paste the text."))
-        if upload is not None and upload.size > MAX_BYTES:
-            self.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES >> 20})
+        if upload is not None and upload.size > max_bytes():
+            self.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": max_bytes() >> 20})
         return data
 
 
@@ -63,7 +63,7 @@ class RowForm(StyledForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = units
+        self.limit_choices("lead_unit", units)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -79,7 +79,7 @@ def initial_rows(
     items: list[dict[str, Any]], *, year: int, units_by_name: dict[str, Unit]
 ) -> list[dict[str, Any]]:
     """A row per task or target the extractor found: its text, the first unit it names, its deadline."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         if item["kind"] not in REVIEW_KINDS or len(rows) >= MAX_ROWS:
             continue

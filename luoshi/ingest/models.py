@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import StampField
 from luoshi.orgs import policy
 from luoshi.plans.models import Plan, TaskList
 
@@ -37,7 +38,7 @@ class ImportDraft(models.Model):
         TaskList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
 
     objects = DraftQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
+from luoshi.core.actions import Action
 from luoshi.ingest.models import ImportDraft
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
@@ -70,7 +71,7 @@ def create_draft(
     )
     record(
         actor=by,
-        action="ingest.draft",
+        action=Action.INGEST_DRAFT,
         obj=draft,
         after={"plan_id": plan.pk, "chars": len(raw_text), "items": len(items), "repairs": cleaned.repairs},
     )
@@ -101,7 +102,11 @@ def create_list_from_draft(
     draft.state, draft.task_list = ImportDraft.State.USED, task_list
     draft.save(update_fields=["state", "task_list"])
     record(
-        actor=by, action="ingest.create_list", obj=draft, before=before, after=snapshot(draft, exclude=BULKY)
+        actor=by,
+        action=Action.INGEST_CREATE_LIST,
+        obj=draft,
+        before=before,
+        after=snapshot(draft, exclude=BULKY),
     )
     return task_list
 

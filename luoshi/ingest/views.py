@@ -8,17 +8,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.core.attachments import max_bytes
 from luoshi.core.forms import attach_errors
 from luoshi.ingest import services
 from luoshi.ingest.forms import RowFormSet, UploadForm, initial_rows
 from luoshi.ingest.models import ImportDraft
 from luoshi.orgs import policy
+from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.plans.forms import assignable_units
 from luoshi.plans.models import Plan
 from luoshi.text.damage import marked
@@ -30,7 +32,7 @@ def _plans_for(user: Any) -> Any:
 
 
 @login_required
-def intake_new(request: HttpRequest) -> HttpResponse:
+def intake_new(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_supervisor(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, plans=_plans_for(request.user))
@@ -38,7 +40,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         upload = data["file"]
         try:
-            raw = read_bytes(upload.read(), name=upload.name) if upload else data["text"]
+            raw = read_bytes(upload.read(), name=upload.name, limit=max_bytes()) if upload else data["text"]
             draft = services.create_draft(
                 plan=data["plan"],
                 by=request.user,
@@ -73,7 +75,7 @@ def segments(text: str, items: list[dict[str, Any]]) -> list[tuple[str, int | No
 
 
 @login_required
-def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(ImportDraft.objects.visible_to(request.user).select_related("plan"), pk=pk)
     if not policy.can_supervise(request.user, draft.plan.issuer):
         raise PermissionDenied

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import StampField
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
 
@@ -44,7 +45,7 @@ class Notice(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = StampField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     objects = NoticeQuerySet.as_manager()
@@ -91,7 +92,7 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(_("webhook address"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = StampField(_("created"), auto_now_add=True)
 
     objects = WebhookEndpointQuerySet.as_manager()
 
@@ -126,7 +127,7 @@ class Delivery(models.Model):
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from luoshi.core.panels import Panel
 from luoshi.notify import services
 from luoshi.notify.models import Platform, WebhookEndpoint
 from luoshi.orgs import policy
+from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
 
 
@@ -37,7 +38,7 @@ def unit_panel(request: HttpRequest, unit: Unit) -> Panel | None:
 
 @login_required
 @require_POST
-def robot_add(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def robot_add(request: AuthenticatedRequest, unit_pk: int) -> HttpResponse:
     unit = get_object_or_404(policy.visible_units(request.user), pk=unit_pk)
     if not policy.can_supervise(request.user, unit):
         raise PermissionDenied
@@ -56,7 +57,7 @@ def robot_add(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def robot_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def robot_toggle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(
         WebhookEndpoint.objects.filter(unit__in=policy.visible_units(request.user)), pk=pk
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
+from luoshi.core.actions import Action
 from luoshi.notify import jobs
 from luoshi.notify.models import Notice, Platform, WebhookEndpoint
 from luoshi.orgs import policy
@@ -59,7 +60,7 @@ def notify(
     unit_ids = sorted({u.pk for u in units})
     record(
         actor=by,
-        action="notify.send",
+        action=Action.NOTIFY_SEND,
         obj=notices[0],
         after={"kind": kind, "title": title, "recipients": [p.pk for p in people], "units": unit_ids},
     )
@@ -79,7 +80,7 @@ def mark_read(*, notice: Notice, by: User) -> Notice:
     if notice.read_at is None:
         notice.read_at = clock.now()
         notice.save(update_fields=["read_at"])
-        record(actor=by, action="notice.read", obj=notice, after={"read_at": notice.read_at.isoformat()})
+        record(actor=by, action=Action.NOTICE_READ, obj=notice, after={"read_at": notice.read_at.isoformat()})
     return notice
 
 
@@ -92,7 +93,9 @@ def mark_all_read(*, by: User) -> int:
         return 0
     now = clock.now()
     Notice.objects.filter(pk__in=ids).update(read_at=now)
-    record(actor=by, action="notice.read_all", obj=by, after={"read_at": now.isoformat(), "notices": ids})
+    record(
+        actor=by, action=Action.NOTICE_READ_ALL, obj=by, after={"read_at": now.isoformat(), "notices": ids}
+    )
     return len(ids)
 
 
@@ -138,7 +141,7 @@ def add_webhook(
     )
     _check_endpoint(endpoint)
     endpoint.save()
-    record(actor=by, action="webhook.create", obj=endpoint, after=_audit_view(endpoint))
+    record(actor=by, action=Action.WEBHOOK_CREATE, obj=endpoint, after=_audit_view(endpoint))
     return endpoint
 
 
@@ -167,5 +170,5 @@ def update_webhook(
         endpoint.is_active = is_active
     _check_endpoint(endpoint)
     endpoint.save()
-    record(actor=by, action="webhook.update", obj=endpoint, before=before, after=_audit_view(endpoint))
+    record(actor=by, action=Action.WEBHOOK_UPDATE, obj=endpoint, before=before, after=_audit_view(endpoint))
     return endpoint

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from luoshi.notify import services
 from luoshi.notify.models import Notice
+from luoshi.orgs.http import AuthenticatedRequest
 
 NOTICES_PER_PAGE = 30
 
 
 @login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedRequest) -> HttpResponse:
     notices = Notice.objects.for_user(request.user)
     page = Paginator(notices.newest_first(), NOTICES_PER_PAGE).get_page(request.GET.get("page"))
     unread = notices.unread().count()
@@ -27,7 +28,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice.objects.for_user(request.user), pk=pk)
     services.mark_read(notice=notice, by=request.user)
     target = request.POST.get("next", "")
@@ -38,7 +39,7 @@ def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_read_all(request: HttpRequest) -> HttpResponse:
+def notice_read_all(request: AuthenticatedRequest) -> HttpResponse:
     count = services.mark_all_read(by=request.user)
     if count:
         messages.success(

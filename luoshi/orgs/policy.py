@@ -8,8 +8,9 @@ unit that issued it); this module decides on units and roles only, so it imports
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -21,21 +22,23 @@ class HasIssuer(Protocol):
     lead_unit: Unit
 
 
+# Whoever asks: a page's request.user is a User once signed in and the anonymous user before.
+Someone = User | AnonymousUser
 NOTHING = Q(pk__in=[])
 
 
-def sees_everything(user: Any) -> bool:
+def sees_everything(user: Someone) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
 
 
-def scope_root(user: Any) -> Unit | None:
+def scope_root(user: Someone) -> Unit | None:
     """The unit whose subtree the user sees; None for an admin (everything) or a user without a unit."""
     if not user.is_authenticated or sees_everything(user):
         return None
     return user.unit
 
 
-def unit_q(user: Any, field: str = "") -> Q:
+def unit_q(user: Someone, field: str = "") -> Q:
     """A filter keeping rows whose unit (reached through `field`, a unit foreign key) is in scope."""
     if sees_everything(user):
         return Q()
@@ -46,68 +49,70 @@ def unit_q(user: Any, field: str = "") -> Q:
     return Q(**{lookup: root.path})
 
 
-def exists_in_scope(user: Any, related: QuerySet[Any], unit_field: str, outer_field: str = "pk") -> Any:
+def exists_in_scope(
+    user: Someone, related: QuerySet[Any], unit_field: str, outer_field: str = "pk"
+) -> Exists:
     """An Exists() over `related` rows linked to the outer row whose `unit_field` is in scope."""
     return Exists(related.filter(unit_q(user, unit_field), **{outer_field: OuterRef("pk")}))
 
 
-def visible_units(user: Any) -> QuerySet[Unit]:
+def visible_units(user: Someone) -> QuerySet[Unit]:
     return Unit.objects.filter(unit_q(user))
 
 
-def can_see_unit(user: Any, unit: Unit) -> bool:
+def can_see_unit(user: Someone, unit: Unit) -> bool:
     if sees_everything(user):
         return True
     root = scope_root(user)
     return root is not None and root.contains(unit)
 
 
-def can_supervise(user: Any, unit: Unit) -> bool:
+def can_supervise(user: Someone, unit: Unit) -> bool:
     """Whether the user supervises `unit`: an admin, or a supervisor whose jurisdiction holds it."""
     if sees_everything(user):
         return True
     return user.is_authenticated and user.role == Role.SUPERVISOR and can_see_unit(user, unit)
 
 
-def is_supervisor(user: Any) -> bool:
+def is_supervisor(user: Someone) -> bool:
     return sees_everything(user) or (user.is_authenticated and user.role == Role.SUPERVISOR)
 
 
-def supervised_q(user: Any, field: str) -> Q:
+def supervised_q(user: Someone, field: str) -> Q:
     """A filter keeping rows whose unit (through `field`) the user supervises: `can_supervise` for a query."""
     return unit_q(user, field) if is_supervisor(user) else NOTHING
 
 
-def sees_jurisdiction(user: Any) -> bool:
+def sees_jurisdiction(user: Someone) -> bool:
     """An office or a leader follows the whole jurisdiction (its cycles, its totals); a unit its own work."""
     return sees_everything(user) or (user.is_authenticated and user.role in (Role.SUPERVISOR, Role.LEADER))
 
 
-def reports_for_a_unit(user: Any) -> bool:
+def reports_for_a_unit(user: Someone) -> bool:
     """Liaisons and unit heads fill in their unit's reports."""
     return user.is_authenticated and user.role in (Role.LIAISON, Role.UNIT_HEAD)
 
 
-def is_unit_head(user: Any) -> bool:
+def is_unit_head(user: Someone) -> TypeGuard[User]:
     return user.is_authenticated and user.role == Role.UNIT_HEAD
 
 
-def can_sign_pledge(user: Any, task: HasIssuer) -> bool:
+def can_sign_pledge(user: Someone, task: HasIssuer) -> bool:
     """The head of the unit that leads a task (or of one above it) signs its 军令状."""
     return is_unit_head(user) and user.unit is not None and user.unit.contains(task.lead_unit)
 
 
-def can_edit_task(user: Any, task: HasIssuer) -> bool:
+def can_edit_task(user: Someone, task: HasIssuer) -> bool:
     """Only the office that issued a task (or one above it) changes it."""
     return can_supervise(user, task.issuer)
 
 
-def can_decompose_task(user: Any, task: HasIssuer) -> bool:
+def can_decompose_task(user: Someone, task: HasIssuer) -> bool:
     """The issuer may split a task, and so may the supervisors of the unit that leads it (handing down)."""
     return can_supervise(user, task.issuer) or can_supervise(user, task.lead_unit)
 
 
-def can_assign_to(user: Any, unit: Unit) -> bool:
+def can_assign_to(user: Someone, unit: Unit) -> bool:
     """Whether the user may make `unit` the lead or a co-unit of a task they create."""
     return can_supervise(user, unit)
 
@@ -123,11 +128,11 @@ def issuing_unit(user: User) -> Unit:
     return top
 
 
-def can_report_for(user: Any, unit: Unit) -> bool:
+def can_report_for(user: Someone, unit: Unit) -> bool:
     """Liaisons and unit heads fill in their own unit's reports (and those of units below it)."""
     return reports_for_a_unit(user) and can_see_unit(user, unit)
 
 
-def can_approve_for(user: Any, unit: Unit) -> bool:
+def can_approve_for(user: Someone, unit: Unit) -> bool:
     """A unit head signs off their unit's reports before they go to the office."""
     return is_unit_head(user) and can_see_unit(user, unit)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from luoshi.audit.services import record, snapshot
+from luoshi.core.actions import Action
 from luoshi.orgs.models import PATH_STEP, Role, Unit, UnitKind, User
 
 
@@ -46,7 +47,7 @@ def create_unit(
     unit.save()
     unit.path = _path_for(unit.pk, parent)
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
-    record(actor=by, action="unit.create", obj=unit, after=snapshot(unit))
+    record(actor=by, action=Action.UNIT_CREATE, obj=unit, after=snapshot(unit))
     return unit
 
 
@@ -86,5 +87,10 @@ def create_user(
     user.password = password_hash or (make_password(password) if password else make_password(None))
     user.full_clean(exclude=["password"])
     user.save()
-    record(actor=by, action="user.create", obj=user, after=snapshot(user, exclude=["password", "last_login"]))
+    record(
+        actor=by,
+        action=Action.USER_CREATE,
+        obj=user,
+        after=snapshot(user, exclude=["password", "last_login"]),
+    )
     return user

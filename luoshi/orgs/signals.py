@@ -6,14 +6,15 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from luoshi.audit.services import record
+from luoshi.core.actions import Action
 
 
 @receiver(user_logged_in)
 def audit_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(actor=user, action="user.sign_in", obj=user)
+    record(actor=user, action=Action.USER_SIGN_IN, obj=user)
 
 
 @receiver(user_logged_out)
 def audit_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record(actor=user, action="user.sign_out", obj=user)
+        record(actor=user, action=Action.USER_SIGN_OUT, obj=user)

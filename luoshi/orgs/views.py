@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from luoshi.core.panels import panels_for
 from luoshi.orgs import policy
+from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit, User
 
 
@@ -20,7 +22,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def build_forest(units: list[Unit]) -> list[Node]:
+def build_forest(units: Sequence[Unit]) -> list[Node]:
     """Nest units (in path order) under their nearest visible ancestor."""
     nodes = {u.pk: Node(u) for u in units}
     roots: list[Node] = []
@@ -31,7 +33,7 @@ def build_forest(units: list[Unit]) -> list[Node]:
 
 
 @login_required
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: AuthenticatedRequest) -> HttpResponse:
     units = list(
         policy.visible_units(request.user).annotate(
             lead_count=Count("led_tasks", distinct=True),
@@ -42,7 +44,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(policy.visible_units(request.user).select_related("parent"), pk=pk)
     context = {
         "unit": unit,

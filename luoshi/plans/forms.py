@@ -83,11 +83,11 @@ class TaskForm(StyledForm):
         units = assignable_units(user)
         if within is not None:
             units = units.filter(path__startswith=within.path)
-        self.fields["lead_unit"].queryset = units
-        self.fields["co_units"].queryset = assignable_units(user)
+        self.limit_choices("lead_unit", units)
+        self.limit_choices("co_units", assignable_units(user))
         people = people_in_scope(user)
-        self.fields["leader"].queryset = people.filter(Q(role=Role.LEADER) | Q(role=Role.UNIT_HEAD))
-        self.fields["owner"].queryset = people
+        self.limit_choices("leader", people.filter(Q(role=Role.LEADER) | Q(role=Role.UNIT_HEAD)))
+        self.limit_choices("owner", people)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -138,11 +138,12 @@ class TaskFilterForm(StyledForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["list"].queryset = TaskList.objects.visible_to(user).select_related("plan")
-        self.fields["lead_unit"].queryset = policy.visible_units(user)
+        self.limit_choices("list", TaskList.objects.visible_to(user).select_related("plan"))
+        self.limit_choices("lead_unit", policy.visible_units(user))
         visible = Task.objects.visible_to(user)
-        self.fields["owner"].queryset = (
+        self.limit_choices(
+            "owner",
             User.objects.filter(pk__in=visible.filter(owner__isnull=False).values("owner"))
             .select_related("unit")
-            .order_by("unit__path", "id")
+            .order_by("unit__path", "id"),
         )

@@ -11,35 +11,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import changed
+from luoshi.core.actions import Action
 from luoshi.orgs.models import Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task
 
-ACTIONS = {
-    "task.create": _("created the task"),
-    "task.decompose": _("handed this task down as a subtask"),
-    "task.update": _("changed the task"),
-    "task.complete": _("recorded the task as done"),
-    "task.progress": _("updated the progress from an accepted report"),
-    "task.escalate": _("escalated the task: %(step)s"),
-    "milestone.create": _("added a milestone"),
-    "milestone.update": _("changed a milestone"),
-    "milestone.delete": _("deleted a milestone"),
-    "pledge.sign": _("signed a pledge"),
-    "report.save": _("saved a draft of the report for %(cycle)s"),
-    "report.submit": _("submitted the report for %(cycle)s"),
-    "report.approve": _("approved the report for %(cycle)s as the unit head"),
-    "report.return": _("returned the report for %(cycle)s"),
-    "report.accept": _("accepted the report for %(cycle)s"),
-    "report.evidence": _("attached evidence to a report"),
-    "report.remind": _("reminded the unit that a report is due"),
-    "report.late": _("marked a report late"),
+# Keyed by str: an event's stored action is the plain string, which equals its Action member.
+ACTIONS: dict[str, Promise] = {
+    Action.TASK_CREATE: _("created the task"),
+    Action.TASK_DECOMPOSE: _("handed this task down as a subtask"),
+    Action.TASK_UPDATE: _("changed the task"),
+    Action.TASK_COMPLETE: _("recorded the task as done"),
+    Action.TASK_PROGRESS: _("updated the progress from an accepted report"),
+    Action.TASK_ESCALATE: _("escalated the task: %(step)s"),
+    Action.MILESTONE_CREATE: _("added a milestone"),
+    Action.MILESTONE_UPDATE: _("changed a milestone"),
+    Action.MILESTONE_DELETE: _("deleted a milestone"),
+    Action.PLEDGE_SIGN: _("signed a pledge"),
+    Action.REPORT_SAVE: _("saved a draft of the report for %(cycle)s"),
+    Action.REPORT_SUBMIT: _("submitted the report for %(cycle)s"),
+    Action.REPORT_SUBMIT_TO_HEAD: _("submitted the report for %(cycle)s to the unit head"),
+    Action.REPORT_APPROVE: _("approved the report for %(cycle)s as the unit head"),
+    Action.REPORT_RETURN: _("returned the report for %(cycle)s"),
+    Action.REPORT_ACCEPT: _("accepted the report for %(cycle)s"),
+    Action.REPORT_EVIDENCE: _("attached evidence to a report"),
+    Action.REPORT_REMIND: _("reminded the unit that a report is due"),
+    Action.REPORT_LATE: _("marked a report late"),
 }
 # Sent to the unit head first, when the cadence asks for the head's approval.
-SUBMITTED_TO_HEAD = _("submitted the report for %(cycle)s to the unit head")
 # The models whose changes are listed field by field, and the ones an entry names ("added a milestone: …").
 LISTED = {"plans.task": Task, "plans.milestone": Milestone, "plans.pledge": Pledge}
 NAMED = {"plans.milestone", "plans.pledge", "dispatch.evidence"}
@@ -89,12 +93,13 @@ def name_with(key: str, namer: Namer) -> Namer:
     return namer
 
 
-def _label(model: type, attname: str) -> str:
+def _label(model: type[models.Model], attname: str) -> str:
     name = attname.removesuffix("_id")
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:
         return name
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
 
 
 def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
@@ -123,8 +128,6 @@ def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
 def _entry(e: AuditEvent, show: Callable[[str, Any], Any]) -> HistoryEntry:
     before, after = e.before or {}, e.after or {}
     label = ACTIONS.get(e.action, e.action)
-    if e.action == "report.submit" and after.get("state") == "awaiting_approval":
-        label = SUBMITTED_TO_HEAD
     cycle = show("cycle_id", after.get("cycle_id", before.get("cycle_id")))
     text = str(label) % {"cycle": cycle, "step": after.get("step", "")}
     changes = []
@@ -139,5 +142,5 @@ def _entry(e: AuditEvent, show: Callable[[str, Any], Any]) -> HistoryEntry:
         label=text,
         changes=changes,
         detail=e.object_repr if e.object_type in NAMED else "",
-        reason=after.get("review_comment", "") if e.action == "report.return" else "",
+        reason=after.get("review_comment", "") if e.action == Action.REPORT_RETURN else "",
     )

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import clock
+from luoshi.core.fields import StampField
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
 from luoshi.plans import indicators
@@ -41,7 +42,7 @@ class Plan(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True)
     source_document = models.FileField(_("source document"), upload_to="plans/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()
 
@@ -224,8 +225,8 @@ class Task(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = StampField(auto_now_add=True)
+    updated_at = StampField(auto_now=True)
 
     objects = TaskQuerySet.as_manager()
 

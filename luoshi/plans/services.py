@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
+from luoshi.core.actions import Action
 from luoshi.core.events import tasks_changed
 from luoshi.core.services import StaleVersion, require
 from luoshi.orgs import policy
@@ -37,7 +38,7 @@ def create_plan(*, title: str, year: int, issuer: Unit, by: User, summary: str =
     plan = Plan(title=title.strip(), year=year, issuer=issuer, summary=summary)
     plan.full_clean()
     plan.save()
-    record(actor=by, action="plan.create", obj=plan, after=snapshot(plan))
+    record(actor=by, action=Action.PLAN_CREATE, obj=plan, after=snapshot(plan))
     return plan
 
 
@@ -48,7 +49,7 @@ def create_task_list(*, plan: Plan, name: str, by: User, description: str = "") 
     task_list = TaskList(plan=plan, name=name.strip(), description=description, sort_order=order)
     task_list.full_clean()
     task_list.save()
-    record(actor=by, action="task_list.create", obj=task_list, after=snapshot(task_list))
+    record(actor=by, action=Action.TASK_LIST_CREATE, obj=task_list, after=snapshot(task_list))
     return task_list
 
 
@@ -164,7 +165,12 @@ def create_task(
     _validate_task(task)
     task.save()
     task.co_units.set(co_units)
-    record(actor=by, action="task.decompose" if parent else "task.create", obj=task, after=snapshot(task))
+    record(
+        actor=by,
+        action=Action.TASK_DECOMPOSE if parent else Action.TASK_CREATE,
+        obj=task,
+        after=snapshot(task),
+    )
     for spec in sorted(milestones, key=lambda m: m.due):
         _create_milestone(task=task, by=by, spec=spec)
     tasks_changed([task.pk])
@@ -222,7 +228,7 @@ def update_task(*, task: Task, by: User, expected_version: int, changes: dict[st
     current.save()
     if co_units is not None:
         current.co_units.set(co_units)
-    record(actor=by, action="task.update", obj=current, before=before, after=snapshot(current))
+    record(actor=by, action=Action.TASK_UPDATE, obj=current, before=before, after=snapshot(current))
     tasks_changed([current.pk])
     return current
 
@@ -237,7 +243,10 @@ def _check_milestone(task: Task, due: dt.date, expected_progress: int, exclude_p
         )
     if not 0 <= expected_progress <= 100:
         raise ValidationError({"expected_progress": _("Expected progress is a percentage from 0 to 100.")})
-    for other in task.milestones.exclude(pk=exclude_pk):
+    others = task.milestones.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    for other in others:
         if (other.due < due and other.expected_progress > expected_progress) or (
             other.due > due and other.expected_progress < expected_progress
         ):
@@ -260,7 +269,7 @@ def _create_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone
     # The task is in hand and _check_milestone covered the constraints: skip their per-row queries.
     milestone.full_clean(exclude=["task"], validate_constraints=False)
     milestone.save()
-    record(actor=by, action="milestone.create", obj=milestone, after=snapshot(milestone))
+    record(actor=by, action=Action.MILESTONE_CREATE, obj=milestone, after=snapshot(milestone))
     return milestone
 
 
@@ -283,7 +292,7 @@ def update_milestone(
     milestone.title, milestone.due, milestone.expected_progress = title.strip(), due, expected_progress
     milestone.full_clean()
     milestone.save()
-    record(actor=by, action="milestone.update", obj=milestone, before=before, after=snapshot(milestone))
+    record(actor=by, action=Action.MILESTONE_UPDATE, obj=milestone, before=before, after=snapshot(milestone))
     tasks_changed([task.pk])
     return milestone
 
@@ -293,7 +302,7 @@ def delete_milestone(*, milestone: Milestone, by: User) -> None:
     task = milestone.task
     require(policy.can_edit_task(by, task))
     before = snapshot(milestone)
-    record(actor=by, action="milestone.delete", obj=milestone, before=before)
+    record(actor=by, action=Action.MILESTONE_DELETE, obj=milestone, before=before)
     milestone.delete()
     tasks_changed([task.pk])
 
@@ -308,7 +317,7 @@ def confirm_milestone(*, milestone: Milestone, by: User, on: dt.date) -> Milesto
     before = snapshot(current)
     current.reached_on = on
     current.save(update_fields=["reached_on"])
-    record(actor=by, action="milestone.confirm", obj=current, before=before, after=snapshot(current))
+    record(actor=by, action=Action.MILESTONE_CONFIRM, obj=current, before=before, after=snapshot(current))
     tasks_changed([current.task_id])
     return current
 
@@ -328,7 +337,7 @@ def sign_pledge(*, task: Task, by: User, commitment: str, signed_at: dt.datetime
     )
     pledge.full_clean()
     pledge.save()
-    record(actor=by, action="pledge.sign", obj=pledge, after=snapshot(pledge))
+    record(actor=by, action=Action.PLEDGE_SIGN, obj=pledge, after=snapshot(pledge))
     return pledge
 
 
@@ -344,6 +353,6 @@ def complete_task(*, task: Task, by: User, on: dt.date) -> Task:
     before = snapshot(current)
     current.completed_on, current.progress, current.version = on, 100, current.version + 1
     current.save(update_fields=["completed_on", "progress", "version", "updated_at"])
-    record(actor=by, action="task.complete", obj=current, before=before, after=snapshot(current))
+    record(actor=by, action=Action.TASK_COMPLETE, obj=current, before=before, after=snapshot(current))
     tasks_changed([current.pk])
     return current

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 from luoshi.core import clock
 from luoshi.core.forms import attach_errors
 from luoshi.core.panels import panels_for
+from luoshi.core.services import StaleVersion
 from luoshi.orgs import policy
+from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.plans import services
 from luoshi.plans.forms import MilestoneForm, MilestoneFormSet, TaskFilterForm, TaskForm
 from luoshi.plans.history import task_history
@@ -35,31 +37,28 @@ SORT_ORDER = {
 }
 
 
-def visible_task_or_404(request: HttpRequest, pk: int) -> Task:
+def visible_task_or_404(request: AuthenticatedRequest, pk: int) -> Task:
     return get_object_or_404(Task.objects.visible_to(request.user).select_related("task_list__plan"), pk=pk)
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     visible_lists = TaskList.objects.visible_to(request.user)
     visible_tasks = Task.objects.visible_to(request.user)
-    plans = (
+    plans = list(
         Plan.objects.visible_to(request.user)
         .select_related("issuer")
         .prefetch_related(
             Prefetch("lists", queryset=visible_lists.with_task_counts(visible_tasks), to_attr="visible_lists")
         )
     )
-    plans = list(plans)
     managed = set(Plan.objects.managed_by(request.user).values_list("pk", flat=True))
-    for plan in plans:
-        plan.can_create = plan.pk in managed
-    context = {"plans": plans, "can_import": policy.is_supervisor(request.user)}
+    context = {"plans": plans, "managed": managed, "can_import": policy.is_supervisor(request.user)}
     return render(request, "plans/plan_list.html", context)
 
 
 @login_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthenticatedRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None, user=request.user)
     tasks = Task.objects.visible_to(request.user)
     sort = "code"
@@ -100,7 +99,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = visible_task_or_404(request, pk)
     subtasks = list(
         Task.objects.visible_to(request.user).filter(parent=task).select_related("lead_unit", "owner")
@@ -112,7 +111,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pledges": Pledge.objects.filter(task=task).select_related("signer", "unit"),
         "subtasks": subtasks,
         "rollup": roll_up(subtasks, today) if subtasks else None,
-        "parent": Task.objects.visible_to(request.user).filter(pk=task.parent_id).first(),
+        "parent": (
+            Task.objects.visible_to(request.user).filter(pk=task.parent_id).first()
+            if task.parent_id is not None
+            else None
+        ),
         "history": task_history(task),
         "today": today,
         "can_edit": policy.can_edit_task(request.user, task),
@@ -133,7 +136,7 @@ def _milestone_specs(formset: Any) -> list[services.MilestoneSpec]:
 
 
 @login_required
-def task_create(request: HttpRequest, list_pk: int, parent_pk: int | None = None) -> HttpResponse:
+def task_create(request: AuthenticatedRequest, list_pk: int, parent_pk: int | None = None) -> HttpResponse:
     task_list = get_object_or_404(
         TaskList.objects.visible_to(request.user).select_related("plan"), pk=list_pk
     )
@@ -168,7 +171,7 @@ def task_create(request: HttpRequest, list_pk: int, parent_pk: int | None = None
 
 
 @login_required
-def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def task_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = visible_task_or_404(request, pk)
     if not policy.can_edit_task(request.user, task):
         raise PermissionDenied
@@ -179,7 +182,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_task(
                 task=task, by=request.user, expected_version=version, changes=dict(form.cleaned_data)
             )
-        except services.StaleVersion:
+        except StaleVersion:
             form.add_error(
                 None,
                 _(
@@ -200,7 +203,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def milestone_add(request: HttpRequest, task_pk: int) -> HttpResponse:
+def milestone_add(request: AuthenticatedRequest, task_pk: int) -> HttpResponse:
     task = visible_task_or_404(request, task_pk)
     if not policy.can_edit_task(request.user, task):
         raise PermissionDenied
@@ -218,14 +221,14 @@ def milestone_add(request: HttpRequest, task_pk: int) -> HttpResponse:
     return render(request, "plans/milestone_form.html", {"form": form, "task": task})
 
 
-def visible_milestone_or_404(request: HttpRequest, pk: int) -> Milestone:
+def visible_milestone_or_404(request: AuthenticatedRequest, pk: int) -> Milestone:
     return get_object_or_404(
         Milestone.objects.filter(task__in=Task.objects.visible_to(request.user)).select_related("task"), pk=pk
     )
 
 
 @login_required
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = visible_milestone_or_404(request, pk)
     task = milestone.task
     if not policy.can_edit_task(request.user, task):
@@ -249,7 +252,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = visible_milestone_or_404(request, pk)
     services.delete_milestone(milestone=milestone, by=request.user)
     messages.success(request, _("Milestone deleted."))
@@ -258,7 +261,7 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = visible_milestone_or_404(request, pk)
     try:
         services.confirm_milestone(milestone=milestone, by=request.user, on=clock.today())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -38,7 +39,7 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver() -> Iterator[Receiver]:
     def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
@@ -75,11 +76,12 @@ def closed_port() -> int:
     """A local port nobody listens on: connecting is refused at once."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]  # typeshed leaves socket addresses as Any
+        return port
 
 
 @pytest.fixture
-def huey_inline():
+def huey_inline() -> Iterator[Any]:  # huey ships no types
     """Run Huey jobs as they are enqueued, as the consumer would, and put the queue back afterwards."""
     from huey.contrib.djhuey import HUEY
 

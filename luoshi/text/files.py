@@ -35,10 +35,10 @@ def read_document(path: str | Path) -> str:
     return read_bytes(p.read_bytes(), name=p.name)
 
 
-def read_bytes(data: bytes, *, name: str) -> str:
+def read_bytes(data: bytes, *, name: str, limit: int = MAX_BYTES) -> str:
     """The text of a document given as bytes; `name` (its file name) tells .docx and .html apart."""
-    if len(data) > MAX_BYTES:
-        raise DocumentError(f"{name}: larger than {MAX_BYTES >> 20} MB")
+    if len(data) > limit:
+        raise DocumentError(f"{name}: larger than {limit >> 20} MB")
     suffix = Path(name).suffix.lower()
     if suffix == ".docx" or data[:4] == b"PK\x03\x04":
         return _docx(data, name)

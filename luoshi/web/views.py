@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
 from luoshi.orgs import policy
+from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.plans.models import Task, TaskList, TaskQuerySet, overdue_q
 
 ATTENTION_DAYS = 30
@@ -29,7 +30,7 @@ def _tally(tasks: TaskQuerySet, today: dt.date) -> dict[str, int]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Show a unit its own work, and an office or a leader its whole jurisdiction."""
     user = request.user
     today = clock.today()
@@ -68,12 +69,12 @@ def _lists_chart(tasks: TaskQuerySet, user: Any, today: dt.date) -> dict[str, An
         overdue=Count("tasks", filter=mine & overdue_q(today, "tasks__")),
         on_time=Count("tasks", filter=open_ & Q(tasks__due__gte=today)),
     )
-    rows = list(lists)
+    rows = list(lists.values("name", "done", "on_time", "overdue"))
     return {
-        "categories": [tl.name for tl in rows],
+        "categories": [row["name"] for row in rows],
         "series": [
-            {"name": _("Done"), "color": "#198754", "data": [tl.done for tl in rows]},
-            {"name": _("Open, on time"), "color": "#6c757d", "data": [tl.on_time for tl in rows]},
-            {"name": _("Overdue"), "color": "#b3261e", "data": [tl.overdue for tl in rows]},
+            {"name": _("Done"), "color": "#198754", "data": [row["done"] for row in rows]},
+            {"name": _("Open, on time"), "color": "#6c757d", "data": [row["on_time"] for row in rows]},
+            {"name": _("Overdue"), "color": "#b3261e", "data": [row["overdue"] for row in rows]},
         ],
     }

@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def light_badge(value: str | None) -> SafeString:
-    if value not in LightChoice.values:
+    if value is None or value not in LightChoice.values:
         return format_html('<span class="badge text-bg-light border" data-light="">—</span>')
     return format_html(
         '<span class="badge light light-{}" data-light="{}">{}</span>',

@@ -248,11 +248,12 @@ def test_milestones_of_a_finished_task_are_not_shown_overdue(client, city, qs_ta
 
     def states():
         page = client.get(reverse("plans:task_detail", args=[qs_task.pk])).content.decode()
-        return re.findall(r'data-testid="milestone" data-state="(\w+)"', page)
+        said = re.findall(r'<span class="text-(?:danger|success)">(逾期|已达成)</span>', page)
+        return re.findall(r'data-testid="milestone" data-state="(\w+)"', page), said
 
-    assert states() == ["overdue"]
+    assert states() == (["overdue"], ["逾期"])
     complete_task(task=qs_task, by=city.city_supervisor, on=dt.date(2026, 7, 1))
-    assert states() == ["reached"]
+    assert states() == (["reached"], ["已达成"])
 
 
 def test_the_office_confirms_a_milestone_reached_and_the_light_follows(client, city, qs_task, clock):
