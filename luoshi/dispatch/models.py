@@ -221,6 +221,16 @@ class Report(models.Model):
     def is_editable(self) -> bool:
         return self.state in UNSENT
 
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Sent to the office, which may now accept it or send it back."""
+        return self.state == ReportState.SUBMITTED
+
+    @property
+    def return_comment(self) -> str:
+        """Why the office (or the unit head) sent it back, while it is back with the unit."""
+        return self.review_comment if self.state == ReportState.RETURNED else ""
+
 
 class Submission(models.Model):
     """One submit of a report, kept as sent; its idempotency key makes a retried submit return this one."""

@@ -74,8 +74,7 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "task": report.task,
         "form": form,
         "return_form": ReturnForm(),
-        "can_review": report.state == ReportState.SUBMITTED
-        and policy.can_edit_task(request.user, report.task),
+        "can_review": report.is_awaiting_review and policy.can_edit_task(request.user, report.task),
         "can_approve": report.state == ReportState.AWAITING_APPROVAL
         and policy.can_approve_for(request.user, report.unit),
         "previous": Report.objects.previous_to(report),

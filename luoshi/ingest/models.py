@@ -49,3 +49,8 @@ class ImportDraft(models.Model):
 
     def __str__(self) -> str:
         return self.source_name
+
+    @property
+    def is_used(self) -> bool:
+        """A list was created from it; it can no longer be changed."""
+        return self.state == self.State.USED
