@@ -50,7 +50,7 @@ TEST_DATES ?= 2026-12-31T23:30:00 2027-01-01T10:00:00 2027-02-06T10:00:00 2027-0
 test-dates: $(DEV_STAMP) messages
 	@for d in $(TEST_DATES); do \
 		echo "== the suite at $$d (system clock) =="; \
-		LUOSHI_VAR_DIR="$(CURDIR)/var/dates" faketime "$$(echo $$d | tr T ' ')" $(BIN)/pytest -q -p no:cacheprovider || exit 1; \
+		LUOSHI_VAR_DIR="$(CURDIR)/var/dates" faketime "$$(echo $$d | tr T ' ')" $(BIN)/pytest -q -p no:cacheprovider $(TEST_DATES_ARGS) || exit 1; \
 	done
 
 bench: $(DEV_STAMP) messages

@@ -110,14 +110,14 @@ def load_history(
                 number=number,
                 due_weekday=cadence.due_weekday,
             )
-            opened_at = timezone.make_aware(dt.datetime.combine(p.start, dt.time(8, 30)))
+            opened_at = min(timezone.make_aware(dt.datetime.combine(p.start, dt.time(8, 30))), now)
             cycle = services.open_cycle(cadence=cadence, number=number, now=opened_at, by=office)
             counts["cycles"] += 1
             filled = _fill(cycle, writers, reviewers, office, now, last=number >= current - 1)
             for key, value in filled.items():
                 counts[key] += value
-            if cycle.due_at < now:
-                counts["late"] += reminders.mark_late(now=min(now, cycle.due_at + dt.timedelta(days=2)))
+            # Marked as the tick would have: a handed-down report can be late before its cycle is due.
+            counts["late"] += reminders.mark_late(now=min(now, cycle.due_at + dt.timedelta(days=2)))
         progress(f"{cadence.name} · {cadence.task_list}: {counts['cycles']} cycles so far")
     counts["closed"] = len(services.close_cycles(now=now))
     status.sweep(today=today)
@@ -125,7 +125,12 @@ def load_history(
 
 
 def _fill(
-    cycle: Cycle, writers: dict, reviewers: dict, office: User, now: dt.datetime, last: bool
+    cycle: Cycle,
+    writers: dict[int | None, User],
+    reviewers: dict[int | None, User],
+    office: User,
+    now: dt.datetime,
+    last: bool,
 ) -> dict[str, int]:
     reports = list(Report.objects.filter(cycle=cycle).select_related("task", "task__issuer", "unit"))
     due = clock.local(cycle.due_at)
@@ -135,7 +140,10 @@ def _fill(
         kind = _temperament(task)
         rng = random.Random(f"{SEED}-{task.pk}-{cycle.cadence_id}-{cycle.number}")
         silent_now = kind == "silent" and last
-        if due > now:  # the current cycle: some have started, a few already sent
+        # A handed-down task is due a working day earlier, so before a holiday its report can be due
+        # days before its cycle.
+        own_due = clock.local(report.due_at)
+        if own_due > now:  # not due yet: some have started, a few already sent
             if rng.random() > 0.3 or silent_now:
                 continue
         elif silent_now or rng.random() < 0.03:
@@ -156,17 +164,19 @@ def _fill(
             indicator_value=_indicator_value(task, percent, rng),
         )
         late = rng.random() < 0.1
-        own_due = clock.local(report.due_at)  # a handed-down task is due a working day earlier
         at = own_due + (
             dt.timedelta(hours=rng.uniform(2, 40)) if late else -dt.timedelta(hours=rng.uniform(2, 60))
         )
-        at = min(at, now - dt.timedelta(minutes=5))
+        # Sent after the cycle opened (a due day just after a holiday leaves little time) and before now.
+        at = min(max(at, cycle.opened_at + dt.timedelta(hours=1)), now - dt.timedelta(minutes=5))
+        if at < cycle.opened_at:
+            continue
         key = f"demo-{report.pk}"
         report = services.submit_report(
             report=report, by=writer, data=data, expected_version=report.version, idempotency_key=key, at=at
         )
         reviewer = reviewers.get(task.issuer_id, office)
-        if due < now and rng.random() < 0.05:
+        if due < now and rng.random() < 0.05 and at + dt.timedelta(hours=20) < now:
             report = services.return_report(
                 report=report,
                 by=reviewer,
@@ -185,13 +195,15 @@ def _fill(
         submitted.append(report)
     accepted = 0
     if due < now:
-        # The office reviews within two days; the latest finished cycle is partly still waiting for review.
+        # The office reviews within two days; the latest finished cycle is partly still waiting for review,
+        # and so is what came in after the review.
+        when = min(now, due + dt.timedelta(days=2))
         by_reviewer: dict[int, list[Report]] = {}
         for r in submitted:
-            if r.state == ReportState.SUBMITTED and not (last and r.pk % 3 == 0):
+            in_time = r.submitted_at is not None and r.submitted_at < when
+            if r.state == ReportState.SUBMITTED and in_time and not (last and r.pk % 3 == 0):
                 by_reviewer.setdefault(reviewers.get(r.task.issuer_id, office).pk, []).append(r)
         for reviewer_pk, chosen in by_reviewer.items():
             reviewer = User.objects.get(pk=reviewer_pk)
-            when = min(now, due + dt.timedelta(days=2))
             accepted += services.accept_reports(reports=chosen, by=reviewer, today=when.date(), at=when)
     return {"reports": len(submitted), "accepted": accepted}

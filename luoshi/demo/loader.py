@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from luoshi.dispatch.models import Cadence
 from luoshi.orgs import services as orgs
 from luoshi.orgs.models import Role, Unit, UnitKind, User
 from luoshi.plans import services as plans
-from luoshi.plans.models import Task, TaskList
+from luoshi.plans.models import Plan, Task, TaskList
 
 DATA = Path(__file__).parent / "data" / "tasks.json"
 DEMO_PASSWORD = "luoshi-demo-2026"
@@ -31,7 +33,7 @@ class DemoExists(Exception):
 
 
 def shift(date_text: str, years: int) -> dt.date:
-    """The data is written for 2026; move it to the current year so deadlines keep their meaning."""
+    """The data is written for 2026; move it to a plan's year so deadlines keep their meaning."""
     d = dt.date.fromisoformat(date_text)
     try:
         return d.replace(year=d.year + years)
@@ -40,9 +42,10 @@ def shift(date_text: str, years: int) -> dt.date:
 
 
 def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
-    """Create the demo city, its people, the year's plan and its three lists. Refuses if units exist.
+    """Create the demo city, its people, its plans and their lists, as they stand on `today` (by default
+    the clock's). Refuses if units exist.
 
-    The city and its plan are written in one transaction. The weeks of reports after it are not: they go
+    The city and its plans are written in one transaction. The weeks of reports after it are not: they go
     in as the units would have sent them, each submission committing on its own, because submit_report
     is durable and refuses to run inside another transaction. A failure there leaves the city with part
     of its history.
@@ -54,25 +57,49 @@ def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lamb
     return {**counts, **dispatch}
 
 
+def plan_years(day: dt.date) -> list[int]:
+    """The years whose plans the city works on on `day`: its own year's, and last year's while that still
+    has work due.
+
+    So in the first half of a year, when this year's plan has nothing due yet, the city is also closing
+    last year's: its year-end deadlines have passed, some late, and its cross-year projects run on.
+    """
+    last_due = max(spec["due"] for spec in _all_specs(_data()))  # ISO dates sort as text
+    return [year for year in (day.year - 1, day.year) if shift(last_due, year - DATA_YEAR) >= day]
+
+
 @transaction.atomic
 def _city(*, today: dt.date, progress: Callable[[str], None]) -> tuple[User, list[Cadence], dict[str, int]]:
-    """The units, people, plan, lists and reporting rhythms, all or nothing."""
+    """The units, people, plans, lists and reporting rhythms, all or nothing."""
     if Unit.objects.exists():
         raise DemoExists("the database already holds units; the demo loads only into an empty one")
-    years = today.year - DATA_YEAR
+    data = _data()
     units = _units()
     progress(f"{len(units)} units")
     users = _people(units)
     progress(f"{len(users)} people")
-    counts = _plan(units, users, years=years, today=today)
-    progress(f"{counts['tasks']} tasks, {counts['subtasks']} subtasks, {counts['milestones']} milestones")
     office = users["ducha"]
-    cadences = history.create_cadences(
-        office=office,
-        lists=list(TaskList.objects.order_by("sort_order")),
-        anchor=_first_monday(DATA_YEAR + years),
-    )
-    return office, cadences, {"units": len(units), "people": len(users), **counts}
+    counts: Counter[str] = Counter(units=len(units), people=len(users))
+    cadences: list[Cadence] = []
+    for year in plan_years(today):
+        plan, made = _plan(data, units, users, year=year)
+        progress(
+            f"{year}: {made['tasks']} tasks, {made['subtasks']} subtasks, {made['milestones']} milestones"
+        )
+        counts["plans"] += 1
+        counts.update(made)
+        cadences += history.create_cadences(
+            office=office, lists=list(plan.lists.order_by("sort_order")), anchor=_first_monday(year)
+        )
+    counts["pledges"] = _pledges(data, users, today)
+    counts["done"] = _finish_past_work(office, today)
+    return office, cadences, dict(counts)
+
+
+@cache
+def _data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return data
 
 
 def _first_monday(year: int) -> dt.date:
@@ -151,10 +178,12 @@ def _task_fields(spec: dict[str, Any], units: dict[str, Unit], years: int) -> di
     }
 
 
-def _plan(units: dict[str, Unit], users: dict[str, User], *, years: int, today: dt.date) -> dict[str, int]:
-    data = json.loads(DATA.read_text(encoding="utf-8"))
+def _plan(
+    data: dict[str, Any], units: dict[str, Unit], users: dict[str, User], *, year: int
+) -> tuple[Plan, dict[str, int]]:
+    """The year's plan and its lists, from the data shifted to `year`."""
+    years = year - DATA_YEAR
     office = users["ducha"]
-    year = DATA_YEAR + years
     plan = plans.create_plan(
         title=f"{city.CITY}{year}年重点工作实施方案",
         year=year,
@@ -163,7 +192,7 @@ def _plan(units: dict[str, Unit], users: dict[str, User], *, years: int, today: 
         summary="坚持“一分部署、九分落实”，将全年重点工作逐项分解为任务清单，明确牵头单位、责任领导、"
         "责任人和完成时限，实行清单化管理、节点化推进、闭环式落实。",
     )
-    counts = {"tasks": 0, "subtasks": 0, "milestones": 0, "pledges": 0, "done": 0}
+    counts = {"tasks": 0, "subtasks": 0, "milestones": 0}
     for list_spec in data["lists"]:
         task_list = plans.create_task_list(
             plan=plan, name=list_spec["name"], description=list_spec.get("description", ""), by=office
@@ -186,9 +215,7 @@ def _plan(units: dict[str, Unit], users: dict[str, User], *, years: int, today: 
                 )
                 counts["subtasks"] += 1
     counts["milestones"] = sum(len(t.get("milestones") or []) for t in _all_specs(data))
-    counts["pledges"] = _pledges(data, users)
-    counts["done"] = _finish_past_work(office, today)
-    return counts
+    return plan, counts
 
 
 def _all_specs(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -216,10 +243,11 @@ def _task(
     return plans.create_task(task_list=task_list, by=by, parent=parent, leader=leader, owner=owner, **fields)
 
 
-def _pledges(data: dict[str, Any], users: dict[str, User]) -> int:
+def _pledges(data: dict[str, Any], users: dict[str, User], today: dt.date) -> int:
+    """The heads' pledges (承诺书), signed as each task started; a task not yet started has none yet."""
     signed = 0
     by_title = {s["title"]: s for s in _all_specs(data)}
-    for task in Task.objects.select_related("lead_unit").order_by("id"):
+    for task in Task.objects.filter(start__lte=today).select_related("lead_unit").order_by("id"):
         spec = by_title.get(task.title)
         head = _head_of(task.lead_unit, users)
         if spec and spec.get("pledge") and head:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from luoshi.audit.services import record, snapshot
+from luoshi.core import clock
 from luoshi.core.actions import Action
 from luoshi.orgs.models import PATH_STEP, Role, Unit, UnitKind, User
 
@@ -83,6 +84,7 @@ def create_user(
         email=email,
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
+        date_joined=clock.now(),
     )
     user.password = password_hash or (make_password(password) if password else make_password(None))
     user.full_clean(exclude=["password"])

@@ -6,6 +6,7 @@ from django.db.models import Count
 
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import seal_all, verify
+from luoshi.core import clock as core_clock
 from luoshi.demo import loader
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task, TaskList
@@ -15,8 +16,11 @@ TODAY = dt.date(2026, 11, 21)
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    """Load the demo once for the module (it takes seconds); each test still runs in its own transaction."""
-    with django_db_blocker.unblock():
+    """Load the demo once for the module (it takes seconds); each test still runs in its own transaction.
+
+    The clock stands at the load day too: the services the loader calls read it.
+    """
+    with django_db_blocker.unblock(), core_clock.frozen(core_clock.at_local(TODAY, dt.time(10))):
         counts = loader.load(today=TODAY)
     yield counts
     with django_db_blocker.unblock():
@@ -24,7 +28,8 @@ def loaded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(loaded, db):
+def demo(loaded, db, clock):
+    clock.set(TODAY)
     return loaded
 
 
