@@ -115,6 +115,23 @@ def make_task(
     )
 
 
+def make_weekly_cadence(city: City, **changes: Any) -> Any:
+    """一周一调度 of the economy list: weeks from Monday 2026-01-05, due Friday 17:00.
+
+    Week 46 runs from Monday 2026-11-16 to Sunday 11-22 and is due on Friday 11-20 at 17:00.
+    """
+    from luoshi.dispatch.services import create_cadence
+
+    fields = {
+        "name": "一周一调度",
+        "frequency": "weekly",
+        "anchor": dt.date(2026, 1, 5),
+        "due_time": dt.time(17, 0),
+        **changes,
+    }
+    return create_cadence(by=city.city_supervisor, task_list=city.economy, **fields)
+
+
 def build_city() -> City:
     from luoshi.plans.services import create_plan, create_task_list
 

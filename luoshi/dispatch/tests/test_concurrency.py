@@ -9,7 +9,7 @@ from django.db import connections
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Report, Submission
 from luoshi.dispatch.services import ReportData
-from luoshi.testing import build_city, make_task
+from luoshi.testing import build_city, make_task, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -18,14 +18,7 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 def report(transactional_db):
     city = build_city()
     make_task(city, lead_unit=city.qingshan)
-    cadence = services.create_cadence(
-        by=city.city_supervisor,
-        task_list=city.economy,
-        name="一周一调度",
-        frequency="weekly",
-        anchor=dt.date(2026, 1, 5),
-        due_time=dt.time(17),
-    )
+    cadence = make_weekly_cadence(city)
     cycle = services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
     return city, cycle.reports.get()
 

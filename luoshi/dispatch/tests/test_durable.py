@@ -14,7 +14,7 @@ from luoshi.audit.models import AuditEvent
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Evidence, Report, ReportState, Submission
 from luoshi.dispatch.services import ReportData
-from luoshi.testing import make_task
+from luoshi.testing import make_task, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 GOOD = ReportData(percent=60, progress="主体完工，累计完成投资2.3亿元。")
@@ -48,14 +48,7 @@ def stored(media):
 @pytest.fixture
 def report(city):
     make_task(city, title="青山县的厂房建设", lead_unit=city.qingshan)
-    cadence = services.create_cadence(
-        by=city.city_supervisor,
-        task_list=city.economy,
-        name="一周一调度",
-        frequency="weekly",
-        anchor=dt.date(2026, 1, 5),
-        due_time=dt.time(17, 0),
-    )
+    cadence = make_weekly_cadence(city)
     cycle = services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
     return cycle.reports.get()
 

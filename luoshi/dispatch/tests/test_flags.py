@@ -10,7 +10,7 @@ from luoshi.dispatch import services
 from luoshi.dispatch.flags import flag_reason
 from luoshi.dispatch.models import Report
 from luoshi.dispatch.services import ReportData
-from luoshi.testing import make_task
+from luoshi.testing import make_task, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 SLOGANS = ReportData(percent=50, progress="高度重视，精心组织，扎实推进，狠抓落实，取得明显成效。")
@@ -20,14 +20,7 @@ SLOGANS = ReportData(percent=50, progress="高度重视，精心组织，扎实�
 def flagged(city):
     """A report of pure slogans, sent by the county liaison: flagged `no_facts` and `slogans`."""
     task = make_task(city, title="青山县的厂房建设", lead_unit=city.qingshan)
-    cadence = services.create_cadence(
-        by=city.city_supervisor,
-        task_list=city.economy,
-        name="一周一调度",
-        frequency="weekly",
-        anchor=dt.date(2026, 1, 5),
-        due_time=dt.time(17, 0),
-    )
+    cadence = make_weekly_cadence(city)
     cycle = services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
     return services.submit_report(
         report=Report.objects.get(task=task, cycle=cycle),

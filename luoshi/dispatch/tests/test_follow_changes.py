@@ -9,7 +9,7 @@ from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report, Rollup, TaskLight
 from luoshi.plans import services
 from luoshi.plans.services import MilestoneSpec
-from luoshi.testing import make_task
+from luoshi.testing import make_task, make_weekly_cadence
 
 
 def stored():
@@ -36,14 +36,7 @@ def task(city, clock):
         due=dt.date(2026, 12, 31),
         milestones=[MilestoneSpec("主体完工", dt.date(2026, 6, 30), 60)],
     )
-    cadence = dispatch.create_cadence(
-        by=city.city_supervisor,
-        task_list=city.economy,
-        name="一周一调度",
-        frequency="weekly",
-        anchor=dt.date(2026, 1, 5),
-        due_time=dt.time(17, 0),
-    )
+    cadence = make_weekly_cadence(city)
     number = calendar.period_number_on(frequency="weekly", anchor=cadence.anchor, day=clock.today())
     cycle = dispatch.open_cycle(cadence=cadence, number=number, now=clock.now())
     report = dispatch.submit_report(

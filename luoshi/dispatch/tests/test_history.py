@@ -11,7 +11,7 @@ from luoshi.audit.services import seal_all, verify
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Report
 from luoshi.dispatch.services import ReportData
-from luoshi.testing import make_task
+from luoshi.testing import make_task, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 DURING = dt.datetime(2026, 11, 17, 9, 0, tzinfo=TZ)  # week 47, due Friday 11-20 17:00
@@ -20,14 +20,7 @@ DURING = dt.datetime(2026, 11, 17, 9, 0, tzinfo=TZ)  # week 47, due Friday 11-20
 @pytest.fixture
 def report(city):
     task = make_task(city, title="推进青山县工业园区标准化厂房建设", lead_unit=city.qingshan)
-    cadence = services.create_cadence(
-        by=city.city_supervisor,
-        task_list=city.economy,
-        name="一周一调度",
-        frequency="weekly",
-        anchor=dt.date(2026, 1, 5),
-        due_time=dt.time(17, 0),
-    )
+    cadence = make_weekly_cadence(city)
     cycle = services.open_cycle(cadence=cadence, number=46, now=DURING)
     return Report.objects.get(task=task, cycle=cycle)
 

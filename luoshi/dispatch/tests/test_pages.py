@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Evidence, Report, ReportState, Submission
-from luoshi.testing import count_queries, make_task
+from luoshi.testing import count_queries, make_task, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -15,14 +15,7 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 def cycle(city):
     make_task(city, title="青山县的厂房建设", lead_unit=city.qingshan)
     make_task(city, title="白沙县的农村公路", lead_unit=city.baisha)
-    cadence = services.create_cadence(
-        by=city.city_supervisor,
-        task_list=city.economy,
-        name="一周一调度",
-        frequency="weekly",
-        anchor=dt.date(2026, 1, 5),
-        due_time=dt.time(17, 0),
-    )
+    cadence = make_weekly_cadence(city)
     return services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
 
 

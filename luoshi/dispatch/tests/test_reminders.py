@@ -11,7 +11,7 @@ from luoshi.dispatch.models import Escalation, EscalationStep, Report
 from luoshi.dispatch.services import ReportData
 from luoshi.notify.models import Notice
 from luoshi.notify.services import add_webhook
-from luoshi.testing import make_task
+from luoshi.testing import make_task, make_weekly_cadence
 
 pytestmark = pytest.mark.usefixtures("huey_inline")
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -29,15 +29,7 @@ def week(city, clock):
     city.county_liaison.save()
     task = make_task(city, title="推进青山县工业园区标准化厂房建设", lead_unit=city.qingshan)
     done_task = make_task(city, title="白沙县农村公路提档升级", lead_unit=city.baisha)
-    cadence = services.create_cadence(
-        by=city.city_supervisor,
-        task_list=city.economy,
-        name="一周一调度",
-        frequency="weekly",
-        anchor=dt.date(2026, 1, 5),
-        due_time=dt.time(17, 0),
-        grace_minutes=30,
-    )
+    cadence = make_weekly_cadence(city, grace_minutes=30)
     cycle = services.open_cycle(cadence=cadence, number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ))
     sent = Report.objects.get(task=done_task, cycle=cycle)
     clock.set(dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC))

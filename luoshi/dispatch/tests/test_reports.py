@@ -8,7 +8,7 @@ from luoshi.dispatch import services, status
 from luoshi.dispatch.models import Report, ReportState, Rollup, Submission, TaskLight
 from luoshi.dispatch.services import ReportData
 from luoshi.plans.services import MilestoneSpec
-from luoshi.testing import make_task
+from luoshi.testing import make_task, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 # Week 47 of 2026: Monday 11-16 to Sunday 11-22, due Friday 11-20 17:00.
@@ -29,14 +29,7 @@ def weekly(city):
     sub = make_task(
         city, by=city.county_supervisor, parent=task, lead_unit=city.qingshan_town, title="青山镇片区厂房"
     )
-    cadence = services.create_cadence(
-        by=city.city_supervisor,
-        task_list=city.economy,
-        name="一周一调度",
-        frequency="weekly",
-        anchor=dt.date(2026, 1, 5),
-        due_time=dt.time(17, 0),
-    )
+    cadence = make_weekly_cadence(city)
     cycle = services.open_cycle(cadence=cadence, number=46, now=DURING)
     return task, sub, cycle
 
