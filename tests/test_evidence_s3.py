@@ -16,8 +16,10 @@ import datetime as dt
 import boto3
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.storage import storages
-from luoshi.testing import build_city, make_task
+from luoshi.core import clock
+from luoshi.testing import DEFAULT_NOW, build_city, make_task
 from luoshi.dispatch import services
+clock.set_now(DEFAULT_NOW)  # a process of its own: hold its clock where the tests' stands
 city = build_city()
 task = make_task(city, lead_unit=city.qingshan)
 cadence = services.create_cadence(by=city.city_supervisor, task_list=city.economy, name="一周一调度",
