@@ -100,7 +100,8 @@ def _row(task: Task, s: lights.Status, today: dt.date) -> TaskLight:
 LIGHT_FIELDS = ["unit", "task_list", "light", "expected", "actual", "reason", "computed_on"]
 
 
-@transaction.atomic
+# No savepoint of its own: called inside a service's transaction, a failure here must undo that whole write.
+@transaction.atomic(savepoint=False)
 def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
     """Recompute these tasks' lights and move the rollups by what changed (the incremental path)."""
     tasks = list(tasks)
@@ -130,7 +131,9 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
         deltas[("task_list_id", row.task_list_id)][row.light] += 1
     for (field, value), change in deltas.items():
         moves = {c: F(c) + n for c, n in change.items() if n}
-        if moves:  # a unit can gain one green and lose another in the same sweep
+        # A unit can gain one green and lose another in the same sweep. Most rollups exist already, and
+        # one UPDATE moves them; the first light of a unit or a list creates its row.
+        if moves and not Rollup.objects.filter(**{field: value}).update(**moves):
             # `defaults` passed by name, so that the lookup built from `field` cannot be taken for it
             rollup, _ = Rollup.objects.get_or_create(defaults=None, **{field: value})
             Rollup.objects.filter(pk=rollup.pk).update(**moves)
