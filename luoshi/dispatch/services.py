@@ -220,9 +220,6 @@ def submit_report(
         raise ValidationError({"idempotency_key": _("A submission needs a key of at most 64 characters.")})
     try:
         with atomic_with_files() as files:
-            done = Submission.objects.filter(idempotency_key=idempotency_key).select_related("report").first()
-            if done is not None:
-                return _replayed(done, report)
             return _submit(
                 report=report,
                 by=by,
@@ -260,7 +257,8 @@ def _submit(
 ) -> Report:
     require(policy.can_report_for(by, report.unit))
     current = Report.objects.select_for_update().select_related("cycle__cadence", "task").get(pk=report.pk)
-    # With the row locked, a twin request that got here first has committed: answer with its result.
+    # A repeated key is answered with its first result. Checked with the row locked, so that a twin request
+    # that got here first has committed by now.
     done = Submission.objects.filter(idempotency_key=key).first()
     if done is not None:
         return _replayed(done, report)
