@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-pytest_plugins = ["luoshi.testing.fixtures"]
+pytest_plugins = ["luoshi.testing.fixtures", "luoshi.testing.outside"]

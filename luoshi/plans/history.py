@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,7 @@ ACTIONS: dict[str, Promise] = {
     Action.MILESTONE_CREATE: _("added a milestone"),
     Action.MILESTONE_UPDATE: _("changed a milestone"),
     Action.MILESTONE_DELETE: _("deleted a milestone"),
+    Action.MILESTONE_CONFIRM: _("confirmed a milestone reached"),
     Action.PLEDGE_SIGN: _("signed a pledge"),
     Action.REPORT_SAVE: _("saved a draft of the report for %(cycle)s"),
     Action.REPORT_SUBMIT: _("submitted the report for %(cycle)s"),
@@ -43,7 +45,6 @@ ACTIONS: dict[str, Promise] = {
     Action.REPORT_REMIND: _("reminded the unit that a report is due"),
     Action.REPORT_LATE: _("marked a report late"),
 }
-# Sent to the unit head first, when the cadence asks for the head's approval.
 # The models whose changes are listed field by field, and the ones an entry names ("added a milestone: …").
 LISTED = {"plans.task": Task, "plans.milestone": Milestone, "plans.pledge": Pledge}
 NAMED = {"plans.milestone", "plans.pledge", "dispatch.evidence"}
@@ -97,7 +98,7 @@ def _label(model: type[models.Model], attname: str) -> str:
     name = attname.removesuffix("_id")
     try:
         field = model._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return name
     return str(field.verbose_name) if isinstance(field, models.Field) else name
 

@@ -9,7 +9,6 @@ import pytest
 
 from luoshi.core import clock as core_clock
 from luoshi.testing import DEFAULT_NOW, City, Clock, build_city
-from luoshi.testing.outside import closed_port, huey_inline, receiver  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session", autouse=True)

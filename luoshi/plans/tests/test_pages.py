@@ -270,6 +270,7 @@ def test_the_office_confirms_a_milestone_reached_and_the_light_follows(client, c
     assert AuditEvent.objects.filter(action="milestone.confirm", object_id=str(milestone.pk)).count() == 1
     page = client.get(reverse("plans:task_detail", args=[qs_task.pk])).content.decode()
     assert 'data-state="reached"' in page
+    assert "确认了节点达成：完成主体工程" in page  # the history says who confirmed which milestone
     assert TaskLight.objects.get(task=qs_task).computed_on == dt.date(2026, 7, 15)  # refreshed at once
 
 
