@@ -71,7 +71,13 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
     light = TaskLight.objects.filter(task=task).first()
     facts = status.facts_for([task], today)[task.pk]
     milestones = [
-        (m, lights.milestone_state(status.milestone_point(m), facts, today)) for m in task.milestones.all()
+        (
+            m,
+            lights.milestone_state(
+                status.milestone_point(m.due, m.expected_progress, m.reached_on), facts, today
+            ),
+        )
+        for m in task.milestones.all()
     ]
     context = {
         "light": light,

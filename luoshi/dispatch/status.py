@@ -28,20 +28,22 @@ def thresholds() -> lights.Thresholds:
     return lights.Thresholds(**getattr(settings, "LUOSHI_LIGHT_THRESHOLDS", {}))
 
 
-def milestone_point(milestone: Milestone) -> lights.MilestonePoint:
-    return lights.MilestonePoint(
-        due=milestone.due, expected=milestone.expected_progress, reached=milestone.reached_on is not None
-    )
+def milestone_point(
+    due: dt.date, expected_progress: int, reached_on: dt.date | None
+) -> lights.MilestonePoint:
+    """A stored milestone as the light rules see it: reached once the office confirmed it."""
+    return lights.MilestonePoint(due=due, expected=expected_progress, reached=reached_on is not None)
 
 
 def facts_for(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFacts]:
     """Everything the light rules need for these tasks, in a fixed number of queries."""
     ids = [t.pk for t in tasks]
     milestones: dict[int, list[lights.MilestonePoint]] = defaultdict(list)
-    for m in Milestone.objects.filter(task_id__in=ids).only(
+    points = Milestone.objects.filter(task_id__in=ids).values_list(
         "task_id", "due", "expected_progress", "reached_on"
-    ):
-        milestones[m.task_id].append(milestone_point(m))
+    )
+    for task_id, due, expected, reached_on in points:  # plain rows: the nightly sweep reads them all
+        milestones[task_id].append(milestone_point(due, expected, reached_on))
     latest = Report.objects.latest_accepted(ids)
     since = today - dt.timedelta(days=LOOKBACK_CYCLES_DAYS)
     # Count the most recent due cycles without a report, up to the first one that has one.
