@@ -9,6 +9,7 @@ from django.db import models
 from luoshi.core import clock
 
 
+# The stubs make DateTimeField generic; subscripting it at run time would need django-stubs-ext.
 class StampField(models.DateTimeField):  # type: ignore[type-arg]
     """`auto_now` / `auto_now_add` as Django has them, but read from the one clock."""
 
@@ -17,4 +18,4 @@ class StampField(models.DateTimeField):  # type: ignore[type-arg]
             value = clock.now()
             setattr(model_instance, self.attname, value)
             return value
-        return super().pre_save(model_instance, add)  # type: ignore[no-any-return]
+        return super().pre_save(model_instance, add)  # type: ignore[no-any-return]  (the bare base above)
