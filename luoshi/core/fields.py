@@ -18,4 +18,5 @@ class StampField(models.DateTimeField):  # type: ignore[type-arg]
             value = clock.now()
             setattr(model_instance, self.attname, value)
             return value
-        return super().pre_save(model_instance, add)  # type: ignore[no-any-return]  (the bare base above)
+        # The bare base above returns Any.
+        return super().pre_save(model_instance, add)  # type: ignore[no-any-return]
