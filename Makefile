@@ -37,7 +37,7 @@ messages-update: $(DEV_STAMP)
 	$(BIN)/python scripts/messages.py
 
 run: install messages
-	$(BIN)/luoshi serve
+	$(BIN)/luoshi serve --demo
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

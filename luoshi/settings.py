@@ -11,6 +11,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from luoshi.core.addresses import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
@@ -58,6 +60,40 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> str:
+    """Use LUOSHI_AUDIT_KEY, or a random key in a file (var/audit_key by default, made once, mode 0600).
+
+    It keys the audit chain, so it must live outside the database: whoever can write there must not be
+    able to read it. Losing it means the chain sealed with it can no longer be verified.
+    """
+    configured = os.environ.get("LUOSHI_AUDIT_KEY")
+    if not configured:
+        key_file = Path(env_str("LUOSHI_AUDIT_KEY_FILE", str(VAR_DIR / "audit_key")))
+        if not key_file.exists():
+            # Written whole under another name, then linked: two processes starting at once agree on one key.
+            draft = key_file.with_name(f".{key_file.name}.{secrets.token_hex(4)}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+            try:
+                os.link(draft, key_file)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        configured = key_file.read_text().strip()
+    if len(configured) < 32:
+        raise ImproperlyConfigured("the audit key (LUOSHI_AUDIT_KEY or its file) needs 32 characters or more")
+    return configured
+
+
+AUDIT_KEY = _audit_key()
+AUDIT_HASH = env_str("LUOSHI_AUDIT_HASH", "sha256")
+if AUDIT_HASH not in ("sha256", "sm3"):
+    raise ImproperlyConfigured(f"LUOSHI_AUDIT_HASH must be sha256 or sm3, not {AUDIT_HASH!r}")
+AUDIT_ANCHOR = Path(env_str("LUOSHI_AUDIT_ANCHOR", str(VAR_DIR / "audit_anchor.log")))
 DEBUG = env_bool("LUOSHI_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in env_str("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("LUOSHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -85,6 +121,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "luoshi.web.limits.RequestLimitsMiddleware",  # first: refuses an over-large body before it is read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,11 +129,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "luoshi.web.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.audit.middleware.RequestContextMiddleware",
+    "luoshi.orgs.middleware.AccountSessionMiddleware",
     "luoshi.web.middleware.ContentSecurityPolicyMiddleware",
+    "luoshi.web.errors.ErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -133,9 +173,18 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a writer commits; IMMEDIATE takes the write lock at BEGIN so that two
     # writers queue on busy_timeout instead of failing with "database is locked" halfway through.
+    # synchronous=NORMAL in WAL mode survives a crashed process but may lose the last commits on a power
+    # loss or an OS crash; FULL syncs the log at every commit and loses none, at some cost in speed.
+    SQLITE_SYNCHRONOUS = env_str("LUOSHI_SQLITE_SYNCHRONOUS", "NORMAL").strip().upper()
+    if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL"}:
+        raise ImproperlyConfigured(
+            f"LUOSHI_SQLITE_SYNCHRONOUS must be NORMAL or FULL, not {SQLITE_SYNCHRONOUS!r}"
+        )
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}; PRAGMA foreign_keys=ON;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -157,23 +206,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "luoshi.orgs.passwords.NotDemoPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures lock the username from that address for a quarter of an hour.
+# Login throttling: five failures lock the username from that address for a quarter of an hour, and
+# twenty from any addresses lock the account itself (ASVS 2.2.1), so that spreading guesses over many
+# addresses does not help and one caller alone cannot lock someone out for everyone.
 AXES_FAILURE_LIMIT = env_int("LUOSHI_LOGIN_FAILURE_LIMIT", 5)
+LUOSHI_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LUOSHI_LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "luoshi.orgs.throttle.AccountThrottle"
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.addresses.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client address comes from X-Forwarded-For (or X-Real-IP) only when REMOTE_ADDR is one of these
+# proxies (addresses or networks, comma-separated); otherwise the header is the client's to forge.
+try:
+    LUOSHI_TRUSTED_PROXIES = parse_networks(env_str("LUOSHI_TRUSTED_PROXIES", ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"LUOSHI_TRUSTED_PROXIES: {exc}") from None
 
+# Sessions end after LUOSHI_SESSION_IDLE_MINUTES without a request, and LUOSHI_SESSION_MAX_HOURS after
+# signing in whatever happens (ASVS L2 3.3: 30 minutes, 12 hours), timed by luoshi.core.clock.
+LUOSHI_SESSION_IDLE_MINUTES = env_int("LUOSHI_SESSION_IDLE_MINUTES", 30)
+LUOSHI_SESSION_MAX_HOURS = env_int("LUOSHI_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = LUOSHI_SESSION_MAX_HOURS * 3600
+
+# LUOSHI_HTTPS=true (served over HTTPS, behind a proxy that sets X-Forwarded-Proto) turns on secure cookies,
+# the redirect to HTTPS and HSTS together; each has its own variable to turn it off again.
+HTTPS = env_bool("LUOSHI_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("LUOSHI_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("LUOSHI_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LUOSHI_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("LUOSHI_HSTS_PRELOAD", HTTPS)
+# X-Forwarded-Proto is trusted only behind a proxy that sets it; a client reaching gunicorn could forge it.
+if env_bool("LUOSHI_PROXY_SSL_HEADER", HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("LUOSHI_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("LUOSHI_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "luoshi.web.errors.csrf_failure"  # "the form expired", in the interface language
 SECURE_REFERRER_POLICY = "same-origin"
 
 LANGUAGE_CODE = "zh-hans"
@@ -240,7 +318,20 @@ TASKS_PER_PAGE = env_int("LUOSHI_TASKS_PER_PAGE", 25)
 LUOSHI_CYCLE_CLOSE_DAYS = env_int("LUOSHI_CYCLE_CLOSE_DAYS", 7)  # late reports are taken this long after due
 # The largest file of any kind (evidence, a document to read); LUOSHI_EVIDENCE_MAX_MB is its former name.
 LUOSHI_UPLOAD_MAX_BYTES = env_int("LUOSHI_UPLOAD_MAX_MB", env_int("LUOSHI_EVIDENCE_MAX_MB", 20)) * 1024 * 1024
+# A zip-based file (.docx, .xlsx) is checked before anything unpacks it (luoshi.text.archives): what it
+# inflates to in all, how far an entry is compressed, how many entries, archives nested how deep, and the
+# largest XML part of a document Luoshi reads (its parse takes about 2 s and 25 MB per MB of XML).
+LUOSHI_ZIP_MAX_BYTES = env_int("LUOSHI_ZIP_MAX_MB", 100) * 1024 * 1024
+LUOSHI_ZIP_MAX_RATIO = env_int("LUOSHI_ZIP_MAX_RATIO", 100)
+LUOSHI_ZIP_MAX_ENTRIES = env_int("LUOSHI_ZIP_MAX_ENTRIES", 10_000)
+LUOSHI_ZIP_MAX_DEPTH = env_int("LUOSHI_ZIP_MAX_DEPTH", 1)
+LUOSHI_ZIP_MAX_XML_BYTES = env_int("LUOSHI_ZIP_MAX_XML_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request limits (luoshi.web.limits, luoshi.web.gunicorn_conf): the largest body, by default room for one
+# largest file and a full form; the longest address; the seconds after which a request's worker is killed.
+LUOSHI_REQUEST_MAX_BYTES = env_int("LUOSHI_REQUEST_MAX_MB", LUOSHI_UPLOAD_MAX_BYTES // 2**20 + 5) * 2**20
+LUOSHI_URL_MAX_CHARS = env_int("LUOSHI_URL_MAX_CHARS", 4096)
+LUOSHI_REQUEST_TIMEOUT = env_int("LUOSHI_REQUEST_TIMEOUT", 60)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000  # a long document's review form carries a few thousand fields
 # Status lights (DESIGN §4): percentage points behind expected progress, and cycles unreported in a row.
 LUOSHI_LIGHT_THRESHOLDS = {
@@ -279,6 +370,14 @@ EMAIL_TIMEOUT = env_int("LUOSHI_SMTP_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("LUOSHI_MAIL_FROM", "luoshi@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WEBHOOK_TIMEOUT = env_int("LUOSHI_WEBHOOK_TIMEOUT", 5)
+# Group robots may only be on the platforms' own hosts (DingTalk, WeCom, Feishu, Lark), over https, at public
+# addresses. LUOSHI_ROBOT_HOSTS adds host names (comma-separated), e.g. an office's own relay.
+ROBOT_HOSTS = [
+    h.strip().lower().rstrip(".") for h in env_str("LUOSHI_ROBOT_HOSTS", "").split(",") if h.strip()
+]
+for _host in ROBOT_HOSTS:
+    if not _host.replace("-", "").replace(".", "").isalnum() or _host.replace(".", "").isdigit():
+        raise ImproperlyConfigured(f"LUOSHI_ROBOT_HOSTS lists host names, not {_host!r}")
 SITE_URL = env_str("LUOSHI_SITE_URL", "").rstrip("/")
 if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LUOSHI_SITE_URL must start with http:// or https://, not {SITE_URL!r}")

@@ -4,10 +4,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from luoshi.web.forms import SignInForm
+
 urlpatterns = [
     path("", include("luoshi.web.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("luoshi.orgs.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("luoshi.orgs.urls")),
     path("", include("luoshi.plans.urls")),
@@ -16,3 +23,9 @@ urlpatterns = [
     path("ingest/", include("luoshi.ingest.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Every error page is styled and in the interface language (web/errors.py), never Django's bare English.
+handler400 = "luoshi.web.errors.bad_request"
+handler403 = "luoshi.web.errors.permission_denied"
+handler404 = "luoshi.web.errors.page_not_found"
+handler500 = "luoshi.web.errors.server_error"

@@ -48,7 +48,12 @@ def test_demo_loads_once_then_audit_verify_passes_and_catches_tampering(fresh):
     assert verified.returncode == 0, verified.stderr
     assert "audit chain OK" in verified.stdout
 
+    head = luoshi("audit", "head", var=fresh)
+    assert head.returncode == 0 and "hmac-sha256" in head.stdout
     with sqlite3.connect(fresh / "luoshi.sqlite3") as db:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("UPDATE audit_auditevent SET actor_name = '冒名者' WHERE id = 7")
+        db.execute("DROP TRIGGER audit_event_update")  # as whoever can write the database file can
         db.execute("UPDATE audit_auditevent SET actor_name = '冒名者' WHERE id = 7")
     broken = luoshi("audit", "verify", var=fresh)
     assert broken.returncode != 0

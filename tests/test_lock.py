@@ -61,4 +61,5 @@ def test_every_locked_package_carries_its_hashes() -> None:
         entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 2)[2])
         for entry in entries:
             if PIN.match(entry):
-                assert "--hash=sha256:" in entry, f"{entry.splitlines()[0]} in requirements/{lock} has no hash"
+                first = entry.splitlines()[0]
+                assert "--hash=sha256:" in entry, f"{first} in requirements/{lock} has no hash"

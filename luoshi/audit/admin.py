@@ -37,4 +37,4 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditBlock)
 class AuditBlockAdmin(ReadOnlyAdmin):
-    list_display = ["id", "sealed_at", "event_count", "hash"]
+    list_display = ["id", "sealed_at", "event_count", "scheme", "hash"]

@@ -6,5 +6,5 @@ from luoshi.audit import services
 
 @db_periodic_task(crontab(minute="*"))
 def seal_audit_events() -> int:
-    """Seal what was appended since the last run, so tampering is evident within a minute."""
+    """Seal what a writer's own seal after its commit left behind (it failed, or the process died)."""
     return services.seal_all()

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 
 from luoshi.audit import context
 from luoshi.audit.context import RequestContext
+from luoshi.core.addresses import client_address
 
 
 class RequestContextMiddleware:
@@ -14,9 +15,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Behind a reverse proxy, REMOTE_ADDR is the proxy; the proxy is expected to set it right
-        # (e.g. with gunicorn's --forwarded-allow-ips), never trusted from a client header here.
-        ctx = RequestContext(ip_address=request.META.get("REMOTE_ADDR") or None, request_id=uuid.uuid4().hex)
+        # The same rule as the sign-in throttle: a forwarded address only from a trusted proxy.
+        ctx = RequestContext(ip_address=client_address(request), request_id=uuid.uuid4().hex)
         token = context.set_for_request(ctx)
         try:
             response = self.get_response(request)

@@ -4,20 +4,34 @@ Writers only append an event with its own digest, so they never wait on each oth
 the unsealed events, gives each a position in its block, and links the block to the one before by hash,
 as transparency logs do. Editing, deleting or reordering a sealed event breaks its block's root or the
 chain; editing an unsealed one breaks its digest.
+
+Digests and block hashes are HMACs under a key kept outside the database (settings.AUDIT_KEY), so whoever
+can write to the database cannot recompute them; each block records its scheme, and the blocks sealed
+before the chain was keyed keep their plain SHA-256 (see audit.hashing). Rows are refused UPDATE and
+DELETE here, in the querysets, and by triggers in the database (audit.guard); the sealer's one update,
+placing an unsealed event in its block, is the exception both allow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.audit.hashing import UNKEYED, Scheme
+
 GENESIS = "0" * 64
+M = TypeVar("M", bound=models.Model)
+
+
+def configured_scheme() -> Scheme:
+    """The scheme new events and blocks use: an HMAC with the configured key and hash."""
+    return Scheme.keyed(algorithm=settings.AUDIT_HASH, key=settings.AUDIT_KEY.encode())
 
 
 def canonical_json(value: Any) -> str:
@@ -28,7 +42,20 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet(models.QuerySet[M]):
+    """Refuses the bulk writes that would bypass the models' own refusal."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
+
+    def bulk_update(self, objs: Iterable[M], fields: Iterable[str], batch_size: int | None = None) -> int:
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet["AuditEvent"]):
     def about(self, subject: models.Model) -> AuditEventQuerySet:
         """The events of the subject's history: its own and those of the objects that belong to it."""
         return self.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
@@ -102,8 +129,8 @@ class AuditEvent(models.Model):
             "request_id": self.request_id,
         }
 
-    def compute_digest(self) -> str:
-        return hashlib.sha256(canonical_json(self.content()).encode()).hexdigest()
+    def compute_digest(self, scheme: Scheme | None = None) -> str:
+        return (scheme or configured_scheme()).mac(canonical_json(self.content()).encode())
 
 
 class AuditBlock(models.Model):
@@ -114,6 +141,11 @@ class AuditBlock(models.Model):
     events_root = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # How the block and its events were hashed (audit.hashing), and which key: a fingerprint, not the key.
+    scheme = models.CharField(max_length=20)
+    key_id = models.CharField(max_length=16, blank=True)
+
+    objects = AppendOnlyQuerySet["AuditBlock"].as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -121,18 +153,25 @@ class AuditBlock(models.Model):
     def __str__(self) -> str:
         return f"block {self.pk} ({self.event_count} events)"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("audit blocks are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("audit blocks are append-only")
+
     @staticmethod
-    def root_of(entries: Sequence[tuple[int | None, int, str]]) -> str:
+    def root_of(entries: Sequence[tuple[int | None, int, str]], scheme: Scheme) -> str:
         """Hash (position, event id, digest) triples in order.
 
         Positions are typed as their column is, nullable: verification hashes what it reads from the rows.
         """
-        h = hashlib.sha256()
-        for position, event_id, digest in entries:
-            h.update(f"{position}:{event_id}:{digest}\n".encode())
-        return h.hexdigest()
+        return scheme.hash("".join(f"{p}:{event_id}:{digest}\n" for p, event_id, digest in entries).encode())
 
     @staticmethod
-    def hash_of(*, prev_hash: str, events_root: str, event_count: int, sealed_at: str) -> str:
+    def hash_of(*, scheme: Scheme, prev_hash: str, events_root: str, event_count: int, sealed_at: str) -> str:
         text = f"{prev_hash}|{events_root}|{event_count}|{sealed_at}"
-        return hashlib.sha256(text.encode()).hexdigest()
+        if scheme.name != UNKEYED:
+            text = f"{scheme.name}|{scheme.key_id}|{text}"
+        return scheme.mac(text.encode())

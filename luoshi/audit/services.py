@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable
+import functools
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
 
-from luoshi.audit import context, subjects
-from luoshi.audit.models import GENESIS, AuditBlock, AuditEvent
+from luoshi.audit import anchor, context, hashing, subjects
+from luoshi.audit.hashing import UNKEYED, Scheme
+from luoshi.audit.models import GENESIS, AuditBlock, AuditEvent, configured_scheme
 from luoshi.core import clock
 from luoshi.core.services import plain
 
 SEAL_BATCH = 5000
+SEAL_LOCK = 0x4C55_4F53_4849  # "LUOSHI": the PostgreSQL advisory lock that one sealer holds at a time
 
 
 def snapshot(instance: models.Model, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
@@ -64,8 +68,9 @@ def record(
     )
     [subject] = subjects.derive([event], known=subjects.known_from(obj))
     event.subject_type, event.subject_id = subject or (event.object_type, event.object_id)
-    event.digest = event.compute_digest()
+    event.digest = event.compute_digest(configured_scheme())
     event.save()
+    _seal_on_commit()
     return event
 
 
@@ -75,30 +80,55 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[An
     return {k: (before.get(k), after.get(k)) for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
-@transaction.atomic
 def seal(*, limit: int = SEAL_BATCH) -> AuditBlock | None:
-    """Seal the oldest unsealed events into the next block; None when there is nothing to seal."""
-    last = AuditBlock.objects.select_for_update().order_by("-id").first()
+    """Seal the oldest unsealed events into the next block and anchor its head; None if none are waiting.
+
+    Call it outside a transaction (after a commit, from the worker or the command): the head goes to the
+    anchor file once the block is committed, so the anchor never names a block that was rolled back.
+    """
+    block = _seal_next(limit=limit, scheme=configured_scheme())
+    if block is not None:
+        anchor.append(block)
+    return block
+
+
+@transaction.atomic
+def _seal_next(*, limit: int, scheme: Scheme) -> AuditBlock | None:
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        # One sealer at a time, and the head read after the lock: FOR UPDATE on the head row would hand a
+        # second sealer the head it waited on, not the block the first one just added, and fork the chain.
+        # SQLite's IMMEDIATE transactions already take the write lock at BEGIN.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
+    last = AuditBlock.objects.order_by("-id").first()
     pending = list(AuditEvent.objects.filter(block__isnull=True).order_by("id").only("id", "digest")[:limit])
     if not pending:
         return None
     entries = [(i, e.pk, e.digest) for i, e in enumerate(pending)]
     sealed_at = clock.now()
     prev_hash = last.hash if last else GENESIS
-    root = AuditBlock.root_of(entries)
+    root = AuditBlock.root_of(entries, scheme)
     block = AuditBlock.objects.create(
         sealed_at=sealed_at,
         event_count=len(pending),
         events_root=root,
         prev_hash=prev_hash,
+        scheme=scheme.name,
+        key_id=scheme.key_id,
         hash=AuditBlock.hash_of(
-            prev_hash=prev_hash, events_root=root, event_count=len(pending), sealed_at=sealed_at.isoformat()
+            scheme=scheme,
+            prev_hash=prev_hash,
+            events_root=root,
+            event_count=len(pending),
+            sealed_at=sealed_at.isoformat(),
         ),
     )
     for i, event in enumerate(pending):
         event.block = block
         event.position = i
-    AuditEvent.objects.bulk_update(pending, ["block", "position"], batch_size=500)
+    # The one update the append-only querysets and triggers allow: placing unsealed events in their block.
+    models.QuerySet[AuditEvent](AuditEvent).bulk_update(pending, ["block", "position"], batch_size=500)
     return block
 
 
@@ -110,27 +140,66 @@ def seal_all() -> int:
     return blocks
 
 
+def _seal_committed() -> None:
+    seal_all()
+
+
+def _seal_on_commit() -> None:
+    """Seal once the writer's transaction commits: once per transaction, however many events it wrote.
+
+    Sealing inside the writer's transaction would make every writer wait for the one before it to commit.
+    After the commit it takes a few milliseconds, and a failure there (logged) leaves the events for the
+    worker's next run.
+    """
+    connection = transaction.get_connection()
+    # One already waiting under savepoints that are all still open commits (or rolls back) with this one.
+    active = set(connection.savepoint_ids)
+    if not any(func is _seal_committed and sids <= active for sids, func, _ in connection.run_on_commit):
+        transaction.on_commit(_seal_committed, robust=True)
+
+
 @dataclass
 class Verification:
     blocks: int = 0
     events: int = 0
     unsealed: int = 0
+    unanchored: int = 0
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify() -> Verification:
-    """Check every event's digest and subject, every block's root and count, and the links between blocks."""
+def verify(*, scheme: Scheme | None = None) -> Verification:
+    """Check every event's digest and subject, every block's root, count, scheme and key, the links
+    between blocks, and the chain against the heads in the anchor file.
+    """
+    current = scheme or configured_scheme()
     result = Verification()
+    hashes: dict[int, str] = {}
     prev_hash = GENESIS
+    keyed = False
+    groups = _sealed_events_by_block()
+    group: tuple[int, list[AuditEvent]] | None = next(groups, None)
+    checking = _EventChecks(result)
     for block in AuditBlock.objects.order_by("id").iterator():
         result.blocks += 1
+        hashes[block.pk] = block.hash
+        events: list[AuditEvent] = []
+        while group is not None and group[0] < block.pk:  # only with the foreign key switched off
+            result.problems.append(f"events {', '.join(str(e.pk) for e in group[1])}: their block is missing")
+            group = next(groups, None)
+        if group is not None and group[0] == block.pk:
+            events = group[1]
+            group = next(groups, None)
+        block_scheme = _scheme_of(block, current, keyed, result)
+        keyed = keyed or block.scheme != UNKEYED
         if block.prev_hash != prev_hash:
             result.problems.append(f"block {block.pk}: does not link to the block before it")
         expected = AuditBlock.hash_of(
+            scheme=block_scheme,
             prev_hash=block.prev_hash,
             events_root=block.events_root,
             event_count=block.event_count,
@@ -138,16 +207,15 @@ def verify() -> Verification:
         )
         if expected != block.hash:
             result.problems.append(f"block {block.pk}: its hash does not match its contents")
-        events = list(AuditEvent.objects.filter(block=block).order_by("position"))
         result.events += len(events)
-        _check_events(events, result)
+        checking.add(events, block_scheme)
         entries = [(event.position, event.pk, event.digest) for event in events]
         if len(entries) != block.event_count:
             result.problems.append(
                 f"block {block.pk}: holds {len(entries)} events, sealed with {block.event_count}"
             )
         elif [e[0] for e in entries] != list(range(block.event_count)) or (
-            AuditBlock.root_of(entries) != block.events_root
+            AuditBlock.root_of(entries, block_scheme) != block.events_root
         ):
             result.problems.append(f"block {block.pk}: events were changed, removed or reordered")
         prev_hash = block.hash
@@ -158,18 +226,92 @@ def verify() -> Verification:
         last = events[-1].pk
         result.events += len(events)
         result.unsealed += len(events)
-        _check_events(events, result)
+        checking.add(events, current)
+    checking.flush()
+    _compare_with_anchor(hashes, keyed, result)
     return result
 
 
-def _check_events(events: list[AuditEvent], result: Verification) -> None:
-    for event, subject in zip(events, subjects.derive(events), strict=True):
-        if event.compute_digest() != event.digest:
-            result.problems.append(f"event {event.pk} ({event.action}): content does not match its digest")
-        # None: the link leads to a row deleted since, so the subject cannot be derived again.
-        stored = (event.subject_type, event.subject_id)
-        if subject is not None and stored != subject:
+def _sealed_events_by_block() -> Iterator[tuple[int, list[AuditEvent]]]:
+    """The sealed events in one pass, block by block in the blocks' order, each block's by position."""
+    events = AuditEvent.objects.filter(block__isnull=False).order_by("block_id", "position", "id")
+    for block_id, group in itertools.groupby(events.iterator(chunk_size=SEAL_BATCH), lambda e: e.block_id):
+        yield int(block_id or 0), list(group)
+
+
+def _scheme_of(block: AuditBlock, current: Scheme, keyed: bool, result: Verification) -> Scheme:
+    """The scheme the block says it was sealed with, reporting what is wrong with that."""
+    if block.scheme == UNKEYED:
+        if keyed:
+            result.problems.append(f"block {block.pk}: unkeyed after keyed blocks, so it was rewritten")
+        return Scheme(UNKEYED)
+    if not hashing.known(block.scheme):
+        result.problems.append(f"block {block.pk}: sealed with an unknown scheme {block.scheme!r}")
+        return current
+    scheme = _keyed(block.scheme, current.key)
+    if block.key_id != scheme.key_id:
+        result.problems.append(
+            f"block {block.pk}: sealed with another key (id {block.key_id}; this one's {scheme.key_id})"
+        )
+    return scheme
+
+
+@functools.lru_cache(maxsize=8)
+def _keyed(name: str, key: bytes) -> Scheme:
+    """One Scheme per name and key, so its key id is computed once, not once per block."""
+    return Scheme(name, key=key)
+
+
+def _compare_with_anchor(hashes: dict[int, str], keyed: bool, result: Verification) -> None:
+    anchored = anchor.read()
+    if anchored is None:
+        # Not a problem in itself (a fresh database, or tests that seal elsewhere), but nothing then shows
+        # blocks deleted from the end, so say so.
+        if keyed:
+            result.warnings.append(f"no anchor file at {anchor.path()}: a chain cut short would not show")
+        result.unanchored = len(hashes)
+        return
+    heads, unreadable = anchored
+    result.problems += [f"anchor {where}: cannot be read" for where in unreadable]
+    for head in heads:
+        held = hashes.get(head.block_id)
+        if held is None:
             result.problems.append(
-                f"event {event.pk} ({event.action}): its subject {':'.join(stored)} is not "
-                f"{':'.join(subject)}, which its content names"
+                f"block {head.block_id}, anchored when sealed at {head.sealed_at}, is missing: "
+                "the chain was cut short"
             )
+        elif held != head.hash:
+            result.problems.append(
+                f"block {head.block_id}: its hash is not the one anchored, so it was rewritten"
+            )
+    newest = max((head.block_id for head in heads), default=0)
+    result.unanchored = sum(1 for pk in hashes if pk > newest)
+
+
+class _EventChecks:
+    """Checks events in batches, so that deriving their subjects takes a few queries, not one per block."""
+
+    def __init__(self, result: Verification) -> None:
+        self.result = result
+        self.batch: list[tuple[AuditEvent, Scheme]] = []
+
+    def add(self, events: list[AuditEvent], scheme: Scheme) -> None:
+        self.batch += [(event, scheme) for event in events]
+        if len(self.batch) >= SEAL_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        events = [event for event, _ in self.batch]
+        for (event, scheme), subject in zip(self.batch, subjects.derive(events), strict=True):
+            if event.compute_digest(scheme) != event.digest:
+                self.result.problems.append(
+                    f"event {event.pk} ({event.action}): content does not match its digest"
+                )
+            # None: the link leads to a row deleted since, so the subject cannot be derived again.
+            stored = (event.subject_type, event.subject_id)
+            if subject is not None and stored != subject:
+                self.result.problems.append(
+                    f"event {event.pk} ({event.action}): its subject {':'.join(stored)} is not "
+                    f"{':'.join(subject)}, which its content names"
+                )
+        self.batch = []

@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from luoshi.text.archives import ArchiveError, Problem, ZipLimits, check_zip
+
 logger = logging.getLogger(__name__)
 
 # The files offices attach (PDF, Word, Excel, photos): a name's ending, and the bytes such a file starts with.
@@ -36,11 +38,52 @@ EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
     ".jpeg": (b"\xff\xd8\xff",),
     ".png": (b"\x89PNG",),
 }
+ZIP_KINDS = (".docx", ".xlsx")  # zip archives inside: checked for zip bombs before they are stored
 
 
 def max_bytes() -> int:
     """The largest file Luoshi takes, of any kind (LUOSHI_UPLOAD_MAX_MB): one setting for every upload."""
     return int(settings.LUOSHI_UPLOAD_MAX_BYTES)
+
+
+def zip_limits(*, parsed: bool = True) -> ZipLimits:
+    """What a zip-based file may hold (LUOSHI_ZIP_*); one stored but never `parsed` has no XML part limit."""
+    inflated = int(settings.LUOSHI_ZIP_MAX_BYTES)
+    return ZipLimits(
+        inflated=inflated,
+        ratio=int(settings.LUOSHI_ZIP_MAX_RATIO),
+        entries=int(settings.LUOSHI_ZIP_MAX_ENTRIES),
+        depth=int(settings.LUOSHI_ZIP_MAX_DEPTH),
+        xml=int(settings.LUOSHI_ZIP_MAX_XML_BYTES) if parsed else inflated,
+    )
+
+
+def archive_refusal(exc: ArchiveError) -> str:
+    """Why a zip-based file was refused, in the reader's language, naming the file and the limit."""
+    wording = {
+        Problem.UNREADABLE: _("“%(name)s” is damaged: it cannot be opened as a Word or Excel file."),
+        Problem.ENTRIES: _("“%(name)s” holds more than %(limit)s parts; the limit is %(limit)s."),
+        Problem.INFLATED: _("“%(name)s” would unpack to more than %(limit)s MB; the limit is %(limit)s MB."),
+        Problem.RATIO: _(
+            "“%(name)s” is compressed more than %(limit)s to 1 (“%(part)s”), as zip bombs are; "
+            "the limit is %(limit)s to 1."
+        ),
+        Problem.METHOD: _(
+            "“%(name)s” is compressed in an unusual way (“%(part)s”); save it again and retry."
+        ),
+        Problem.NESTING: _(
+            "“%(name)s” holds archives nested more than %(limit)s deep (“%(part)s”); the limit is %(limit)s."
+        ),
+        Problem.XML_SIZE: _(
+            "“%(name)s” has a part larger than %(limit)s MB (“%(part)s”); the limit is %(limit)s MB."
+        ),
+        Problem.XML_DTD: _(
+            "“%(name)s” has a part with a DTD (“%(part)s”), where XML entities hide; it is refused."
+        ),
+        Problem.XML_BROKEN: _("“%(name)s” has a damaged part (“%(part)s”); save it again and retry."),
+    }[exc.problem]
+    in_mb = exc.problem in (Problem.INFLATED, Problem.XML_SIZE)
+    return wording % {"name": exc.name, "limit": exc.limit >> 20 if in_mb else exc.limit, "part": exc.part}
 
 
 def file_name(upload: UploadedFile[bytes]) -> str:
@@ -63,7 +106,18 @@ def upload_errors(
             errors.append(_("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": limit >> 20})
         elif not _starts_with(upload, kinds[suffix]):
             errors.append(_("“%(name)s” is not the kind of file its name says.") % {"name": name})
+        elif suffix in ZIP_KINDS and (refused := _zip_refusal(upload, name)):
+            errors.append(refused)
     return errors
+
+
+def _zip_refusal(upload: UploadedFile[bytes], name: str) -> str:
+    """Why the zip-based upload may not be stored, or nothing; read from its directory, never unpacked."""
+    try:
+        check_zip(upload, name=name, limits=zip_limits(parsed=False))
+    except ArchiveError as exc:
+        return archive_refusal(exc)
+    return ""
 
 
 def _starts_with(upload: UploadedFile[bytes], heads: tuple[bytes, ...]) -> bool:

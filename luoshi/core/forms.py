@@ -1,12 +1,54 @@
-"""Bootstrap classes for form widgets, so templates render fields without per-field markup."""
+"""Bootstrap classes for form widgets, and the bounds every form keeps: sane dates, numbers that fit.
+
+Every `StyledForm` refuses a date outside 1900–2100 and an integer that does not fit a database column,
+and shows the errors of its hidden fields (a stale version, a reused key) on top, where people see them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+# Free text: a title is a line, a note a paragraph or two, a long text (a task's content, its measures)
+# a few pages. A 4.5 MB task content once made a 12 MB page.
+LONG_TEXT = 20_000
+INTEGER_BOUND = 2**31 - 1  # what every database's plain integer column holds
+ID_BOUND = 2**63 - 1  # a big integer primary key
+
+
+def sane_date(value: dt.date | None) -> None:
+    """Refuse a date outside 1900–2100: a typo (20260 for 2026), not a plan."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST.year, "latest": LATEST.year},
+            code="date_range",
+        )
+
+
+STALE_FORM = _("This form is out of date or incomplete. Reload the page and make your changes again.")
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden version a form was loaded at; a form without it (or with garbage) is refused."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=INTEGER_BOUND,
+        error_messages={code: STALE_FORM for code in ("required", "invalid", "min_value", "max_value")},
+    )
 
 
 class StyledForm(forms.Form):
@@ -18,12 +60,53 @@ class StyledForm(forms.Form):
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            _bound(field)
+
+    def non_field_errors(self) -> ErrorList:
+        """Errors on top, with those of hidden fields: nobody sees an error next to an invisible field."""
+        errors = ErrorList(super().non_field_errors(), error_class="nonfield", renderer=self.renderer)
+        for name, field in self.fields.items():
+            if field.widget.is_hidden:
+                errors.extend(self.errors.get(name, []))
+        return errors
 
     def limit_choices(self, name: str, queryset: QuerySet[Any]) -> None:
         """Offer only `queryset` in the model choice field `name`: a form narrows its choices to a scope."""
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField)  # a ModelMultipleChoiceField is one too
         field.queryset = queryset
+
+
+def _bound(field: forms.Field) -> None:
+    """Give a date field the sane range, an integer field the column's, a choice of rows sane ids."""
+    if isinstance(field, forms.ModelChoiceField) and not hasattr(field, "_ids_checked"):
+        field._ids_checked = True  # type: ignore[attr-defined]
+        field.clean = _refusing_impossible_ids(field.clean)  # type: ignore[method-assign]
+    if isinstance(field, forms.DateField | forms.DateTimeField) and sane_date not in field.validators:
+        field.validators.append(sane_date)
+    if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField | forms.FloatField):
+        if field.max_value is None:
+            field.max_value = INTEGER_BOUND
+            field.validators.append(MaxValueValidator(INTEGER_BOUND))
+        if field.min_value is None:
+            field.min_value = -INTEGER_BOUND
+            field.validators.append(MinValueValidator(-INTEGER_BOUND))
+
+
+def _refusing_impossible_ids(clean: Any) -> Any:
+    """Refuse an id no row can have before it reaches the database, which would fail on it (10**30)."""
+
+    def checked(value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            try:
+                number = int(str(item).strip())
+            except ValueError:
+                continue  # not a number: the field itself says "not a valid choice"
+            if not -ID_BOUND <= number <= ID_BOUND:
+                raise ValidationError(_("Select a valid choice."), code="invalid_choice")
+        return clean(value)
+
+    return checked
 
 
 def attach_errors(form: Any, exc: ValidationError) -> None:

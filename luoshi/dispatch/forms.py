@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import StyledForm
+from luoshi.core.forms import StyledForm, version_field
 from luoshi.dispatch.models import Frequency, LightChoice, ReportState
 from luoshi.dispatch.services import ReportData
 from luoshi.orgs.models import Unit
@@ -53,7 +53,7 @@ class ReportForm(StyledForm):
         widget=MultipleFileInput(),
         help_text=_("PDF, Word, Excel or images, up to 20 MB each."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
     idempotency_key = forms.CharField(
         widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
     )

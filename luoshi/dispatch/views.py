@@ -57,6 +57,11 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = visible_report_or_404(request, pk)
+    if request.method == "POST" and _resent(request, report):
+        # The first send committed but its answer was lost: the browser sends the same form again. The report
+        # is no longer editable, so say that it was sent, as the first answer would have.
+        messages.success(request, _sent_message(report))
+        return redirect("dispatch:report_detail", pk=report.pk)
     can_fill = report.is_editable and policy.can_report_for(request.user, report.unit)
     form = None
     if can_fill:
@@ -83,6 +88,23 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "dispatch/report_detail.html", context)
 
 
+def _resent(request: AuthenticatedRequest, report: Report) -> bool:
+    """Whether this POST repeats a submit of this report by this user that has already gone through."""
+    key = request.POST.get("idempotency_key", "")
+    return (
+        request.POST.get("action") == "submit"
+        and 0 < len(key) <= 64
+        and not report.is_editable
+        and report.submissions.filter(idempotency_key=key, submitted_by=request.user).exists()
+    )
+
+
+def _sent_message(report: Report) -> str:
+    if report.state == ReportState.AWAITING_APPROVAL:
+        return _("Report sent to the unit head for approval.")
+    return _("Report sent.")
+
+
 def _save(request: AuthenticatedRequest, report: Report, form: ReportForm) -> bool:
     """Save or submit the form; attach errors and return False when it cannot be done."""
     data, version = form.data_for_service(), form.cleaned_data["version"]
@@ -97,12 +119,7 @@ def _save(request: AuthenticatedRequest, report: Report, form: ReportForm) -> bo
                 idempotency_key=form.cleaned_data["idempotency_key"],
                 uploads=uploads,
             )
-            messages.success(
-                request,
-                _("Report sent.")
-                if done.state == ReportState.SUBMITTED
-                else _("Report sent to the unit head for approval."),
-            )
+            messages.success(request, _sent_message(done))
         else:
             services.save_draft(
                 report=report, by=request.user, data=data, expected_version=version, uploads=uploads
@@ -207,7 +224,7 @@ def cycle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def cycle_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Accept the ticked reports of a cycle at once."""
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user), pk=pk)
-    ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("report") if i.isascii() and i.isdigit() and len(i) < 19]
     chosen = list(Report.objects.visible_to(request.user).filter(cycle=cycle, pk__in=ids))
     if len(chosen) != len(set(ids)):
         raise PermissionDenied

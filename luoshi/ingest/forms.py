@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.attachments import max_bytes
 from luoshi.core.forms import StyledForm
-from luoshi.ingest.services import parse_target
+from luoshi.ingest.services import MAX_CHARS, parse_target
 from luoshi.orgs.models import Unit
 from luoshi.plans.forms import UnitChoiceField
 from luoshi.plans.models import Direction, Plan
@@ -29,7 +29,10 @@ class UploadForm(StyledForm):
         help_text=_(".txt, .docx or a web page saved as .html; UTF-8, GB18030 or Big5"),
     )
     text = forms.CharField(
-        label=_("Or paste the text"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+        label=_("Or paste the text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=MAX_CHARS,  # what the intake reads at most, some 400 pages
     )
     simplified = forms.BooleanField(label=_("Convert to Simplified Chinese"), required=False, initial=True)
 
@@ -46,6 +49,12 @@ class UploadForm(StyledForm):
         if upload is not None and upload.size > max_bytes():
             self.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": max_bytes() >> 20})
         return data
+
+
+class ListNameForm(forms.Form):
+    """The name of the list a reviewed draft becomes (the page's default when left empty)."""
+
+    list_name = forms.CharField(label=_("New list"), max_length=100, required=False)
 
 
 class RowForm(StyledForm):

@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.core.attachments import max_bytes
+from luoshi.core.attachments import archive_refusal, max_bytes, zip_limits
 from luoshi.core.forms import attach_errors
 from luoshi.ingest import services
-from luoshi.ingest.forms import RowFormSet, UploadForm, initial_rows
+from luoshi.ingest.forms import ListNameForm, RowFormSet, UploadForm, initial_rows
 from luoshi.ingest.models import ImportDraft
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.plans.forms import assignable_units
 from luoshi.plans.models import Plan
+from luoshi.text.archives import ArchiveError
 from luoshi.text.damage import marked
 from luoshi.text.files import DocumentError, read_bytes
 
@@ -40,7 +41,11 @@ def intake_new(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         upload = data["file"]
         try:
-            raw = read_bytes(upload.read(), name=upload.name, limit=max_bytes()) if upload else data["text"]
+            raw = (
+                read_bytes(upload.read(), name=upload.name, limit=max_bytes(), archive_limits=zip_limits())
+                if upload
+                else data["text"]
+            )
             draft = services.create_draft(
                 plan=data["plan"],
                 by=request.user,
@@ -48,6 +53,8 @@ def intake_new(request: AuthenticatedRequest) -> HttpResponse:
                 source_name=upload.name if upload else "",
                 simplified=data["simplified"],
             )
+        except ArchiveError as exc:  # a .docx refused before it was opened (a DocumentError too)
+            form.add_error("file", archive_refusal(exc))
         except DocumentError as exc:
             form.add_error("file", str(exc))
         except ValidationError as exc:
@@ -83,8 +90,13 @@ def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     by_name = {u.name: u for u in units}
     initial = initial_rows(draft.items, year=draft.plan.year, units_by_name=by_name)
     formset = RowFormSet(request.POST or None, initial=initial, form_kwargs={"units": units}, prefix="row")
-    list_name = request.POST.get("list_name", "").strip() or draft.source_name.rsplit(".", 1)[0][:100]
-    if request.method == "POST" and draft.state == ImportDraft.State.DRAFT and formset.is_valid():
+    named = ListNameForm(request.POST or None)
+    named_ok = named.is_valid()
+    if named.is_bound and not named_ok:
+        messages.error(request, " ".join(str(e) for e in named.errors["list_name"]))
+    default_name = draft.source_name.rsplit(".", 1)[0][:100]
+    list_name = (named.cleaned_data["list_name"] if named_ok else "") or default_name
+    if named_ok and draft.state == ImportDraft.State.DRAFT and formset.is_valid():
         try:
             rows = _rows(formset, draft)
             task_list = services.create_list_from_draft(

@@ -11,9 +11,8 @@ import contextlib
 import hashlib
 import hmac
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.core import mail
 
 from luoshi.core import clock
+from luoshi.notify import egress
 from luoshi.notify.models import Channel, Delivery, DeliveryStatus, Notice, Platform, WebhookEndpoint
 
 ATTEMPTS = 2  # a robot that cannot be reached is tried once more; a refusal is not
@@ -66,9 +66,22 @@ def absolute_url(url: str) -> str:
     return f"{site}{url}" if url.startswith("/") and site else url
 
 
-def robot_request(endpoint: WebhookEndpoint, notice: Notice, now: float) -> tuple[str, dict[str, Any]]:
-    """The address and JSON body that carry a notice to a group robot."""
-    title, body, link = notice.title, notice.body, absolute_url(notice.url)
+@dataclass(frozen=True)
+class Message:
+    """What a robot posts: a title, a text and a link (a path on this site or an address)."""
+
+    title: str
+    body: str = ""
+    url: str = ""
+
+    @classmethod
+    def of(cls, notice: Notice) -> Message:
+        return cls(notice.title, notice.body, notice.url)
+
+
+def robot_request(endpoint: WebhookEndpoint, message: Message, now: float) -> tuple[str, dict[str, Any]]:
+    """The address and JSON body that carry a message to a group robot."""
+    title, body, link = message.title, message.body, absolute_url(message.url)
     url = endpoint.url
     if endpoint.platform == Platform.DINGTALK:
         heading = f"[{title}]({link})" if link else title
@@ -102,34 +115,52 @@ def platform_error(answer: bytes) -> str:
 
 
 class Refused(Exception):
-    """The robot answered and said no; trying again would not help."""
+    """The robot answered and said no, or the address may not be reached; trying again would not help."""
+
+
+class Unavailable(Exception):
+    """The robot's server failed (5xx); worth another try."""
+
+
+def robot_rules() -> egress.Rules:
+    """Where robots may be: https on the platforms' hosts and those named in LUOSHI_ROBOT_HOSTS, public
+    addresses only. Tests that post to a local server replace this function; nothing else can."""
+    return egress.Rules(hosts=egress.PLATFORM_HOSTS | frozenset(settings.ROBOT_HOSTS))
 
 
 def post_json(url: str, payload: dict[str, Any]) -> None:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
+    """POST the payload; raise Refused (for good), Unavailable or OSError (worth another try)."""
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
-            answer = response.read(ANSWER_MAX)
-    except urllib.error.HTTPError as exc:
-        if exc.code < 500:
-            raise Refused(f"HTTP {exc.code} {exc.reason}") from None
-        raise
-    error = platform_error(answer)
+        answer = egress.post(
+            url,
+            json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            rules=robot_rules(),
+            timeout=settings.WEBHOOK_TIMEOUT,
+            limit=ANSWER_MAX,
+        )
+    except egress.Blocked as exc:
+        raise Refused(f"not sent: {exc}") from None
+    if 300 <= answer.status < 400:
+        raise Refused(f"HTTP {answer.status} {answer.reason}: redirect not followed")
+    if answer.status >= 500:
+        raise Unavailable(f"HTTP {answer.status} {answer.reason}")
+    if answer.status >= 400:
+        raise Refused(f"HTTP {answer.status} {answer.reason}")
+    error = platform_error(answer.body)
     if error:
         raise Refused(error)
 
 
-def _post_to_robot(endpoint: WebhookEndpoint, notice: Notice) -> Delivery:
-    delivery = Delivery(notice=notice, kind=notice.kind, channel=Channel.WEBHOOK, target=str(endpoint.pk))
+def post_to_robot(
+    endpoint: WebhookEndpoint, message: Message, *, kind: str, notice: Notice | None
+) -> Delivery:
+    """Send one message to one robot, once more if it could not be reached, and log the Delivery."""
+    delivery = Delivery(notice=notice, kind=kind, channel=Channel.WEBHOOK, target=str(endpoint.pk))
     while delivery.attempts < ATTEMPTS:
         delivery.attempts += 1
         # Signatures are fresh on every try.
-        url, payload = robot_request(endpoint, notice, clock.now().timestamp())
+        url, payload = robot_request(endpoint, message, clock.now().timestamp())
         try:
             post_json(url, payload)
         except Refused as exc:
@@ -178,5 +209,6 @@ def send_deliveries(*, notices: Sequence[Notice], endpoints: Sequence[WebhookEnd
         with contextlib.suppress(Exception):
             connection.close()
     if notices:
-        deliveries += [_post_to_robot(e, notices[0]) for e in endpoints]
+        first = notices[0]
+        deliveries += [post_to_robot(e, Message.of(first), kind=first.kind, notice=first) for e in endpoints]
     return deliveries

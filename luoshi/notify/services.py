@@ -14,17 +14,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
-from luoshi.notify import jobs
-from luoshi.notify.models import Notice, Platform, WebhookEndpoint
+from luoshi.notify import channels, egress, jobs
+from luoshi.notify.models import Delivery, Notice, Platform, WebhookEndpoint
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
 
 KIND_MAX = 40
 TITLE_MAX = 200
+TEST_KIND = "robot_test"
 
 
 @transaction.atomic
@@ -113,14 +115,40 @@ def _fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:8]
 
 
-def _check_endpoint(endpoint: WebhookEndpoint) -> None:
+# Why a robot address is refused, by the rule it breaks (egress.Blocked.code).
+BLOCKED = {
+    "scheme": gettext_lazy("A robot address must start with https://."),
+    "credentials": gettext_lazy("A robot address may not contain a user name or password."),
+    "number": gettext_lazy("Enter the robot address with the platform's host name, not a numeric address."),
+    "host": gettext_lazy(
+        "This host is not a group-robot host of DingTalk, WeCom or Feishu. "
+        "Copy the robot address from the group's robot settings."
+    ),
+    "invalid": gettext_lazy("Enter the robot's https address."),
+}
+
+
+def robot_address_error(url: str) -> str:
+    """Why a robot address may not be saved, or "" if it may (its host is resolved only when sending)."""
+    try:
+        egress.check_url(url, channels.robot_rules())
+    except egress.Blocked as exc:
+        return str(BLOCKED.get(exc.code, BLOCKED["invalid"]))
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return str(BLOCKED["invalid"])
+    return ""
+
+
+def _check_endpoint(endpoint: WebhookEndpoint, *, new_url: bool = True) -> None:
     errors: dict[str, str] = {}
     if endpoint.platform not in Platform.values:
         errors["platform"] = _("Choose DingTalk, WeCom or Feishu.")
-    try:
-        URLValidator(schemes=["http", "https"])(endpoint.url)
-    except ValidationError:
-        errors["url"] = _("Enter the robot's http or https address.")
+    # An address saved before today's rules can still be switched off; sending to it is refused anyway.
+    url_error = robot_address_error(endpoint.url) if new_url else ""
+    if url_error:
+        errors["url"] = url_error
     if len(endpoint.url) > 500:
         errors["url"] = _("The address is too long.")
     if len(endpoint.secret) > 200:
@@ -168,7 +196,36 @@ def update_webhook(
         endpoint.secret = secret.strip()
     if is_active is not None:
         endpoint.is_active = is_active
-    _check_endpoint(endpoint)
+    _check_endpoint(endpoint, new_url=url is not None)
     endpoint.save()
     record(actor=by, action=Action.WEBHOOK_UPDATE, obj=endpoint, before=before, after=_audit_view(endpoint))
     return endpoint
+
+
+@transaction.atomic
+def delete_webhook(*, endpoint: WebhookEndpoint, by: User) -> None:
+    """Disconnect a group robot; its past deliveries stay in the log."""
+    if not policy.can_supervise(by, endpoint.unit):
+        raise PermissionDenied
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = _audit_view(endpoint)
+    record(actor=by, action=Action.WEBHOOK_DELETE, obj=endpoint, before=before)
+    endpoint.delete()
+
+
+def send_test_message(*, endpoint: WebhookEndpoint, by: User, title: str, body: str) -> Delivery:
+    """Post a test message to a robot now, under the same address rules as every send, and audit the result.
+
+    Sends outside a transaction: no row is held while the robot's server takes its time.
+    """
+    if not policy.can_supervise(by, endpoint.unit):
+        raise PermissionDenied
+    delivery = channels.post_to_robot(endpoint, channels.Message(title, body), kind=TEST_KIND, notice=None)
+    with transaction.atomic():
+        record(
+            actor=by,
+            action=Action.WEBHOOK_TEST,
+            obj=endpoint,
+            after={"status": delivery.status, "error": delivery.error, "delivery": delivery.pk},
+        )
+    return delivery

@@ -10,4 +10,6 @@ urlpatterns = [
     path("read-all/", views.notice_read_all, name="notice_read_all"),
     path("robots/unit/<int:unit_pk>/add/", robots.robot_add, name="robot_add"),
     path("robots/<int:pk>/toggle/", robots.robot_toggle, name="robot_toggle"),
+    path("robots/<int:pk>/test/", robots.robot_test, name="robot_test"),
+    path("robots/<int:pk>/delete/", robots.robot_delete, name="robot_delete"),
 ]

@@ -10,3 +10,4 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         import_module("luoshi.orgs.signals")
+        import_module("luoshi.orgs.checks")

@@ -93,6 +93,11 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("unit")
     )
+    # Set by an administrator's reset (and for the first administrator): every page leads to the password
+    # form until the person has chosen their own.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Each session remembers the epoch it began in; "sign out everywhere" moves it on, ending them all.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 
@@ -111,3 +116,41 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+
+class SignInOutcome(models.TextChoices):
+    SUCCEEDED = "succeeded", _("Signed in")
+    FAILED = "failed", _("Wrong username or password")
+    LOCKED_OUT = "locked_out", _("Locked out after too many failures")
+
+
+class SignInQuerySet(models.QuerySet["SignIn"]):
+    def of(self, user: User) -> SignInQuerySet:
+        """The person's sign-ins, and the failures under their username (they may have typed it wrong)."""
+        return self.filter(Q(user=user) | Q(user__isnull=True, username=user.username)).order_by("-at", "-id")
+
+
+class SignIn(models.Model):
+    """One attempt to sign in, kept for the person's sign-in history."""
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="sign_ins", verbose_name=_("user")
+    )
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=SignInOutcome.choices)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    objects = SignInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.outcome}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == SignInOutcome.SUCCEEDED

@@ -136,3 +136,10 @@ def can_report_for(user: Someone, unit: Unit) -> bool:
 def can_approve_for(user: Someone, unit: Unit) -> bool:
     """A unit head signs off their unit's reports before they go to the office."""
     return is_unit_head(user) and can_see_unit(user, unit)
+
+
+def can_reset_password(user: Someone, person: User) -> bool:
+    """An administrator resets the password of someone in their scope; their own they change themselves."""
+    if not (user.is_authenticated and user.role == Role.ADMIN) or user.pk == person.pk:
+        return False
+    return person.unit is None or can_see_unit(user, person.unit)

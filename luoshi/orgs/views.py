@@ -46,11 +46,13 @@ def unit_tree(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(policy.visible_units(request.user).select_related("parent"), pk=pk)
+    members = list(User.objects.filter(unit=unit, is_active=True).order_by("role", "id"))
     context = {
         "unit": unit,
         "ancestors": [a for a in unit.ancestors() if policy.can_see_unit(request.user, a)],
         "children": unit.children.filter(is_active=True).order_by("path"),
-        "members": User.objects.filter(unit=unit, is_active=True).order_by("role", "id"),
+        "members": members,
+        "resettable": {p.pk for p in members if policy.can_reset_password(request.user, p)},
         "panels": panels_for("unit", request, unit),
     }
     return render(request, "orgs/unit_detail.html", context)

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import StyledForm
+from luoshi.core.forms import LONG_TEXT, STALE_FORM, StyledForm, version_field
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Direction, Task, TaskList
@@ -53,9 +53,14 @@ def people_in_scope(user: User) -> Any:
 class TaskForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     content = forms.CharField(
-        label=_("Content and goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Content and goal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT,
     )
-    measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    measures = forms.CharField(
+        label=_("Measures"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=LONG_TEXT
+    )
     lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
     co_units = UnitsChoiceField(
         label=_("Co-units"),
@@ -108,10 +113,24 @@ class TaskForm(StyledForm):
         return initial
 
 
+class TaskEditForm(TaskForm):
+    """A task's edit form carries the version it was loaded at, so a save cannot overwrite a newer one."""
+
+    version = version_field()
+
+
 class MilestoneForm(StyledForm):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due = forms.DateField(label=_("Due"), widget=DATE)
     expected_progress = forms.IntegerField(label=_("Expected progress (%)"), min_value=0, max_value=100)
+
+
+class MilestoneEditForm(MilestoneForm):
+    """A milestone's edit form carries what it was loaded at (plans.services.milestone_stamp)."""
+
+    version = forms.CharField(
+        widget=forms.HiddenInput, max_length=16, error_messages={"required": STALE_FORM}
+    )
 
 
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3, max_num=10)

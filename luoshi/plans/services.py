@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -281,14 +282,30 @@ def add_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone:
     return milestone
 
 
+def milestone_stamp(milestone: Milestone) -> str:
+    """What an edit form saw of a milestone, standing in for the version number a milestone does not keep."""
+    seen = (milestone.title, milestone.due, milestone.expected_progress, milestone.reached_on)
+    return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]
+
+
 @transaction.atomic
 def update_milestone(
-    *, milestone: Milestone, by: User, title: str, due: dt.date, expected_progress: int
+    *,
+    milestone: Milestone,
+    by: User,
+    title: str,
+    due: dt.date,
+    expected_progress: int,
+    expected_stamp: str | None = None,
 ) -> Milestone:
+    """Change a milestone. Raises StaleVersion when it changed since the form showed `expected_stamp`."""
     task = milestone.task
     require(policy.can_edit_task(by, task))
+    current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if expected_stamp is not None and milestone_stamp(current) != expected_stamp:
+        raise StaleVersion(0)  # a milestone keeps no version number; the stamp stood in for one
     _check_milestone(task, due, expected_progress, exclude_pk=milestone.pk)
-    before = snapshot(milestone)
+    before = snapshot(current)
     milestone.title, milestone.due, milestone.expected_progress = title.strip(), due, expected_progress
     milestone.full_clean()
     milestone.save()

@@ -22,7 +22,14 @@ from luoshi.core.services import StaleVersion
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.plans import services
-from luoshi.plans.forms import MilestoneForm, MilestoneFormSet, TaskFilterForm, TaskForm
+from luoshi.plans.forms import (
+    MilestoneEditForm,
+    MilestoneForm,
+    MilestoneFormSet,
+    TaskEditForm,
+    TaskFilterForm,
+    TaskForm,
+)
 from luoshi.plans.history import task_history
 from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
 from luoshi.plans.rollup import roll_up
@@ -175,13 +182,12 @@ def task_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = visible_task_or_404(request, pk)
     if not policy.can_edit_task(request.user, task):
         raise PermissionDenied
-    form = TaskForm(request.POST or None, user=request.user, initial=TaskForm.initial_for(task))
-    version = int(request.POST.get("version", task.version)) if request.method == "POST" else task.version
+    form = TaskEditForm(request.POST or None, user=request.user, initial=TaskEditForm.initial_for(task))
     if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
         try:
-            services.update_task(
-                task=task, by=request.user, expected_version=version, changes=dict(form.cleaned_data)
-            )
+            services.update_task(task=task, by=request.user, expected_version=version, changes=changes)
         except StaleVersion:
             form.add_error(
                 None,
@@ -198,7 +204,7 @@ def task_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/task_form.html",
-        {"form": form, "task": task, "version": version, "task_list": task.task_list},
+        {"form": form, "task": task, "task_list": task.task_list},
     )
 
 
@@ -237,11 +243,22 @@ def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "title": milestone.title,
         "due": milestone.due,
         "expected_progress": milestone.expected_progress,
+        "version": services.milestone_stamp(milestone),
     }
-    form = MilestoneForm(request.POST or None, initial=initial)
+    form = MilestoneEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        stamp = data.pop("version")
         try:
-            services.update_milestone(milestone=milestone, by=request.user, **form.cleaned_data)
+            services.update_milestone(milestone=milestone, by=request.user, expected_stamp=stamp, **data)
+        except StaleVersion:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this milestone while you were editing. Reload to see "
+                    "their changes, then make yours again."
+                ),
+            )
         except ValidationError as exc:
             attach_errors(form, exc)
         else:

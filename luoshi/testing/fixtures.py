@@ -18,8 +18,19 @@ def _compiled_catalogs() -> None:
     compile_catalogs()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_anchor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Blocks sealed outside a test (a module's demo city) are anchored here, never in var/ of a real run."""
+    from django.conf import settings
+
+    saved = settings.AUDIT_ANCHOR
+    settings.AUDIT_ANCHOR = tmp_path_factory.mktemp("audit") / "audit_anchor.log"
+    yield
+    settings.AUDIT_ANCHOR = saved
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Any, tmp_path: Any) -> None:
     # Static files come straight from the app folders, without a collectstatic manifest.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -28,6 +39,8 @@ def _test_settings(settings: Any) -> None:
     settings.WHITENOISE_USE_FINDERS = True
     # Argon2 is slow on purpose; the tests make dozens of people and check sign-in, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test's database starts without blocks, so each gets its own audit anchor file as well.
+    settings.AUDIT_ANCHOR = tmp_path / "audit_anchor.log"
 
 
 @pytest.fixture(autouse=True)

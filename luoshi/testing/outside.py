@@ -21,15 +21,19 @@ class Received:
     path: str
     content_type: str
     body: dict[str, Any]
+    host: str = ""
+    method: str = "POST"
 
 
 @dataclass
 class Receiver:
-    """Records every POST; answers by path from `answers` ((status, JSON)), otherwise 200 with OK."""
+    """Records every POST (and GET); answers by path from `answers` ((status, JSON)), otherwise 200 with
+    OK; a path in `redirects` answers 302 to its address."""
 
     base: str
     requests: list[Received] = field(default_factory=list)
     answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -43,17 +47,25 @@ def receiver() -> Iterator[Receiver]:
     def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                body = json.loads(raw.decode("utf-8")) if raw else {}
                 receiver.requests.append(
-                    Received(self.path, self.headers["Content-Type"], json.loads(raw.decode("utf-8")))
+                    Received(
+                        self.path, self.headers["Content-Type"], body, self.headers["Host"], self.command
+                    )
                 )
-                status, answer = receiver.answers.get(urlsplit(self.path).path, (200, OK))
+                path = urlsplit(self.path).path
+                status, answer = receiver.answers.get(path, (200, OK))
                 data = json.dumps(answer).encode()
-                self.send_response(status)
+                self.send_response(302 if path in receiver.redirects else status)
+                if path in receiver.redirects:
+                    self.send_header("Location", receiver.redirects[path])
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            do_GET = do_POST
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -69,6 +81,21 @@ def receiver() -> Iterator[Receiver]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def loopback_robots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let group robots be on 127.0.0.1 over http, where `receiver` listens, for this test only.
+
+    Production has no way to this: the rules come from `channels.robot_rules`, which reads no such setting.
+    """
+    import ipaddress
+
+    from luoshi.notify import channels, egress
+
+    loopback = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+    rules = egress.Rules(schemes=frozenset({"http", "https"}), exempt=loopback)
+    monkeypatch.setattr(channels, "robot_rules", lambda: rules)
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 Text files come in UTF-8, GB18030 (GBK, GB2312) or Big5; the encoding is detected (charset-normalizer)
 rather than guessed from the name. A missing, binary or undecodable file raises DocumentError, whose
-message says what is wrong with which file, in one line.
+message says what is wrong with which file, in one line. A .docx is checked as a zip archive before it
+is opened (archives.check_zip): one that breaks a limit raises DocumentRefused, a DocumentError that is
+also an ArchiveError, so a caller can word the refusal itself.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+
+from luoshi.text.archives import LIMITS, ArchiveError, ZipLimits, check_zip
 
 MAX_BYTES = 20 * 1024 * 1024
 ENCODINGS = (
@@ -24,7 +28,11 @@ class DocumentError(ValueError):
     pass
 
 
-def read_document(path: str | Path) -> str:
+class DocumentRefused(DocumentError, ArchiveError):
+    """A .docx refused before it was opened: what broke which limit, as ArchiveError says."""
+
+
+def read_document(path: str | Path, *, archive_limits: ZipLimits = LIMITS) -> str:
     p = Path(path)
     if not p.exists():
         raise DocumentError(f"{p}: no such file")
@@ -32,16 +40,16 @@ def read_document(path: str | Path) -> str:
         raise DocumentError(f"{p}: not a file")
     if p.stat().st_size > MAX_BYTES:
         raise DocumentError(f"{p}: larger than {MAX_BYTES >> 20} MB")
-    return read_bytes(p.read_bytes(), name=p.name)
+    return read_bytes(p.read_bytes(), name=p.name, archive_limits=archive_limits)
 
 
-def read_bytes(data: bytes, *, name: str, limit: int = MAX_BYTES) -> str:
+def read_bytes(data: bytes, *, name: str, limit: int = MAX_BYTES, archive_limits: ZipLimits = LIMITS) -> str:
     """The text of a document given as bytes; `name` (its file name) tells .docx and .html apart."""
     if len(data) > limit:
         raise DocumentError(f"{name}: larger than {limit >> 20} MB")
     suffix = Path(name).suffix.lower()
     if suffix == ".docx" or data[:4] == b"PK\x03\x04":
-        return _docx(data, name)
+        return _docx(data, name, archive_limits)
     text = decode(data, name=name)
     if suffix in (".html", ".htm") or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         return _html(text)
@@ -70,17 +78,23 @@ def decode(data: bytes, *, name: str) -> str:
     raise DocumentError(f"{name}: not readable as UTF-8, GB18030 or Big5 text")
 
 
-def _docx(data: bytes, name: str) -> str:
+def _docx(data: bytes, name: str, limits: ZipLimits) -> str:
     from docx import Document  # python-docx; imported here so plain-text use does not pay for it
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]  # python-docx parses with lxml
 
     try:
+        check_zip(data, name=name, limits=limits)
+    except ArchiveError as exc:
+        raise DocumentRefused(exc.name, exc.problem, limit=exc.limit, part=exc.part) from None
+    # A file that passed the check may still be broken in ways python-docx meets only while reading it.
+    try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        paragraphs = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                paragraphs.append("\t".join(cell.text for cell in row.cells))
+    except (zipfile.BadZipFile, KeyError, ValueError, AttributeError, LxmlError) as exc:
         raise DocumentError(f"{name}: not a readable .docx file ({exc.__class__.__name__})") from None
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append("\t".join(cell.text for cell in row.cells))
     return "\n".join(paragraphs)
 
 

@@ -62,10 +62,24 @@ def test_a_double_posted_submit_makes_one_submission(client, city, cycle):
     report = qs_report(cycle)
     client.force_login(city.county_liaison)
     url = reverse("dispatch:report_detail", args=[report.pk])
-    assert client.post(url, form(report)).status_code == 302
-    assert client.post(url, form(report)).status_code == 200  # the page now shows the sent report
+    assert client.post(url, form(report), follow=True).redirect_chain == [(url, 302)]
+    # The first answer was lost, so the browser sends the same form again: it is told the report was sent.
+    again = client.post(url, form(report), follow=True)
+    assert again.redirect_chain == [(url, 302)]
+    assert [str(m) for m in again.context["messages"]] == ["报告已报送。"]
     assert Submission.objects.filter(report=report).count() == 1
     assert qs_report(cycle).state == ReportState.SUBMITTED
+
+
+def test_a_sent_report_does_not_take_another_key_or_another_persons_resend(client, city, cycle):
+    report = qs_report(cycle)
+    client.force_login(city.county_liaison)
+    url = reverse("dispatch:report_detail", args=[report.pk])
+    assert client.post(url, form(report)).status_code == 302
+    assert client.post(url, form(report, idempotency_key="key-2")).status_code == 200
+    client.force_login(city.county_head)
+    assert client.post(url, form(report)).status_code == 200
+    assert Submission.objects.filter(report=report).count() == 1
 
 
 def test_a_stale_draft_gets_a_clear_conflict_and_keeps_the_first(client, city, cycle):

@@ -13,7 +13,7 @@ from luoshi.notify.models import Notice
 from luoshi.notify.services import add_webhook
 from luoshi.testing import make_task, make_weekly_cadence
 
-pytestmark = pytest.mark.usefixtures("huey_inline")
+pytestmark = pytest.mark.usefixtures("huey_inline", "loopback_robots")
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 

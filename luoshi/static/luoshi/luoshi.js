@@ -99,3 +99,9 @@ document.addEventListener("click", (event) => {
     if (box.name.endsWith(suffix)) box.checked = button.dataset.value === "1";
   });
 });
+
+// A refused htmx request answers with an alert fragment (web/errors.py): show it at the top of the page.
+document.addEventListener("htmx:responseError", (event) => {
+  const main = document.querySelector("main");
+  if (main && event.detail.xhr.responseText) main.insertAdjacentHTML("afterbegin", event.detail.xhr.responseText);
+});

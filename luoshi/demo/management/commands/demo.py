@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from luoshi.demo import loader
+from luoshi.orgs.passwords import DEMO_PASSWORD
 
 SIGN_INS = [
     ("admin", "administrator"),
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         else:
             summary = ", ".join(f"{v} {k}" for k, v in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo city loaded: {summary}."))
-        self.stdout.write(f"Demo sign-ins (password {loader.DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"Demo sign-ins (password {DEMO_PASSWORD}, printed in the README: never in production):"
+        )
         for username, who in SIGN_INS:
             self.stdout.write(f"  {username:<28} {who}")

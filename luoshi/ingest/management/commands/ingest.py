@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from luoshi.core.attachments import zip_limits
 from luoshi.text.clean import clean
 from luoshi.text.extract import extract
 from luoshi.text.files import DocumentError, read_document
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         self, *args: Any, action: str, file: str, simplified: bool, as_json: bool, units: bool, **o: Any
     ) -> None:
         try:
-            raw = read_document(file)
+            raw = read_document(file, archive_limits=zip_limits())
         except DocumentError as exc:
             raise CommandError(str(exc), returncode=2) from None
         cleaned = clean(raw, simplified=simplified)

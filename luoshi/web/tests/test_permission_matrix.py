@@ -1,0 +1,597 @@
+"""Every address, asked by every persona, about an object in their scope and one outside it.
+
+MATRIX below is the site's access table: for each named URL pattern, the status each persona gets, one row
+per method and object. The objects come in two places: HERE is 青山县's corner of the city (青山镇's task,
+report, robot…; inside the county people's and the township's scope, outside 龙泉镇's, 白沙县's and the
+department's), THERE is 白沙县's (the outsider's own, outside everything of 青山县). Anything out of scope
+answers 404, anything in scope that the persona may not do 403, a signed-out visitor is sent to sign in.
+Every request is undone afterwards, so each persona meets the same city. A GET never writes; a POST
+answered with its success status (302 unless SUCCESS says otherwise) has written, and any other answer
+must leave every Luoshi table and the audit trail as it found them.
+
+Adding a URL pattern makes `test_every_url_pattern_has_a_row` fail until it has one. To add it:
+
+1. a MATRIX row, keyed by the pattern's name, with a line per method (and place, when the address or its
+   form names an object) giving the ten personas' statuses in the column order of PERSONAS;
+2. when it takes an object, an ARGS entry mapping a Place (world.here / world.there) to its URL kwargs,
+   adding the object to `Place` and `build_world` if no existing one fits;
+3. when it is POSTed, a PAYLOADS entry: the form a permitted persona would send, so that their 302 is a
+   real success and not a form error (SUCCESS and SUCCESS_WITHOUT_WRITE for the exceptions);
+4. a leak or a 500 found and not fixed yet: the expected row as it should be, and the pattern in FINDINGS,
+   which runs it as xfail(strict=True) until the fix makes it pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from luoshi.core import clock as core_clock
+from luoshi.testing import DEFAULT_NOW, PASSWORD, City, Clock, build_city, make_task
+
+PERSONAS = (  # the MATRIX columns
+    "city_supervisor",  # CS
+    "county_supervisor",  # KS
+    "county_liaison",  # KL
+    "county_head",  # KH
+    "township_liaison",  # TL
+    "other_township_liaison",  # OL
+    "outsider",  # OUT
+    "department_liaison",  # DL
+    "leader",  # LD
+    "admin",  # AD
+)
+
+# Not in the matrix, and why.
+SKIPPED_NAMESPACES = {
+    "admin": "Django's own: each page checks is_staff itself (test_only_an_admin_enters_the_admin)",
+}
+# Patterns a signed-out visitor may use; their anonymous status is in PUBLIC, not a login redirect.
+PUBLIC = {
+    "login": {"GET": 200},
+    "logout": {"GET": 405, "POST": 302},
+    "set_language": {"GET": 302, "POST": 302},
+}
+
+
+def every(status: int) -> str:
+    return " ".join([str(status)] * len(PERSONAS))
+
+
+# fmt: off
+#                                                   CS  KS  KL  KH  TL  OL  OUT DL  LD  AD
+MATRIX: dict[str, dict[str, str]] = {
+    "web:home":                     {"GET":         every(200)},
+    "login":                        {"GET":         every(302)},
+    "logout":                       {"GET":         every(405),
+                                     "POST":        every(302)},
+    "set_language":                 {"GET":         every(302),
+                                     "POST":        every(302)},
+    "accounts:account":             {"GET":         every(200)},
+    "accounts:password_change":     {"GET":         every(200),
+                                     "POST":        every(302)},
+    "accounts:sign_in_history":     {"GET":         every(200)},
+    "accounts:sign_out_everywhere": {"GET":         every(405),
+                                     "POST":        every(302)},
+    # Only an administrator resets a password; to anyone else the person is not there.
+    "accounts:reset_password":      {"GET here":    every(405),
+                                     "POST here":  "404 404 404 404 404 404 404 404 404 200",
+                                     "POST there": "404 404 404 404 404 404 404 404 404 200"},
+    "orgs:unit_tree":               {"GET":         every(200)},
+    "orgs:unit_detail":             {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "plans:plan_list":              {"GET":         every(200)},
+    "plans:task_list":              {"GET":         every(200)},
+    "plans:task_detail":            {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "plans:task_edit":              {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "plans:milestone_add":          {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "plans:task_create":            {"GET here":   "200 200 403 403 404 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "plans:task_decompose":         {"GET here":   "200 200 403 403 404 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "plans:milestone_edit":         {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "plans:milestone_delete":       {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "plans:milestone_confirm":      {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "dispatch:inbox":               {"GET":         every(200)},
+    # A report is filled in by its unit's liaisons and heads; the others who see it get the page unchanged.
+    "dispatch:report_detail":       {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200",
+                                     "POST here":  "200 200 302 302 302 404 404 404 200 200",
+                                     "POST there": "200 404 404 404 404 404 302 404 200 200"},
+    "dispatch:report_return":       {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "dispatch:report_accept":       {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    # Only a unit head approves, and 白沙县 has none among the personas.
+    "dispatch:report_approve":      {"GET here":    every(405),
+                                     "POST here":  "403 403 403 302 403 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 403 404 403 403"},
+    "dispatch:cycle_list":          {"GET":         every(200)},
+    # The list or plan is a form field: one the persona may not manage is not among its choices (200).
+    "dispatch:cadence_list":        {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    # One cycle holds both places' reports: whoever sees one of them sees the cycle.
+    "dispatch:cycle_detail":        {"GET here":   "200 200 200 200 200 404 200 404 200 200"},
+    "dispatch:cycle_accept":        {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 403 404 403 302",
+                                     "POST there": "302 403 403 403 403 404 403 404 403 302"},
+    "notify:notice_list":           {"GET":         every(200)},
+    # A notice is its recipient's alone: 青山镇's liaison's here, the outsider's there.
+    "notify:notice_read":           {"GET here":    every(405),
+                                     "POST here":  "404 404 404 404 302 404 404 404 404 404",
+                                     "POST there": "404 404 404 404 404 404 302 404 404 404"},
+    "notify:notice_read_all":       {"GET":         every(405),
+                                     "POST":        every(302)},
+    "notify:robot_add":             {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "notify:robot_toggle":          {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "notify:robot_test":            {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "notify:robot_delete":          {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "ingest:intake_new":            {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "ingest:draft_review":          {"GET here":   "200 200 403 403 404 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+}
+# fmt: on
+
+# A POST answered 302 has written (so a form error redirected cannot pass for a success), and any other
+# answer has not; these answer their success otherwise:
+SUCCESS: dict[str, int] = {
+    "accounts:reset_password": 200,  # the one-time password is shown on the page
+}
+# and these may succeed without writing:
+SUCCESS_WITHOUT_WRITE = {
+    "set_language": "the language is kept in a cookie",
+    "notify:notice_read_all": "only 青山镇's liaison and the outsider have a notice to mark",
+}
+
+# Rows that show a finding not fixed yet: name -> the finding. Each runs as xfail(strict=True).
+FINDINGS: dict[str, str] = {}
+
+
+@dataclass
+class Place:
+    """One corner of the city and an object of every kind in it."""
+
+    unit: Any
+    person: Any  # a liaison of the unit
+    task: Any  # led by the place; HERE a subtask 青山县 handed down to 青山镇
+    parent: Any  # the task split by task_decompose
+    task_list: Any  # of a plan the place issued, for task_create
+    milestone: Any
+    pending_report: Any
+    submitted_report: Any
+    awaiting_report: Any  # awaiting the unit head's approval
+    notice: Any
+    robot: Any
+    draft: Any
+
+
+@dataclass
+class World:
+    city: City
+    here: Place
+    there: Place
+    cycle: Any  # holds both places' submitted reports
+    sessions: dict[str, str]  # each persona's session key, signed in once for the module
+
+
+ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
+    "orgs:unit_detail": lambda w, p: {"pk": p.unit.pk},
+    "plans:task_detail": lambda w, p: {"pk": p.task.pk},
+    "plans:task_edit": lambda w, p: {"pk": p.task.pk},
+    "plans:milestone_add": lambda w, p: {"task_pk": p.task.pk},
+    "plans:task_create": lambda w, p: {"list_pk": p.task_list.pk},
+    "plans:task_decompose": lambda w, p: {"list_pk": p.parent.task_list_id, "parent_pk": p.parent.pk},
+    "plans:milestone_edit": lambda w, p: {"pk": p.milestone.pk},
+    "plans:milestone_delete": lambda w, p: {"pk": p.milestone.pk},
+    "plans:milestone_confirm": lambda w, p: {"pk": p.milestone.pk},
+    "dispatch:report_detail": lambda w, p: {"pk": p.pending_report.pk},
+    "dispatch:report_return": lambda w, p: {"pk": p.submitted_report.pk},
+    "dispatch:report_accept": lambda w, p: {"pk": p.submitted_report.pk},
+    "dispatch:report_approve": lambda w, p: {"pk": p.awaiting_report.pk},
+    "dispatch:cycle_detail": lambda w, p: {"pk": w.cycle.pk},
+    "dispatch:cycle_accept": lambda w, p: {"pk": w.cycle.pk},
+    "notify:notice_read": lambda w, p: {"pk": p.notice.pk},
+    "notify:robot_add": lambda w, p: {"unit_pk": p.unit.pk},
+    "notify:robot_toggle": lambda w, p: {"pk": p.robot.pk},
+    "notify:robot_test": lambda w, p: {"pk": p.robot.pk},
+    "notify:robot_delete": lambda w, p: {"pk": p.robot.pk},
+    "accounts:reset_password": lambda w, p: {"pk": p.person.pk},
+    "ingest:draft_review": lambda w, p: {"pk": p.draft.pk},
+}
+
+
+def _task_form(p: Place, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": "新建标准化厂房",
+        "lead_unit": p.unit.pk,
+        "start": "2026-01-01",
+        "due": "2026-12-31",
+        "weight": "1",
+        "ms-TOTAL_FORMS": "0",
+        "ms-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
+def _stamp(milestone: Any) -> str:
+    from luoshi.plans.services import milestone_stamp
+
+    return milestone_stamp(milestone)
+
+
+MILESTONE = {"title": "主体完工", "due": "2026-12-01", "expected_progress": "80"}
+PLAN_TEXT = "一、加快推进工业园区标准化厂房建设，年底前建成投用。\n"
+
+PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
+    "logout": lambda w, p: {},
+    "set_language": lambda w, p: {"language": "en"},
+    "plans:task_edit": lambda w, p: _task_form(p, version=p.task.version),
+    "plans:milestone_add": lambda w, p: MILESTONE,
+    "plans:task_create": lambda w, p: _task_form(p),
+    "plans:task_decompose": lambda w, p: _task_form(p),
+    "plans:milestone_edit": lambda w, p: {**MILESTONE, "version": _stamp(p.milestone)},
+    "plans:milestone_delete": lambda w, p: {},
+    "plans:milestone_confirm": lambda w, p: {},
+    "dispatch:report_detail": lambda w, p: {
+        "percent": "60",
+        "progress": "主体完工",
+        "version": p.pending_report.version,
+        "idempotency_key": "matrix-1",
+        "action": "submit",
+    },
+    "dispatch:report_return": lambda w, p: {"comment": "请补充佐证材料"},
+    "dispatch:report_accept": lambda w, p: {},
+    "dispatch:report_approve": lambda w, p: {},
+    "dispatch:cadence_list": lambda w, p: {
+        "task_list": p.task_list.pk,
+        "name": "两周一汇报",
+        "frequency": "weekly",
+        "anchor": "2026-01-05",
+        "due_weekday": "4",
+        "due_time": "17:00",
+        "grace_minutes": "0",
+        "lead_days_per_level": "1",
+    },
+    "dispatch:cycle_accept": lambda w, p: {"report": [p.submitted_report.pk]},
+    "notify:notice_read": lambda w, p: {},
+    "notify:notice_read_all": lambda w, p: {},
+    "notify:robot_add": lambda w, p: {
+        "platform": "dingtalk",
+        "url": "https://oapi.dingtalk.com/robot/send?access_token=matrix",
+    },
+    "notify:robot_toggle": lambda w, p: {},
+    "notify:robot_test": lambda w, p: {},
+    "notify:robot_delete": lambda w, p: {},
+    "accounts:password_change": lambda w, p: {
+        "old_password": PASSWORD,
+        "new_password1": "Qingshan-river-bend-2026",
+        "new_password2": "Qingshan-river-bend-2026",
+    },
+    "accounts:sign_out_everywhere": lambda w, p: {},
+    "accounts:reset_password": lambda w, p: {},
+    "ingest:intake_new": lambda w, p: {
+        "plan": p.task_list.plan_id,
+        "text": PLAN_TEXT,
+        "simplified": "on",
+    },
+    "ingest:draft_review": lambda w, p: {
+        "list_name": "营商环境任务清单",
+        "row-TOTAL_FORMS": "1",
+        "row-INITIAL_FORMS": "0",
+        "row-0-keep": "on",
+        "row-0-title": "加快推进工业园区标准化厂房建设",
+        "row-0-lead_unit": p.unit.pk,
+        "row-0-due": "2026-12-31",
+        "row-0-item": "0",
+    },
+}
+
+
+def build_world() -> World:
+    """The city with an object of every kind in each place, in the state each address acts on."""
+    from luoshi.dispatch import services as dispatch
+    from luoshi.dispatch.models import Report
+    from luoshi.ingest.services import create_draft
+    from luoshi.notify.services import add_webhook, notify
+    from luoshi.plans.services import MilestoneSpec, add_milestone, create_plan, create_task_list
+    from luoshi.testing import make_weekly_cadence
+
+    c = build_city()
+    county_plan = create_plan(title="青山县重点工作", year=2026, issuer=c.qingshan, by=c.county_supervisor)
+    baisha_plan = create_plan(title="白沙县重点工作", year=2026, issuer=c.baisha, by=c.city_supervisor)
+    county_list = create_task_list(plan=county_plan, name="青山县任务清单", by=c.county_supervisor)
+    baisha_list = create_task_list(plan=baisha_plan, name="白沙县任务清单", by=c.city_supervisor)
+    # Reports that a unit head signs off first come from a list of their own with its own rhythm.
+    pledges = create_task_list(plan=c.plan, name="勇争先重点工作清单", by=c.city_supervisor)
+
+    county_task = make_task(c, title="青山县的厂房建设", lead_unit=c.qingshan)
+    town_task = make_task(
+        c, by=c.county_supervisor, parent=county_task, title="青山镇的厂房", lead_unit=c.qingshan_town
+    )
+    baisha_task = make_task(c, title="白沙县的农村公路", lead_unit=c.baisha)
+    town_pledge = make_task(c, task_list=pledges, title="青山镇的争先事项", lead_unit=c.qingshan_town)
+    baisha_pledge = make_task(c, task_list=pledges, title="白沙县的争先事项", lead_unit=c.baisha)
+
+    spec = MilestoneSpec("开工", dt.date(2026, 6, 30), 30)
+    town_milestone = add_milestone(task=town_task, by=c.county_supervisor, spec=spec)
+    baisha_milestone = add_milestone(task=baisha_task, by=c.city_supervisor, spec=spec)
+
+    weekly = make_weekly_cadence(c)
+    monday = dt.datetime(2026, 11, 9, 9, tzinfo=DEFAULT_NOW.tzinfo)
+    last_week = dispatch.open_cycle(cadence=weekly, number=45, now=monday)
+    this_week = dispatch.open_cycle(cadence=weekly, number=46, now=monday + dt.timedelta(days=7))
+    signed_off = dispatch.create_cadence(
+        by=c.city_supervisor,
+        task_list=pledges,
+        name="一周一报",
+        frequency="weekly",
+        anchor=dt.date(2026, 1, 5),
+        due_time=dt.time(17, 0),
+        needs_head_approval=True,
+    )
+    approval_week = dispatch.open_cycle(cadence=signed_off, number=46, now=monday + dt.timedelta(days=7))
+
+    def report(cycle: Any, task: Any) -> Any:
+        return Report.objects.get(cycle=cycle, task=task)
+
+    def send(cycle: Any, task: Any, by: Any) -> Any:
+        pending = report(cycle, task)
+        return dispatch.submit_report(
+            report=pending,
+            by=by,
+            data=dispatch.ReportData(percent=50, progress="按计划推进"),
+            expected_version=pending.version,
+            idempotency_key=f"setup-{pending.pk}",
+        )
+
+    def robot(unit: Any, by: Any) -> Any:
+        url = f"https://oapi.dingtalk.com/robot/send?access_token=t{unit.pk}"
+        return add_webhook(unit=unit, platform="dingtalk", url=url, by=by)
+
+    def notice(person: Any) -> Any:
+        (sent,) = notify(recipients=[person], kind="report_due", title="第46期催报", body="请按时报送")
+        return sent
+
+    here = Place(
+        unit=c.qingshan_town,
+        person=c.township_liaison,
+        task=town_task,
+        parent=county_task,
+        task_list=county_list,
+        milestone=town_milestone,
+        pending_report=report(this_week, town_task),
+        submitted_report=send(last_week, town_task, c.township_liaison),
+        awaiting_report=send(approval_week, town_pledge, c.township_liaison),
+        notice=notice(c.township_liaison),
+        robot=robot(c.qingshan_town, c.county_supervisor),
+        draft=create_draft(
+            plan=county_plan, by=c.county_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
+        ),
+    )
+    there = Place(
+        unit=c.baisha,
+        person=c.outsider,
+        task=baisha_task,
+        parent=baisha_task,
+        task_list=baisha_list,
+        milestone=baisha_milestone,
+        pending_report=report(this_week, baisha_task),
+        submitted_report=send(last_week, baisha_task, c.outsider),
+        awaiting_report=send(approval_week, baisha_pledge, c.outsider),
+        notice=notice(c.outsider),
+        robot=robot(c.baisha, c.city_supervisor),
+        draft=create_draft(
+            plan=baisha_plan, by=c.city_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
+        ),
+    )
+    sessions = {}
+    for persona in PERSONAS:
+        client = Client()
+        client.force_login(getattr(c, persona))
+        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return World(city=c, here=here, there=there, cycle=last_week, sessions=sessions)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """One city for the whole module, built in a transaction that is rolled back at its end."""
+    md5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=md5), undone():
+        Clock(DEFAULT_NOW)
+        try:
+            yield build_world()
+        finally:
+            core_clock.set_now(None)
+
+
+@contextmanager
+def undone() -> Iterator[None]:
+    """A transaction rolled back at its end, inside which a durable one (submit_report's) may still run.
+
+    Django lets a durable block nest only in a TestCase's own transaction, which it marks this way.
+    """
+    block = transaction.atomic()
+    block._from_testcase = True  # type: ignore[attr-defined]
+    with block:
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def robot_platforms(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The group robots' servers (the outside world): every message reaches them."""
+    from luoshi.notify import channels
+
+    sent: list[str] = []
+    monkeypatch.setattr(channels, "post_json", lambda url, payload: sent.append(url))
+    return sent
+
+
+def footprint() -> tuple[int, ...]:
+    """The row count of every Luoshi table, the audit trail's among them: what a refused write leaves."""
+    quote = connection.ops.quote_name
+    tables = sorted(m._meta.db_table for m in apps.get_models() if m.__module__.startswith("luoshi."))
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return tuple(cursor.fetchone())
+
+
+def answer(
+    world: World, persona: str | None, method: str, url: str, data: dict[str, Any]
+) -> tuple[Any, bool]:
+    """The response `persona` (None: signed out) gets, and whether anything was written; then undo it all."""
+    client = Client(raise_request_exception=False)
+    if persona is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
+    with undone():
+        before = footprint()
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        wrote = footprint() != before
+    return response, wrote
+
+
+def ask(world: World, persona: str | None, method: str, url: str, data: dict[str, Any]) -> tuple[int, bool]:
+    response, wrote = answer(world, persona, method, url, data)
+    return response.status_code, wrote
+
+
+def requests_of(world: World, name: str) -> Iterator[tuple[str, str, str, dict[str, Any], list[int]]]:
+    """(label, method, URL, POST data, expected statuses) for each line of a MATRIX row."""
+    for key, statuses in MATRIX[name].items():
+        method, _, place_name = key.partition(" ")
+        expected = [int(s) for s in statuses.split()]
+        assert len(expected) == len(PERSONAS), f"{name} {key}: {len(expected)} statuses"
+        place = getattr(world, place_name) if place_name else world.here
+        kwargs = ARGS[name](world, place) if name in ARGS else {}
+        data = PAYLOADS[name](world, place) if method == "POST" else {}
+        yield key, method, reverse(name, kwargs=kwargs), data, expected
+
+
+def pattern_names() -> list[str]:
+    """The name of every URL pattern the site serves, namespaced includes walked."""
+    names: list[str] = []
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in SKIPPED_NAMESPACES:
+                    continue
+                inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+                walk(entry, inner)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"an unnamed URL pattern {entry.pattern} cannot have a matrix row"
+                names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver(), "")
+    return names
+
+
+def test_every_url_pattern_has_a_row() -> None:
+    every_name = pattern_names()
+    names = set(every_name)
+    twice = sorted(n for n in names if every_name.count(n) > 1)
+    assert twice == [], "a name given to two patterns hides one of them from reverse() and the matrix"
+    assert sorted(names - MATRIX.keys()) == [], "new URL patterns: add their rows (see the module docstring)"
+    assert sorted(MATRIX.keys() - names) == [], "rows for patterns that no longer exist"
+
+
+def _row(name: str) -> Any:
+    if name in FINDINGS:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=FINDINGS[name]))
+    return name
+
+
+@pytest.mark.parametrize("name", [_row(n) for n in sorted(MATRIX)])
+def test_each_persona_gets_the_status_of_its_row(world: World, db: Any, name: str) -> None:
+    wrong: list[str] = []
+    for label, method, url, data, expected in requests_of(world, name):
+        for persona, status in zip(PERSONAS, expected, strict=True):
+            got, wrote = ask(world, persona, method, url, data)
+            if got != status:
+                wrong.append(f"{label} {url} as {persona}: {got}, expected {status}")
+            success = method == "POST" and status == SUCCESS.get(name, 302)
+            if wrote and not success:
+                wrong.append(f"{label} {url} as {persona}: answered {got} but wrote")
+            if success and got == status and not wrote and name not in SUCCESS_WITHOUT_WRITE:
+                wrong.append(f"{label} {url} as {persona}: answered {got} but wrote nothing (see PAYLOADS)")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_a_signed_out_visitor_is_sent_to_sign_in(world: World, db: Any, name: str) -> None:
+    wrong: list[str] = []
+    sign_in = reverse(settings.LOGIN_URL) + "?next="
+    for label, method, url, data, expected in requests_of(world, name):
+        response, wrote = answer(world, None, method, url, data)
+        got = response.status_code
+        if name in PUBLIC:
+            if got != PUBLIC[name][method]:
+                wrong.append(f"{label} {url}: {got}, expected {PUBLIC[name][method]}")
+        elif got == 405 and set(expected) == {405}:
+            pass  # a method nobody may use can be refused before asking who is there
+        elif got != 302 or not response["Location"].startswith(sign_in):
+            wrong.append(f"{label} {url}: {got}, expected a redirect to sign in")
+        if wrote and name not in PUBLIC:
+            wrong.append(f"{label} {url}: answered {got} but wrote")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(ARGS))
+def test_an_address_of_nothing_answers_404(world: World, db: Any, name: str) -> None:
+    """Even to an admin, who sees everything: a missing object is a 404, never a 500."""
+    url = reverse(name, kwargs={key: 10**9 for key in ARGS[name](world, world.here)})
+    data = PAYLOADS[name](world, world.here) if name in PAYLOADS else {}
+    for key, statuses in MATRIX[name].items():
+        method = key.partition(" ")[0]
+        expected = 405 if set(statuses.split()) == {"405"} else 404
+        assert ask(world, "admin", method, url, data) == (expected, False), f"{method} {url}"
+
+
+def test_only_an_admin_enters_the_admin(world: World, db: Any) -> None:
+    statuses = {persona: ask(world, persona, "GET", reverse("admin:index"), {})[0] for persona in PERSONAS}
+    assert statuses == {persona: 200 if persona == "admin" else 302 for persona in PERSONAS}
