@@ -24,9 +24,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def real_time(environ: dict[str, str]) -> dict[str, str]:
+    """The environment without Debian's faketime (make test-dates), which holds the system clock still.
+
+    What these tests check is gunicorn's own watchdog, which counts real seconds: under a frozen clock its
+    timeout and its graceful shutdown would never come. Luoshi's rules read luoshi.core.clock, not this.
+    """
+    kept = {k: v for k, v in environ.items() if not k.startswith("FAKETIME")}
+    preload = [lib for lib in kept.get("LD_PRELOAD", "").split(":") if lib and "faketime" not in lib]
+    kept.pop("LD_PRELOAD", None)
+    return kept | ({"LD_PRELOAD": ":".join(preload)} if preload else {})
+
+
 def gunicorn(app: str, var: Path, **env: str) -> Iterator[int]:
     port = free_port()
-    environ = {**os.environ, "LUOSHI_VAR_DIR": str(var), **env}
+    environ = real_time({**os.environ, "LUOSHI_VAR_DIR": str(var), **env})
     command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", "1",
                "-c", "python:luoshi.web.gunicorn_conf"]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=environ, stderr=subprocess.PIPE, text=True)
