@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -10,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from luoshi.testing import City, build_city
+from luoshi.core import clock
+from luoshi.dispatch import calendar, services, status
+from luoshi.testing import City, build_city, make_task
 
 CHROMIUM = os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -72,3 +75,24 @@ def browse(chromium: Any, live_server: Any) -> Iterator[Any]:
     yield open_browser
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_week(live_city: City) -> tuple[Any, Any]:
+    """A weekly cycle open today on the economy list; 青山县's task is due in a month, its report pending."""
+    today = clock.today()
+    task = make_task(
+        live_city,
+        title="推进青山县工业园区标准化厂房建设",
+        lead_unit=live_city.qingshan,
+        start=today - dt.timedelta(days=300),
+        due=today + dt.timedelta(days=30),
+    )
+    cadence = services.create_cadence(
+        by=live_city.city_supervisor, task_list=live_city.economy, name="一周一调度", frequency="weekly",
+        anchor=today - dt.timedelta(days=today.weekday() + 70), due_time=dt.time(17, 0),
+    )  # fmt: skip
+    number = calendar.period_number_on(frequency="weekly", anchor=cadence.anchor, day=today)
+    cycle = services.open_cycle(cadence=cadence, number=number, now=clock.now())
+    status.refresh([task], today=today)
+    return task, cycle

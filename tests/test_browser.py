@@ -82,6 +82,13 @@ def test_a_supervisor_creates_a_task_with_two_milestones_and_decomposes_it(brows
     me.page.locator("#id_ms-1-title").fill("完成基础设施建设")
     me.page.locator("#id_ms-1-due").fill("2026-08-31")
     me.page.locator("#id_ms-1-expected_progress").fill("80")
+    form.get_by_role("button", name="保存").click()
+    # 抓落实: without its responsible leader and person (or a reason why not), the task is not created.
+    form = me.page.get_by_test_id("task-form")
+    expect(form.locator("#id_owner ~ .invalid-feedback")).to_be_visible()
+    me.screenshot("task-form-without-people")
+    form.get_by_label("责任领导", exact=True).select_option(label="leader（临江市）")
+    form.get_by_label("责任人", exact=True).select_option(label="county_liaison（青山县）")
     me.screenshot("task-form")
     form.get_by_role("button", name="保存").click()
 
@@ -92,6 +99,7 @@ def test_a_supervisor_creates_a_task_with_two_milestones_and_decomposes_it(brows
     form = me.page.get_by_test_id("task-form")
     form.get_by_label("标题").fill("青山镇建设核心示范区1200亩")
     form.get_by_label("牵头单位").select_option(label="\u3000\u3000青山镇")
+    form.locator("#id_responsibility_note").fill("待青山镇党委研究确定")
     form.get_by_role("button", name="保存").click()
 
     expect(me.page.get_by_test_id("task-title")).to_have_text("青山镇建设核心示范区1200亩")
@@ -107,6 +115,9 @@ def test_a_supervisor_creates_a_task_with_two_milestones_and_decomposes_it(brows
     expect(me.page.get_by_test_id("rollup")).to_contain_text("1")
     expect(me.page.get_by_test_id("subtasks")).to_contain_text("青山镇建设核心示范区1200亩")
     me.screenshot("task-decomposed")
+    me.open(f"/tasks/{child.pk}/")
+    expect(me.page.get_by_test_id("people-missing")).to_contain_text("待青山镇党委研究确定")
+    me.screenshot("task-people-missing")
 
 
 def test_the_pages_read_well_on_a_phone(browse, live_city, qingshan_task):

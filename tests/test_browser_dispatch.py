@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import expect
 
-from luoshi.core import clock
-from luoshi.dispatch import calendar, services, status
 from luoshi.dispatch.models import Report, Submission
-from luoshi.testing import make_task
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def open_week(live_city):
-    today = clock.today()
-    task = make_task(
-        live_city,
-        title="推进青山县工业园区标准化厂房建设",
-        lead_unit=live_city.qingshan,
-        start=today - dt.timedelta(days=300),
-        due=today + dt.timedelta(days=30),
-    )
-    cadence = services.create_cadence(
-        by=live_city.city_supervisor, task_list=live_city.economy, name="一周一调度", frequency="weekly",
-        anchor=today - dt.timedelta(days=today.weekday() + 70), due_time=dt.time(17, 0),
-    )  # fmt: skip
-    number = calendar.period_number_on(frequency="weekly", anchor=cadence.anchor, day=today)
-    cycle = services.open_cycle(cadence=cadence, number=number, now=clock.now())
-    status.refresh([task], today=today)
-    return task, cycle
 
 
 def fill_and_submit(page, percent: str, progress: str) -> None:

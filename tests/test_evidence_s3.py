@@ -35,6 +35,16 @@ body = s3.get_object(Bucket="evidence", Key="luoshi/" + evidence.file.name)["Bod
 assert body == b"%PDF-1.7 evidence", body
 print("stored", evidence.file.name)
 
+# Whoever sees the report reads the file back through Luoshi, streamed from the bucket.
+from django.test import Client
+office = Client(SERVER_NAME="localhost")
+office.force_login(city.city_supervisor)
+answer = office.get(f"/reports/{report.pk}/evidence/{evidence.pk}/")
+assert answer.status_code == 200 and answer.streaming, answer.status_code
+assert b"".join(answer.streaming_content) == b"%PDF-1.7 evidence"
+assert answer["Content-Disposition"].startswith("inline;"), answer["Content-Disposition"]
+print("read back through Luoshi")
+
 # A submission whose second file the bucket refuses takes its first file back out of the bucket.
 from storages.backends.s3 import S3Storage
 put = S3Storage._save
@@ -44,7 +54,7 @@ def refuse_the_second(self, name, content, calls=[]):
         raise OSError("the bucket stopped answering")
     return put(self, name, content)
 S3Storage._save = refuse_the_second
-uploads = [SimpleUploadedFile(n, b"%PDF-1.7 more", content_type="application/pdf")
+uploads = [SimpleUploadedFile(n, ("%PDF-1.7 " + n).encode(), content_type="application/pdf")
            for n in ("一.pdf", "二.pdf")]
 try:
     services.submit_report(report=report, by=city.county_liaison, expected_version=report.version,
@@ -97,3 +107,4 @@ def test_evidence_goes_to_the_s3_bucket_when_one_is_set(s3_server, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "stored evidence/" in done.stdout
     assert "nothing left of the failed submission" in done.stdout
+    assert "read back through Luoshi" in done.stdout

@@ -11,6 +11,7 @@ process killed between the write and the rollback leaves an orphan file, which n
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,20 @@ EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
     ".png": (b"\x89PNG",),
 }
 ZIP_KINDS = (".docx", ".xlsx")  # zip archives inside: checked for zip bombs before they are stored
+# The type each kind is served as. A browser's declared type is not trusted (a "photo" sent as text/html
+# would run as a page); the name's ending is, since upload_errors() checked the bytes against it.
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+# Shown in the browser rather than saved: kinds a browser renders without running anything of the file's.
+INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 def max_bytes() -> int:
@@ -89,6 +104,22 @@ def archive_refusal(exc: ArchiveError) -> str:
 def file_name(upload: UploadedFile[bytes]) -> str:
     """The upload's own name, without any folder a browser or a client sent, at most 200 characters."""
     return (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+
+
+def content_type_of(name: str) -> str:
+    """The type a stored file is served as, from its name's ending; unknown kinds are plain bytes."""
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    return CONTENT_TYPES.get(suffix, "application/octet-stream")
+
+
+def sha256_of(upload: File[bytes]) -> str:
+    """The hex SHA-256 of the file's content, read in chunks (never whole), left at its start."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def upload_errors(

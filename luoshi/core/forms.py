@@ -55,12 +55,14 @@ class StyledForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            _style(field)
             _bound(field)
+
+    def add_field(self, name: str, field: forms.Field) -> None:
+        """Add a field after construction (another app's filter), styled and bounded as the others."""
+        self.fields[name] = field
+        _style(field)
+        _bound(field)
 
     def non_field_errors(self) -> ErrorList:
         """Errors on top, with those of hidden fields: nobody sees an error next to an invisible field."""
@@ -75,6 +77,14 @@ class StyledForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField)  # a ModelMultipleChoiceField is one too
         field.queryset = queryset
+
+
+def _style(field: forms.Field) -> None:
+    widget = field.widget
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def _bound(field: forms.Field) -> None:

@@ -240,7 +240,16 @@ def _task(
 ) -> Task:
     fields = _task_fields(spec, units, years)
     owner = _head_of(fields["lead_unit"], users)
-    return plans.create_task(task_list=task_list, by=by, parent=parent, leader=leader, owner=owner, **fields)
+    # Every demo unit has a head, so the note is cleared; it stands only if someone were missing.
+    return plans.create_task(
+        task_list=task_list,
+        by=by,
+        parent=parent,
+        leader=leader,
+        owner=owner,
+        responsibility_note="待指定",
+        **fields,
+    )
 
 
 def _pledges(data: dict[str, Any], users: dict[str, User], today: dt.date) -> int:

@@ -19,6 +19,7 @@ def run_tick() -> dict[str, int]:
         "opened": len(services.open_due_cycles(now=now)),
         "reminded": reminders.remind_before_due(now=now),
         "late": reminders.mark_late(now=now),
+        "digests": reminders.send_cycle_digests(now=now),
         "closed": len(services.close_cycles(now=now)),
     }
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import clock
+from luoshi.core.attachments import INLINE_TYPES, content_type_of
 from luoshi.core.fields import StampField
 from luoshi.dispatch import lights
 from luoshi.orgs.models import Unit
@@ -262,6 +263,9 @@ class Evidence(models.Model):
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=100)
+    # The content's SHA-256, so the same file sent again with a report is kept once. Empty for files stored
+    # before it was recorded; those take no part in the check.
+    sha256 = models.CharField(max_length=64, blank=True, default="")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = StampField(auto_now_add=True)
 
@@ -269,9 +273,32 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "sha256"], condition=~Q(sha256=""), name="evidence_once_per_report"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def kind(self) -> str:
+        """The kind of file as people name it: PDF, DOCX, PNG…"""
+        return self.name.rsplit(".", 1)[-1].upper() if "." in self.name else ""
+
+    @property
+    def is_image(self) -> bool:
+        return content_type_of(self.name).startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return content_type_of(self.name) == "application/pdf"
+
+    @property
+    def shows_inline(self) -> bool:
+        """Whether a browser shows it (PDFs and photos) rather than saving it."""
+        return content_type_of(self.name) in INLINE_TYPES
 
 
 # The names of the lights and of their reasons in the interface. The lights themselves are the pure rules'
@@ -373,6 +400,13 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge of the rung's colour (蓝/黄/红色督办单)."""
+        return {"blue": "text-bg-primary", "yellow": "text-bg-warning", "red": "text-bg-danger"}.get(
+            self.color, "text-bg-secondary"
+        )
 
 
 class Escalation(models.Model):

@@ -1,15 +1,18 @@
-"""The dispatch panel of the task page: the light, the trajectory chart and the reports."""
+"""What dispatch adds to lower pages: the task and unit panels, and the light column of the task list."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.core import clock
+from luoshi.core.columns import Column
 from luoshi.core.panels import Panel
 from luoshi.dispatch import lights, status
 from luoshi.dispatch.models import LightChoice, Report, ReportState, Rollup, TaskLight
@@ -91,6 +94,21 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
         "task": task,
     }
     return Panel("dispatch/_task_panel.html", context)
+
+
+def light_filter() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Light"), choices=[("", _("All")), *LightChoice.choices], required=False)
+
+
+# The light as a column of the task list, with a filter by it (core.columns).
+task_list_light = Column(
+    name="light",
+    header=gettext_lazy("Light"),
+    cell="dispatch/_light_cell.html",
+    field=light_filter,
+    narrow=lambda tasks, light: tasks.filter(light__light=light),
+    prepare=lambda tasks: tasks.select_related("light"),
+)
 
 
 def unit_panel(request: HttpRequest, unit: Unit) -> Panel | None:

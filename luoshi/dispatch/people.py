@@ -8,3 +8,24 @@ from luoshi.orgs.models import Role, Unit, User
 def people_of(unit: Unit, roles: tuple[str, ...] = (Role.LIAISON, Role.UNIT_HEAD)) -> list[User]:
     """The unit's own liaisons and head: the people a reminder about its report goes to."""
     return list(User.objects.filter(unit=unit, role__in=roles, is_active=True).order_by("id"))
+
+
+def heads_of(unit: Unit) -> list[User]:
+    """The unit's heads: they approve its reports before the office sees them."""
+    return people_of(unit, roles=(Role.UNIT_HEAD,))
+
+
+def over(unit: Unit, role: str) -> list[User]:
+    """Active people of `role` whose jurisdiction holds `unit` (an office or a leader at it or above it)."""
+    steps = unit.path.split(".")[:-1]  # "000001.000004." → the paths of the unit and those above it
+    paths = [".".join(steps[: i + 1]) + "." for i in range(len(steps))]
+    return list(User.objects.filter(unit__path__in=paths, role=role, is_active=True).order_by("id"))
+
+
+def supervisors_over(unit: Unit) -> list[User]:
+    """The supervisors who may act on what `unit` does: for a task, those over the unit that issued it."""
+    return over(unit, Role.SUPERVISOR)
+
+
+def leaders_over(unit: Unit) -> list[User]:
+    return over(unit, Role.LEADER)

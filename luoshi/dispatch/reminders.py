@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.core import clock
 from luoshi.core.actions import Action
-from luoshi.dispatch.models import UNSENT, Escalation, EscalationStep, Report
-from luoshi.dispatch.people import people_of
+from luoshi.dispatch.models import UNSENT, Cycle, Escalation, EscalationStep, Report
+from luoshi.dispatch.people import leaders_over, people_of, supervisors_over
+from luoshi.notify.models import Notice
 from luoshi.notify.services import notify
+from luoshi.orgs import policy
+from luoshi.orgs.models import Unit, User
 
 REMIND_BEFORE = dt.timedelta(hours=24)
+CHASE_EVERY = dt.timedelta(hours=1)
 
 
 def _by_unit(reports: list[Report]) -> dict[int, list[Report]]:
@@ -30,10 +34,8 @@ def _by_unit(reports: list[Report]) -> dict[int, list[Report]]:
     return grouped
 
 
-def _titles(reports: list[Report]) -> str:
-    return "\n".join(
-        f"· {r.task.code} {r.task.title}（{clock.local(r.due_at):%m-%d %H:%M}）" for r in reports
-    )
+def _lines(reports: list[Report]) -> list[str]:
+    return [f"· {r.task.code} {r.task.title}（{clock.local(r.due_at):%m-%d %H:%M}）" for r in reports]
 
 
 @transaction.atomic
@@ -54,21 +56,22 @@ def remind_before_due(*, now: dt.datetime, within: dt.timedelta = REMIND_BEFORE)
             before={"reminded_at": None},
             after={"reminded_at": now.isoformat()},
         )
-    _tell_units(reports, kind="report_due", title=lambda n: _("%(n)s progress report(s) due soon") % {"n": n})
+    _tell_units(reports, kind="report_due")
     return len(reports)
 
 
-def _tell_units(reports: list[Report], *, kind: str, title: Callable[[int], str]) -> None:
+def _tell_units(reports: list[Report], *, kind: str, by: User | None = None, key: str = "") -> None:
     """One notice per unit, listing its reports, to its liaisons and head (and its group robots)."""
     for reports_of_unit in _by_unit(reports).values():
         unit = reports_of_unit[0].unit
         notify(
             recipients=people_of(unit),
             kind=kind,
-            title=title(len(reports_of_unit)),
-            body=_titles(reports_of_unit),
+            params={"n": len(reports_of_unit), "unit": unit.pk, "items": _lines(reports_of_unit)},
+            key=key.format(unit=unit.pk),
             url="/reports/",
             units=[unit],
+            by=by,
         )
 
 
@@ -89,7 +92,7 @@ def mark_late(*, now: dt.datetime) -> int:
         record(
             actor=None, action=Action.REPORT_LATE, obj=r, before={"is_late": False}, after={"is_late": True}
         )
-    _tell_units(late, kind="report_late", title=lambda n: _("%(n)s progress report(s) overdue") % {"n": n})
+    _tell_units(late, kind="report_late")
     for r in late:
         _escalate(r, now)
     return len(late)
@@ -130,14 +133,145 @@ def _escalate(report: Report, now: dt.datetime) -> None:
         obj=escalation,
         after={"task_id": report.task_id, "step": step.name, "late_in_a_row": in_a_row},
     )
-    recipients = people_of(report.unit)
+    # The unit, and the leaders whose jurisdiction holds it; the task's own leader when the rung says so.
+    recipients = people_of(report.unit) + leaders_over(report.unit)
     if step.notify_leader and report.task.leader:
         recipients.append(report.task.leader)
     notify(
         recipients=recipients,
         kind="escalation",
-        title=_("%(step)s: %(task)s") % {"step": step.name, "task": report.task},
-        body=_("%(n)s progress reports in a row are late.") % {"n": in_a_row},
+        params={"step": step.name, "task": str(report.task), "n": in_a_row},
+        key=f"escalation:{escalation.pk}",
         url=f"/tasks/{report.task_id}/",
         units=[report.unit],
     )
+
+
+@transaction.atomic
+def send_cycle_digests(*, now: dt.datetime) -> int:
+    """Once a cycle is past its due time, tell each supervisor once which of their units have not reported.
+
+    Each supervisor hears of the units whose reports they may review (the tasks their office issued).
+    The cycle is marked (late_marked_at) so that later ticks pass it by; the notice key makes a second
+    run harmless even so. Returns the number of cycles digested.
+    """
+    cycles = list(
+        Cycle.objects.select_for_update(of=("self",))
+        .filter(state=Cycle.State.OPEN, late_marked_at__isnull=True, due_at__lt=now)
+        .select_related("cadence")
+        .order_by("due_at", "pk")
+    )
+    cycles = [c for c in cycles if c.due_at + dt.timedelta(minutes=c.cadence.grace_minutes) < now]
+    for cycle in cycles:
+        _digest(cycle)
+        Cycle.objects.filter(pk=cycle.pk).update(late_marked_at=now)
+    return len(cycles)
+
+
+def _digest(cycle: Cycle) -> None:
+    unsent = list(
+        Report.objects.filter(cycle=cycle, state__in=UNSENT)
+        .select_related("unit", "task__issuer")
+        .order_by("unit__path", "pk")
+    )
+    missing: dict[int, dict[int, tuple[str, int]]] = defaultdict(dict)  # supervisor → unit → (name, n)
+    people: dict[int, User] = {}
+    for report in unsent:
+        for supervisor in supervisors_over(report.task.issuer):
+            people[supervisor.pk] = supervisor
+            name, n = missing[supervisor.pk].get(report.unit_id, (report.unit.name, 0))
+            missing[supervisor.pk][report.unit_id] = (name, n + 1)
+    for pk, units in missing.items():
+        notify(
+            recipients=[people[pk]],
+            kind="cycle_digest",
+            params={
+                "n": len(units),
+                "cadence": cycle.cadence.name,
+                "number": cycle.number,
+                "items": [f"· {name}（{n}）" for name, n in units.values()],
+            },
+            key=f"cycle_digest:{cycle.pk}",
+            url=f"/cycles/{cycle.pk}/",
+        )
+
+
+def can_chase(user: User, cycle: Cycle) -> bool:
+    """Who may press 一键催报 on a cycle: the offices that review its reports."""
+    if not policy.is_supervisor(user):
+        return False
+    return Report.objects.filter(policy.supervised_q(user, "task__issuer"), cycle=cycle).exists()
+
+
+@dataclass(frozen=True)
+class Chased:
+    """What 一键催报 did: the units reminded, those skipped because they were reminded within the hour, and
+    those with nobody to remind (no active liaison or head)."""
+
+    reminded: list[Unit]
+    skipped: list[Unit]
+    unreachable: list[Unit]
+    next_at: dt.datetime | None  # when the first skipped unit may be reminded again
+
+
+@transaction.atomic
+def chase_cycle(*, cycle: Cycle, by: User) -> Chased:
+    """一键催报: remind every unit with reports of the cycle not yet sent, in the app, by e-mail and robot.
+
+    A unit is reminded at most once an hour (CHASE_EVERY), by anyone: the hour runs from its last reminder.
+    """
+    if not can_chase(by, cycle):
+        raise PermissionDenied
+    now = clock.now()
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).first()  # one chase of a cycle at a time
+    unsent = list(
+        Report.objects.filter(cycle=cycle, state__in=UNSENT)
+        .filter(policy.supervised_q(by, "task__issuer"))
+        .select_related("task", "unit")
+        .order_by("unit__path", "due_at", "pk")
+    )
+    grouped = _by_unit(unsent)
+    last = _last_chased(list(grouped), since=now - CHASE_EVERY)
+    reminded: list[Unit] = []
+    skipped: list[Unit] = []
+    unreachable: list[Unit] = []
+    for unit_id, reports in grouped.items():
+        unit = reports[0].unit
+        if unit_id in last:
+            skipped.append(unit)
+            continue
+        told = notify(
+            recipients=people_of(unit),
+            kind="report_chase",
+            params={"n": len(reports), "unit": unit_id, "items": _lines(reports)},
+            key=f"report_chase:{cycle.pk}:{unit_id}:{now.isoformat()}",
+            url="/reports/",
+            units=[unit],
+            by=by,
+        )
+        (reminded if told else unreachable).append(unit)
+    next_at = min((last[u.pk] + CHASE_EVERY for u in skipped), default=None)
+    record(
+        actor=by,
+        action=Action.CYCLE_CHASE,
+        obj=cycle,
+        after={
+            "reminded": [u.pk for u in reminded],
+            "skipped": [u.pk for u in skipped],
+            "unreachable": [u.pk for u in unreachable],
+        },
+    )
+    return Chased(reminded=reminded, skipped=skipped, unreachable=unreachable, next_at=next_at)
+
+
+def _last_chased(unit_ids: list[int], *, since: dt.datetime) -> dict[int, dt.datetime]:
+    """The time each unit was last reminded by 一键催报, of those reminded after `since`."""
+    last: dict[int, dt.datetime] = {}
+    rows = Notice.objects.filter(kind="report_chase", created_at__gt=since).values_list(
+        "params", "created_at"
+    )
+    for params, created_at in rows:
+        unit_id = (params or {}).get("unit")
+        if unit_id in unit_ids and (unit_id not in last or created_at > last[unit_id]):
+            last[unit_id] = created_at
+    return last

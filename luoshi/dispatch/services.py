@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,25 +11,35 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
-from luoshi.core.attachments import StoredFiles, atomic_with_files, file_name, upload_errors
+from luoshi.core.attachments import (
+    StoredFiles,
+    atomic_with_files,
+    content_type_of,
+    file_name,
+    sha256_of,
+    upload_errors,
+)
 from luoshi.core.services import StaleVersion, plain, require
-from luoshi.dispatch import calendar, status
+from luoshi.dispatch import calendar, cycles, status
 from luoshi.dispatch.models import Cadence, Cycle, Evidence, Report, ReportState, Submission
-from luoshi.dispatch.people import people_of
+from luoshi.dispatch.people import heads_of, people_of, supervisors_over
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import User
 from luoshi.plans.models import Task, TaskList
 from luoshi.text.quality import check_report
+
+logger = logging.getLogger(__name__)
 
 REPORT_FIELDS = ("percent", "indicator_value", "progress", "problems", "next_steps", "coordination")
 
@@ -83,12 +94,6 @@ def create_cadence(
     return cadence
 
 
-def _level(task: Task, cadence: Cadence) -> int:
-    """How many hand-downs below the cadence's own level a task is (0 for the top)."""
-    top = cadence.task.sort_path.count(".") if cadence.task is not None else 0
-    return task.sort_path.count(".") - top
-
-
 @transaction.atomic
 def open_cycle(*, cadence: Cadence, number: int, now: dt.datetime, by: User | None = None) -> Cycle:
     """Open period `number` of the cadence and create a pending report for every task it asks of."""
@@ -103,20 +108,9 @@ def open_cycle(*, cadence: Cadence, number: int, now: dt.datetime, by: User | No
     cycle = Cycle.objects.create(
         cadence=cadence, number=number, period_start=p.start, period_end=p.end, due_at=due_at, opened_at=now
     )
-    tasks = (
-        cadence.tasks()
-        .filter(start__lte=p.end)
-        .filter(Q(completed_on__isnull=True) | Q(completed_on__gte=p.start))
-    )
+    tasks = cycles.asked_of(cadence, start=p.start, end=p.end)
     reports = [
-        Report(
-            task=t,
-            cycle=cycle,
-            unit_id=t.lead_unit_id,
-            due_at=calendar.due_for_level(
-                due_at, level=_level(t, cadence), lead_days=cadence.lead_days_per_level
-            ),
-        )
+        Report(task=t, cycle=cycle, unit_id=t.lead_unit_id, due_at=cycles.report_due(t, cycle))
         for t in tasks.only("id", "lead_unit_id", "sort_path")
     ]
     Report.objects.bulk_create(reports, batch_size=1000)
@@ -301,7 +295,41 @@ def _submit(
     )
     action = Action.REPORT_SUBMIT_TO_HEAD if needs_head else Action.REPORT_SUBMIT
     record(actor=by, action=action, obj=current, before=before, after=snapshot(current))
+    if needs_head:
+        _tell_heads(current, by=by)
+    else:
+        _tell_supervisors(current, by=by)
     return current
+
+
+def _tell_supervisors(report: Report, *, by: User) -> None:
+    """Tell the offices that may review a report that it is waiting for them, once per submission."""
+    cycle = report.cycle
+    notify(
+        recipients=supervisors_over(report.task.issuer),
+        kind="report_submitted",
+        params={
+            "task": str(report.task),
+            "unit": report.unit.name,
+            "cadence": cycle.cadence.name,
+            "number": cycle.number,
+        },
+        key=f"report_submitted:{report.pk}:{report.version}",
+        url=f"/reports/{report.pk}/",
+        by=by,
+    )
+
+
+def _tell_heads(report: Report, *, by: User) -> None:
+    """Tell the unit's head that a report waits for their approval, once per submission."""
+    notify(
+        recipients=[head for head in heads_of(report.unit) if head.pk != by.pk],
+        kind="report_awaiting_approval",
+        params={"task": str(report.task), "person": by.full_name or by.username},
+        key=f"report_awaiting_approval:{report.pk}:{report.version}",
+        url=f"/reports/{report.pk}/",
+        by=by,
+    )
 
 
 def _narrative(report: Report) -> str:
@@ -322,13 +350,18 @@ def _quality_flags(report: Report) -> list[dict[str, Any]]:
 def approve_report(*, report: Report, by: User) -> Report:
     """The unit head signs off a report, which then goes to the office."""
     require(policy.can_approve_for(by, report.unit))
-    current = Report.objects.select_for_update().get(pk=report.pk)
+    current = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("task__issuer", "unit", "cycle__cadence")
+        .get(pk=report.pk)
+    )
     if current.state != ReportState.AWAITING_APPROVAL:
         raise ValidationError({"__all__": _("Only a report awaiting approval can be approved.")})
     before = snapshot(current)
     current.state, current.version = ReportState.SUBMITTED, current.version + 1
     current.save()
     record(actor=by, action=Action.REPORT_APPROVE, obj=current, before=before, after=snapshot(current))
+    _tell_supervisors(current, by=by)
     return current
 
 
@@ -349,8 +382,7 @@ def return_report(*, report: Report, by: User, comment: str, at: dt.datetime | N
     _tell_unit(
         current,
         kind="report_returned",
-        title=_("Report returned: %(task)s") % {"task": current.task},
-        body=comment.strip(),
+        params={"task": str(current.task), "items": [comment.strip()]},
         by=by,
     )
     return current
@@ -403,14 +435,13 @@ def _follow_latest_report(task: Task, by: User) -> None:
         record(actor=by, action=Action.TASK_PROGRESS, obj=task, before=before, after={"progress": latest})
 
 
-def _tell_unit(report: Report, *, kind: str, title: str, body: str, by: User | None) -> None:
+def _tell_unit(report: Report, *, kind: str, params: dict[str, Any], by: User | None) -> None:
     recipients = people_of(report.unit)
     if recipients:
         notify(
             recipients=recipients,
             kind=kind,
-            title=title,
-            body=body,
+            params=params,
             url=f"/reports/{report.pk}/",
             units=[report.unit],
             by=by,
@@ -424,24 +455,64 @@ def add_evidence(*, report: Report, by: User, upload: UploadedFile[bytes]) -> Ev
     """
     require(policy.can_report_for(by, report.unit))
     with atomic_with_files() as files:
-        if not report.is_editable:
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if not current.is_editable:
             raise ValidationError({"evidence": _("Files can be added only before the report is sent.")})
         if bad := upload_errors([upload]):
             raise ValidationError({"evidence": bad})
-        return _attach(report, by, [upload], files)[0]
+        return _attach(current, by, [upload], files)[0]
+
+
+def remove_evidence(*, evidence: Evidence, by: User) -> None:
+    """Take a file off an unsent report; the stored file is deleted once the removal commits."""
+    require(policy.can_report_for(by, evidence.report.unit))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=evidence.report_id)
+        if not report.is_editable:
+            raise ValidationError({"evidence": _("Files can be removed only before the report is sent.")})
+        current = Evidence.objects.filter(pk=evidence.pk, report=report).first()
+        if current is None:  # removed meanwhile, by a twin request: nothing is left to do
+            return
+        record(actor=by, action=Action.REPORT_EVIDENCE_REMOVE, obj=current, before=snapshot(current))
+        storage, name = current.file.storage, current.file.name
+        current.delete()
+        if name:
+            transaction.on_commit(lambda: _delete_stored(storage, name))
+
+
+def _delete_stored(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # the removal stands; a file left behind is only an orphan, which no row names
+        logger.exception("could not delete the removed evidence file %s", name)
 
 
 def _attach(
     report: Report, by: User, uploads: Sequence[UploadedFile[bytes]], files: StoredFiles
 ) -> list[Evidence]:
-    """Store checked uploads as the report's evidence, each audited; `files` takes them back on rollback."""
+    """Store checked uploads as the report's evidence, each audited; `files` takes them back on rollback.
+
+    A file whose content the report already holds (sent again after a return, or twice in one go) is not
+    stored again: the evidence already there is returned for it.
+    """
     attached = []
+    held = {e.sha256: e for e in report.evidence.exclude(sha256="")}
     for upload in uploads:
         name = file_name(upload)
         assert upload.size is not None, "upload_errors() refuses a file of unknown size"
+        digest = sha256_of(upload)
+        if digest in held:
+            attached.append(held[digest])
+            continue
         evidence = Evidence(
-            report=report, name=name, size=upload.size, content_type=upload.content_type or "", uploaded_by=by
+            report=report,
+            name=name,
+            size=upload.size,
+            content_type=content_type_of(name),
+            sha256=digest,
+            uploaded_by=by,
         )
+        held[digest] = evidence
         files.save(evidence.file, name, upload)
         evidence.save()
         record(actor=by, action=Action.REPORT_EVIDENCE, obj=evidence, after=snapshot(evidence))

@@ -16,13 +16,19 @@ from django.views.decorators.http import require_POST
 from luoshi.core import clock
 from luoshi.core.forms import attach_errors
 from luoshi.core.services import StaleVersion
-from luoshi.dispatch import services
+from luoshi.dispatch import reminders, services
 from luoshi.dispatch.forms import CadenceForm, CycleFilterForm, ReportForm, ReturnForm
+from luoshi.dispatch.history import report_history
 from luoshi.dispatch.models import UNSENT, Cadence, Cycle, Report, ReportState
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import TaskList
+
+
+def may_accept(user: Any, report: Report) -> bool:
+    """Whether `services.accept_reports` takes this report from the user; pages show its controls by it."""
+    return report.is_awaiting_review and policy.can_edit_task(user, report.task)
 
 
 def visible_report_or_404(request: AuthenticatedRequest, pk: int) -> Report:
@@ -79,11 +85,12 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "task": report.task,
         "form": form,
         "return_form": ReturnForm(),
-        "can_review": report.is_awaiting_review and policy.can_edit_task(request.user, report.task),
+        "can_review": may_accept(request.user, report),
         "can_approve": report.state == ReportState.AWAITING_APPROVAL
         and policy.can_approve_for(request.user, report.unit),
         "previous": Report.objects.previous_to(report),
-        "evidence": report.evidence.all(),
+        "history": report_history(report),
+        "evidence": report.evidence.select_related("uploaded_by"),
     }
     return render(request, "dispatch/report_detail.html", context)
 
@@ -176,7 +183,7 @@ def cycle_list(request: AuthenticatedRequest) -> HttpResponse:
     reports = Report.objects.visible_to(request.user)
     cycles = (
         Cycle.objects.filter(pk__in=reports.values("cycle"))
-        .select_related("cadence")
+        .select_related("cadence__task_list", "cadence__task")
         .annotate(
             total=Count("reports", filter=Q(reports__in=reports)),
             sent=Count("reports", filter=Q(reports__in=reports) & ~Q(reports__state__in=UNSENT)),
@@ -188,9 +195,13 @@ def cycle_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "dispatch/cycle_list.html", context)
 
 
-@login_required
-def cycle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    cycle = get_object_or_404(Cycle.objects.visible_to(request.user).select_related("cadence"), pk=pk)
+def visible_cycle_or_404(request: AuthenticatedRequest, pk: int) -> Cycle:
+    cycles = Cycle.objects.visible_to(request.user).select_related("cadence__task_list", "cadence__task")
+    return get_object_or_404(cycles, pk=pk)
+
+
+def filtered_reports(request: AuthenticatedRequest, cycle: Cycle) -> tuple[CycleFilterForm, Any, Any]:
+    """The cycle page's filter form, the user's reports of the cycle, and those the form selects."""
     in_cycle = Report.objects.visible_to(request.user).filter(cycle=cycle)
     units = Unit.objects.filter(pk__in=in_cycle.values("unit")).order_by("path")
     form = CycleFilterForm(request.GET or None, units=units)
@@ -201,7 +212,14 @@ def cycle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         reports = reports.filter(state=f["state"]) if f["state"] else reports
         reports = reports.filter(task__light__light=f["light"]) if f["light"] else reports
         reports = reports.filter(is_late=True) if f["late"] else reports
-    reports = reports.order_by("unit__path", "task__sort_path")
+    return form, in_cycle, reports.order_by("unit__path", "task__sort_path")
+
+
+@login_required
+def cycle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    cycle = visible_cycle_or_404(request, pk)
+    form, in_cycle, reports = filtered_reports(request, cycle)
+    reports = list(reports.select_related("task__issuer"))
     tally = dict(in_cycle.values_list("state").annotate(n=Count("pk")))
     not_reported = (
         in_cycle.filter(state__in=(ReportState.PENDING, ReportState.DRAFT))
@@ -215,6 +233,9 @@ def cycle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "form": form,
         "tally": [(label, tally.get(state, 0), state) for state, label in ReportState.choices],
         "not_reported": not_reported,
+        # The reports this user may tick: the page offers accepting only to those the POST will let accept.
+        "reviewable": {r.pk for r in reports if may_accept(request.user, r)},
+        "can_chase": reminders.can_chase(request.user, cycle),
     }
     return render(request, "dispatch/cycle_detail.html", context)
 
@@ -225,6 +246,9 @@ def cycle_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Accept the ticked reports of a cycle at once."""
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user), pk=pk)
     ids = [int(i) for i in request.POST.getlist("report") if i.isascii() and i.isdigit() and len(i) < 19]
+    if not ids:
+        messages.warning(request, _("Nothing is selected: tick the reports to accept first."))
+        return redirect("dispatch:cycle_detail", pk=pk)
     chosen = list(Report.objects.visible_to(request.user).filter(cycle=cycle, pk__in=ids))
     if len(chosen) != len(set(ids)):
         raise PermissionDenied

@@ -82,7 +82,11 @@ def create_draft(
 def create_list_from_draft(
     *, draft: ImportDraft, by: User, list_name: str, rows: Sequence[DraftRow]
 ) -> TaskList:
-    """Create the plan's list and every confirmed task at once: all of them or, on any error, none."""
+    """Create the plan's list and every confirmed task at once: all of them or, on any error, none.
+
+    A document names units, not people: each task is created saying its responsible leader and person are
+    still to be named (plans.services.create_task), and the task page shows that as a warning.
+    """
     if not policy.can_supervise(by, draft.plan.issuer):
         raise PermissionDenied
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
@@ -93,7 +97,7 @@ def create_list_from_draft(
     task_list = plans.create_task_list(plan=draft.plan, name=list_name, by=by, description=draft.source_name)
     for number, row in enumerate(rows, start=1):
         try:
-            plans.create_task(task_list=task_list, by=by, **asdict(row))
+            plans.create_task(task_list=task_list, by=by, responsibility_note=_("To be named"), **asdict(row))
         except ValidationError as exc:
             raise ValidationError(
                 {"__all__": _("Item %(n)s: %(error)s") % {"n": number, "error": " ".join(exc.messages)}}

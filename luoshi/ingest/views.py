@@ -110,6 +110,7 @@ def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 _("List “%(name)s” created with %(n)s tasks.")
                 % {"name": task_list.name, "n": task_list.tasks.count()},
             )
+            messages.warning(request, _("Name each new task's responsible leader and person."))
             return redirect(reverse("plans:task_list") + f"?list={task_list.pk}")
     context = {
         "draft": draft,

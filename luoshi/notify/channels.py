@@ -76,7 +76,8 @@ class Message:
 
     @classmethod
     def of(cls, notice: Notice) -> Message:
-        return cls(notice.title, notice.body, notice.url)
+        title, body = notice.words_for_the_office()
+        return cls(title, body, notice.url)
 
 
 def robot_request(endpoint: WebhookEndpoint, message: Message, now: float) -> tuple[str, dict[str, Any]]:
@@ -180,9 +181,10 @@ def _email(notice: Notice, connection: Any) -> Delivery:
     address = notice.recipient.email
     delivery = Delivery(notice=notice, kind=notice.kind, channel=Channel.EMAIL, target=address, attempts=1)
     link = absolute_url(notice.url)
+    title, body = notice.words_for_the_office()
     message = mail.EmailMessage(
-        subject=notice.title,
-        body="\n\n".join(part for part in (notice.body, link) if part),
+        subject=" ".join(title.split()),
+        body="\n\n".join(part for part in (body, link) if part),
         to=[address],
         connection=connection,
     )

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import StampField
+from luoshi.notify import texts
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
 
@@ -18,6 +22,10 @@ class NoticeKind(models.TextChoices):
     REPORT_DUE = "report_due", _("Report due")
     REPORT_LATE = "report_late", _("Report late")
     REPORT_RETURNED = "report_returned", _("Report returned")
+    REPORT_CHASE = "report_chase", _("Reminder")
+    REPORT_SUBMITTED = "report_submitted", _("Waiting for review")
+    REPORT_AWAITING_APPROVAL = "report_awaiting_approval", _("Waiting for approval")
+    CYCLE_DIGEST = "cycle_digest", _("Not reported")
     ESCALATION = "escalation", _("Escalation")
 
 
@@ -44,6 +52,11 @@ class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
+    # The kind's words are filled with these when the notice is read; title and body keep the words in the
+    # office's language, for the log and for notices written before notices had parameters (params null).
+    params = models.JSONField(_("parameters"), null=True, blank=True)
+    # What the notice is about, so that one event tells each person once ("" for no such promise).
+    key = models.CharField(_("event"), max_length=120, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = StampField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -58,9 +71,24 @@ class Notice(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notice_recipient_read"),
             models.Index(fields=["recipient", "-created_at"], name="notice_recipient_newest"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~Q(key=""), name="notice_once_per_event"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def words(self) -> tuple[str, str]:
+        """The title and body in the active language; the stored words if the kind has none of its own."""
+        return texts.render(self.kind, self.params) or (self.title, self.body)
+
+    def words_for_the_office(self) -> tuple[str, str]:
+        """The title and body in the office's language (settings.LANGUAGE_CODE): for e-mail and robots."""
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = self.words()
+        return title or self.title, body
 
     @property
     def kind_label(self) -> str:

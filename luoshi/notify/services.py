@@ -10,22 +10,25 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
-from luoshi.notify import channels, egress, jobs
+from luoshi.notify import channels, egress, jobs, texts
 from luoshi.notify.models import Delivery, Notice, Platform, WebhookEndpoint
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
 
 KIND_MAX = 40
 TITLE_MAX = 200
+KEY_MAX = 120
 TEST_KIND = "robot_test"
 
 
@@ -34,21 +37,36 @@ def notify(
     *,
     recipients: Sequence[User],
     kind: str,
-    title: str,
-    body: str,
+    title: str = "",
+    body: str = "",
+    params: dict[str, Any] | None = None,
+    key: str = "",
     url: str = "",
     units: Sequence[Unit] = (),
     by: User | None = None,
 ) -> list[Notice]:
     """Give each recipient a notice now; after commit, e-mail them and post to the units' group robots.
 
-    Recipients are taken once each. With no recipients nothing is written or sent, robots included:
-    every notification is anchored to at least one notice. `by` is None for the system (a job).
+    A kind with words of its own (texts.TEXTS) takes `params` and is worded for each reader; `title` and
+    `body` are then filled in the office's language for the log. With a `key` (the event: kind and object),
+    a recipient who already holds a notice of that key is not told again. Recipients are taken once each;
+    with none left nothing is written or sent, robots included. `by` is None for the system (a job).
     """
     people = list({u.pk: u for u in recipients}.values())
+    key = key.strip()
+    if len(key) > KEY_MAX:
+        raise ValueError(f"a notice key is at most {KEY_MAX} characters, not {key!r}")
+    if key and people:
+        told = set(
+            Notice.objects.filter(key=key, recipient__in=people).values_list("recipient_id", flat=True)
+        )
+        people = [p for p in people if p.pk not in told]
     if not people:
         return []
     kind = kind.strip()
+    if params is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = texts.render(kind, params) or (title, body)
     title = " ".join(title.split())[:TITLE_MAX]  # one line: it is also the e-mail subject
     if not kind or len(kind) > KIND_MAX:
         raise ValueError(f"a notice kind is a short code, not {kind!r}")
@@ -57,14 +75,23 @@ def notify(
     if url and not url.startswith(("/", "http://", "https://")):
         raise ValueError(f"a notice links to a path or an http(s) address, not {url!r}")
     notices = Notice.objects.bulk_create(
-        [Notice(recipient=p, kind=kind, title=title, body=body, url=url) for p in people]
+        [
+            Notice(recipient=p, kind=kind, title=title, body=body, params=params, key=key, url=url)
+            for p in people
+        ]
     )
     unit_ids = sorted({u.pk for u in units})
     record(
         actor=by,
         action=Action.NOTIFY_SEND,
         obj=notices[0],
-        after={"kind": kind, "title": title, "recipients": [p.pk for p in people], "units": unit_ids},
+        after={
+            "kind": kind,
+            "title": title,
+            "recipients": [p.pk for p in people],
+            "units": unit_ids,
+            **({"key": key} if key else {}),
+        },
     )
     notice_ids = [n.pk for n in notices]
     transaction.on_commit(lambda: _enqueue(notice_ids, unit_ids))

@@ -22,7 +22,32 @@ class UnitKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("State enterprise")
 
 
+class UnitCategory(models.TextChoices):
+    """The 分级分类 a unit is ranked in: assessment compares a unit with the others of its category."""
+
+    COUNTY = "county", _("County or district")
+    DEPARTMENT = "department", _("City department")
+    PARK = "park", _("Development park")
+    ENTERPRISE = "enterprise", _("State enterprise")
+    TOWNSHIP = "township", _("Township or subdistrict")
+    OTHER = "other", _("Other")
+
+
+# The category a new unit of a kind falls in unless told otherwise (the city and a task force: none).
+CATEGORY_OF_KIND = {
+    UnitKind.COUNTY: UnitCategory.COUNTY,
+    UnitKind.DEPARTMENT: UnitCategory.DEPARTMENT,
+    UnitKind.PARK: UnitCategory.PARK,
+    UnitKind.ENTERPRISE: UnitCategory.ENTERPRISE,
+    UnitKind.TOWNSHIP: UnitCategory.TOWNSHIP,
+}
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
+    def active(self) -> UnitQuerySet:
+        """Units still at work: what a picker offers. A deactivated unit keeps its tasks and history."""
+        return self.filter(is_active=True)
+
     def subtree_of(self, unit: Unit) -> UnitQuerySet:
         return self.filter(path__startswith=unit.path)
 
@@ -36,6 +61,9 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    category = models.CharField(
+        _("ranking category"), max_length=20, choices=UnitCategory.choices, blank=True
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -143,3 +143,53 @@ def can_reset_password(user: Someone, person: User) -> bool:
     if not (user.is_authenticated and user.role == Role.ADMIN) or user.pk == person.pk:
         return False
     return person.unit is None or can_see_unit(user, person.unit)
+
+
+# Managing units and people. An administrator manages everything; a supervisor the units below their
+# jurisdiction's root and the people in it, except the administrators and their own office's supervisors
+# (a colleague's account is the administrator's business, as are passwords and locks).
+
+
+def can_create_unit_under(user: Someone, parent: Unit) -> bool:
+    """Whether the user may add a unit below `parent`: an admin anywhere, a supervisor within their own."""
+    return parent.is_active and can_supervise(user, parent)
+
+
+def can_manage_unit(user: Someone, unit: Unit) -> bool:
+    """Whether the user may rename, move or deactivate `unit`: never their own jurisdiction's root."""
+    if sees_everything(user):
+        return True
+    root = scope_root(user)
+    return can_supervise(user, unit) and root is not None and root.pk != unit.pk
+
+
+def can_see_person(user: Someone, person: User) -> bool:
+    """A person is seen with their unit; an administrator, who has none, only by administrators."""
+    if sees_everything(user):
+        return True
+    return person.unit is not None and can_see_unit(user, person.unit)
+
+
+def can_manage_person(user: Someone, person: User) -> bool:
+    """Whether the user may change `person`'s details, unit and role, or deactivate them; never their own."""
+    if not user.is_authenticated or user.pk == person.pk:
+        return False
+    if sees_everything(user):
+        return True
+    if person.role == Role.ADMIN or person.unit is None or not can_supervise(user, person.unit):
+        return False
+    return not (person.role == Role.SUPERVISOR and person.unit_id == user.unit_id)
+
+
+def grantable_roles(user: Someone) -> list[str]:
+    """The roles the user may give: an administrator's only by an administrator."""
+    if sees_everything(user):
+        return list(Role.values)
+    if is_supervisor(user):
+        return [r for r in Role.values if r != Role.ADMIN]
+    return []
+
+
+def can_unlock(user: Someone, person: User) -> bool:
+    """An administrator lifts the sign-in lock of someone else (as they reset passwords)."""
+    return can_reset_password(user, person)

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from luoshi.orgs import views
+from luoshi.orgs import manage_views, views
 
 app_name = "orgs"
 
 urlpatterns = [
     path("", views.unit_tree, name="unit_tree"),
     path("<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("<int:pk>/new/", manage_views.unit_create, name="unit_create"),
+    path("<int:pk>/edit/", manage_views.unit_edit, name="unit_edit"),
+    path("<int:pk>/move/", manage_views.unit_move, name="unit_move"),
+    path("<int:pk>/deactivate/", manage_views.unit_deactivate, name="unit_deactivate"),
+    path("<int:pk>/people/new/", manage_views.person_create, name="person_create"),
+    path("people/<int:pk>/", manage_views.person_edit, name="person_edit"),
+    path("people/<int:pk>/deactivate/", manage_views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/unlock/", manage_views.person_unlock, name="person_unlock"),
 ]

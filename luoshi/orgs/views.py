@@ -53,6 +53,10 @@ def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "children": unit.children.filter(is_active=True).order_by("path"),
         "members": members,
         "resettable": {p.pk for p in members if policy.can_reset_password(request.user, p)},
+        "manageable": {p.pk for p in members if policy.can_manage_person(request.user, p)},
+        "can_manage": policy.can_manage_unit(request.user, unit),
+        "can_add_below": policy.can_create_unit_under(request.user, unit),
+        "can_add_person": unit.is_active and policy.can_supervise(request.user, unit),
         "panels": panels_for("unit", request, unit),
     }
     return render(request, "orgs/unit_detail.html", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -9,10 +11,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.columns import columns_for
 from luoshi.core.forms import LONG_TEXT, STALE_FORM, StyledForm, version_field
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role, Unit, User
-from luoshi.plans.models import Direction, Task, TaskList
+from luoshi.plans.models import Direction, Task, TaskList, TaskQuerySet
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -70,6 +73,12 @@ class TaskForm(StyledForm):
     )
     leader = PersonChoiceField(label=_("Responsible leader"), queryset=User.objects.none(), required=False)
     owner = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    responsibility_note = forms.CharField(
+        label=_("If not both: why not"),
+        max_length=200,
+        required=False,
+        help_text=_("A task names its responsible leader and person; if one is still to be named, say why."),
+    )
     start = forms.DateField(label=_("Start"), widget=DATE)
     due = forms.DateField(label=_("Deadline"), widget=DATE)
     weight = forms.DecimalField(
@@ -147,10 +156,19 @@ class TaskFilterForm(StyledForm):
         ("-progress", _("Progress, highest first")),
         ("progress", _("Progress, lowest first")),
     ]
+    COMPLETION = [
+        ("", _("All")),
+        ("open", _("Not done")),
+        ("overdue", _("Overdue")),
+        ("done", _("Done")),
+    ]
     q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
     list = forms.ModelChoiceField(label=_("List"), queryset=TaskList.objects.none(), required=False)
     lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False)
+    unit_only = forms.BooleanField(label=_("Led by this unit itself, not the units below"), required=False)
+    leader = PersonChoiceField(label=_("Responsible leader"), queryset=User.objects.none(), required=False)
     owner = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    completion = forms.ChoiceField(label=_("Completion"), choices=COMPLETION, required=False)
     due_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
     due_to = forms.DateField(label=_("Deadline to"), required=False, widget=DATE)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
@@ -158,11 +176,50 @@ class TaskFilterForm(StyledForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_choices("list", TaskList.objects.visible_to(user).select_related("plan"))
-        self.limit_choices("lead_unit", policy.visible_units(user))
         visible = Task.objects.visible_to(user)
+        # Units in scope, and the lead units of the tasks the user sees (a co-unit's task led elsewhere).
         self.limit_choices(
-            "owner",
-            User.objects.filter(pk__in=visible.filter(owner__isnull=False).values("owner"))
-            .select_related("unit")
-            .order_by("unit__path", "id"),
+            "lead_unit",
+            Unit.objects.filter(policy.unit_q(user) | Q(pk__in=visible.values("lead_unit"))).order_by("path"),
         )
+        for name in ("leader", "owner"):
+            self.limit_choices(
+                name,
+                User.objects.filter(pk__in=visible.filter(**{f"{name}__isnull": False}).values(name))
+                .select_related("unit")
+                .order_by("unit__path", "id"),
+            )
+        # Columns other apps add to the list (the light, from dispatch), each with its filter.
+        self.columns = columns_for("tasks")
+        for column in self.columns:
+            self.add_field(column.name, column.field())
+
+    @property
+    def column_filters(self) -> Sequence[forms.BoundField]:
+        return [self[column.name] for column in self.columns]
+
+    def narrow(self, tasks: TaskQuerySet, *, today: dt.date) -> TaskQuerySet:
+        """The tasks the chosen filters select (call it on a valid form)."""
+        f = self.cleaned_data
+        if f["list"]:
+            tasks = tasks.filter(task_list=f["list"])
+        if f["lead_unit"] and f["unit_only"]:
+            tasks = tasks.filter(lead_unit=f["lead_unit"])
+        elif f["lead_unit"]:
+            tasks = tasks.filter(lead_unit__path__startswith=f["lead_unit"].path)
+        for name in ("leader", "owner"):
+            if f[name]:
+                tasks = tasks.filter(**{name: f[name]})
+        if f["completion"] == "open":
+            tasks = tasks.open()
+        elif f["completion"] == "overdue":
+            tasks = tasks.overdue(today)
+        elif f["completion"] == "done":
+            tasks = tasks.done()
+        tasks = tasks.due_between(f["due_from"], f["due_to"])
+        if f["q"]:
+            tasks = tasks.search(f["q"])
+        for column in self.columns:
+            if f[column.name] not in (None, ""):
+                tasks = column.narrow(tasks, f[column.name])
+        return tasks

@@ -35,6 +35,7 @@ ACTIONS: dict[str, Promise] = {
     Action.MILESTONE_DELETE: _("deleted a milestone"),
     Action.MILESTONE_CONFIRM: _("confirmed a milestone reached"),
     Action.PLEDGE_SIGN: _("signed a pledge"),
+    Action.REPORT_CREATE: _("added the task to %(cycle)s, which was open: its report is due there"),
     Action.REPORT_SAVE: _("saved a draft of the report for %(cycle)s"),
     Action.REPORT_SUBMIT: _("submitted the report for %(cycle)s"),
     Action.REPORT_SUBMIT_TO_HEAD: _("submitted the report for %(cycle)s to the unit head"),
@@ -42,6 +43,7 @@ ACTIONS: dict[str, Promise] = {
     Action.REPORT_RETURN: _("returned the report for %(cycle)s"),
     Action.REPORT_ACCEPT: _("accepted the report for %(cycle)s"),
     Action.REPORT_EVIDENCE: _("attached evidence to a report"),
+    Action.REPORT_EVIDENCE_REMOVE: _("removed evidence from a report before sending it"),
     Action.REPORT_REMIND: _("reminded the unit that a report is due"),
     Action.REPORT_LATE: _("marked a report late"),
 }

@@ -128,6 +128,9 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def open(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=True)
 
+    def done(self) -> TaskQuerySet:
+        return self.filter(completed_on__isnull=False)
+
     def overdue(self, today: dt.date) -> TaskQuerySet:
         return self.filter(overdue_q(today))
 
@@ -214,6 +217,10 @@ class Task(models.Model):
         related_name="owned_tasks",
         verbose_name=_("responsible person"),
     )
+    # 抓落实: a task names both its responsible leader and person, or says here why not (yet).
+    responsibility_note = models.CharField(
+        _("why no responsible leader or person"), max_length=200, blank=True
+    )
     start = models.DateField(_("start"))
     due = models.DateField(_("deadline"), db_index=True)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=Decimal("1"))
@@ -248,6 +255,10 @@ class Task(models.Model):
                 condition=Q(indicator_name="") | (Q(target__isnull=False) & ~Q(direction="")),
                 name="task_indicator_has_target_and_direction",
             ),
+            models.CheckConstraint(
+                condition=Q(leader__isnull=False, owner__isnull=False) | ~Q(responsibility_note=""),
+                name="task_names_its_people_or_why_not",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +267,11 @@ class Task(models.Model):
     @property
     def has_indicator(self) -> bool:
         return bool(self.indicator_name)
+
+    @property
+    def lacks_people(self) -> bool:
+        """Whether the responsible leader or person is still to be named (`responsibility_note` says why)."""
+        return self.leader_id is None or self.owner_id is None
 
     @property
     def is_done(self) -> bool:

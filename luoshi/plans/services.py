@@ -84,6 +84,15 @@ def _next_position(task_list: TaskList, parent: Task | None) -> tuple[str, str]:
 TASK_RELATIONS = ["task_list", "parent", "issuer", "lead_unit", "leader", "owner"]
 
 
+def _people_errors(task: Task) -> dict[str, str]:
+    """抓落实: both the responsible leader and the responsible person are named, or the task says why not."""
+    if not task.lacks_people or task.responsibility_note:
+        return {}
+    missing = {"leader": task.leader_id is None, "owner": task.owner_id is None}
+    message = _("Name both the responsible leader and the responsible person, or say below why not.")
+    return {name: message for name, absent in missing.items() if absent}
+
+
 def _validate_task(task: Task) -> None:
     """Field checks, and the table's constraints as clear messages. The related objects are already
     loaded and checked for scope, so Django's per-relation existence queries are skipped."""
@@ -96,6 +105,7 @@ def _validate_task(task: Task) -> None:
         errors["target"] = _("An indicator needs a target.")
     if task.indicator_name and not task.direction:
         errors["direction"] = _("Say whether higher or lower is better.")
+    errors |= _people_errors(task)
     if errors:
         raise ValidationError(errors)
     task.full_clean(exclude=TASK_RELATIONS, validate_constraints=False)
@@ -123,8 +133,12 @@ def create_task(
     target: Decimal | None = None,
     direction: str = "",
     milestones: Sequence[MilestoneSpec] = (),
+    responsibility_note: str = "",
 ) -> Task:
-    """Create a task in a list, or, with `parent`, hand a share of that task down to a unit (decompose)."""
+    """Create a task in a list, or, with `parent`, hand a share of that task down to a unit (decompose).
+
+    The task names its responsible leader and person, or `responsibility_note` says why not.
+    """
     if parent is not None:
         require(policy.can_decompose_task(by, parent))
         if parent.task_list_id != task_list.pk:
@@ -154,6 +168,8 @@ def create_task(
         lead_unit=lead_unit,
         leader=leader,
         owner=owner,
+        # A reason why someone is not named stops applying once both are.
+        responsibility_note=responsibility_note.strip() if leader is None or owner is None else "",
         start=start,
         due=due,
         weight=weight,
@@ -186,6 +202,7 @@ EDITABLE_TASK_FIELDS = (
     "co_units",
     "leader",
     "owner",
+    "responsibility_note",
     "start",
     "due",
     "weight",
@@ -213,6 +230,8 @@ def update_task(*, task: Task, by: User, expected_version: int, changes: dict[st
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     if not current.indicator_name:
         current.direction = ""
+    if not current.lacks_people:
+        current.responsibility_note = ""
     _check_people_and_units(
         by=by,
         lead_unit=current.lead_unit,

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from luoshi.plans import views
+from luoshi.plans import exports, views
 
 app_name = "plans"
 
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("tasks/", views.task_list, name="task_list"),
+    path("tasks/export/", exports.task_list_export, name="task_list_export"),
+    path("units/<int:pk>/tasks/export/", exports.unit_tasks_export, name="unit_tasks_export"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:task_pk>/milestones/new/", views.milestone_add, name="milestone_add"),

@@ -64,33 +64,31 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "plans/plan_list.html", context)
 
 
-@login_required
-def task_list(request: AuthenticatedRequest) -> HttpResponse:
+def filtered_tasks(request: AuthenticatedRequest) -> tuple[TaskFilterForm, Any]:
+    """The task list's filter form and the user's tasks it selects, in its sort order (page and export)."""
     form = TaskFilterForm(request.GET or None, user=request.user)
     tasks = Task.objects.visible_to(request.user)
     sort = "code"
     if form.is_valid():
-        f = form.cleaned_data
-        if f["list"]:
-            tasks = tasks.filter(task_list=f["list"])
-        if f["lead_unit"]:
-            tasks = tasks.filter(lead_unit__path__startswith=f["lead_unit"].path)
-        if f["owner"]:
-            tasks = tasks.filter(owner=f["owner"])
-        tasks = tasks.due_between(f["due_from"], f["due_to"])
-        if f["q"]:
-            tasks = tasks.search(f["q"])
-        sort = f["sort"] or "code"
-    page = Paginator(tasks.for_listing().order_by(*SORT_ORDER[sort]), settings.TASKS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+        tasks = form.narrow(tasks, today=clock.today())
+        sort = form.cleaned_data["sort"] or "code"
+    tasks = tasks.for_listing()
+    for column in form.columns:
+        tasks = column.prepare(tasks)
+    return form, tasks.order_by(*SORT_ORDER[sort])
+
+
+@login_required
+def task_list(request: AuthenticatedRequest) -> HttpResponse:
+    form, tasks = filtered_tasks(request)
+    page = Paginator(tasks, settings.TASKS_PER_PAGE).get_page(request.GET.get("page"))
     chosen = form.cleaned_data.get("list") if form.is_valid() else None
     context = {
         "form": form,
         "page": page,
         "today": clock.today(),
         "query": _query_without_page(request),
-        "filters_open": any(request.GET.get(k) for k in ("lead_unit", "owner", "due_from", "due_to", "sort")),
+        "filters_open": any(v for k, v in request.GET.items() if k not in ("q", "page")),
         "create_in": chosen if chosen and policy.can_supervise(request.user, chosen.plan.issuer) else None,
     }
     template = (

@@ -96,7 +96,10 @@ def make_task(
     task_list: Any = None,
     **kwargs: Any,
 ) -> Any:
-    """A task of the economy list led by 青山县, running through the clock's year unless told otherwise."""
+    """A task of the economy list led by 青山县, running through the clock's year unless told otherwise.
+
+    Without both a leader and an owner it says why (the rule of plans.services.create_task).
+    """
     from luoshi.plans.services import create_task
 
     year = clock.today().year
@@ -104,6 +107,7 @@ def make_task(
         "title": "推进重点项目建设",
         "start": dt.date(year, 1, 1),
         "due": dt.date(year, 12, 31),
+        "responsibility_note": "待指定",
         **kwargs,
     }
     return create_task(

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
+from luoshi.dispatch.models import LightChoice
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.plans.models import Task, TaskList, TaskQuerySet, overdue_q
@@ -55,9 +56,26 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             .order_by("-overdue", "-open")[:10]
         )
         context["chart"] = _lists_chart(tasks, user, today)
+        context["lights"] = _light_breakdown(tasks)
     else:
         context["led_here"] = tasks.filter(lead_unit=unit).for_listing().order_by("due", "sort_path")[:12]
     return render(request, "web/home.html", context)
+
+
+def _light_breakdown(tasks: TaskQuerySet) -> list[dict[str, Any]]:
+    """How many of the tasks show each light, and their share of the bar, from the cached lights."""
+    counts = dict(tasks.order_by().values_list("light__light").annotate(n=Count("pk")))
+    total = sum(n for light, n in counts.items() if light is not None)
+    return [
+        {
+            "light": light,
+            "css": light.replace("_", "-"),
+            "label": label,
+            "count": counts.get(light, 0),
+            "share": f"{100 * counts.get(light, 0) / total:.2f}" if total else "0",
+        }
+        for light, label in LightChoice.choices
+    ]
 
 
 def _lists_chart(tasks: TaskQuerySet, user: Any, today: dt.date) -> dict[str, Any]:

@@ -58,6 +58,11 @@ def test_the_demo_plan_has_realistic_tasks(demo):
     assert top.exclude(indicator_name="").filter(direction="higher").exists()
     assert Pledge.objects.count() >= 25
     assert Milestone.objects.count() >= 2 * top.count()
+
+
+def test_every_demo_task_names_its_responsible_leader_and_person(demo):
+    assert not Task.objects.filter(leader=None).exists() and not Task.objects.filter(owner=None).exists()
+    assert not Task.objects.exclude(responsibility_note="").exists()
     assert not Task.objects.filter(leader__isnull=True).exists()
     assert not Task.objects.filter(owner__isnull=True).exists()
     assert not Task.objects.filter(title__icontains="lorem").exists()

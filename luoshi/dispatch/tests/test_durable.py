@@ -54,7 +54,8 @@ def report(city):
 
 
 def pdf(name="现场照片.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.7 evidence", content_type="application/pdf")
+    # Each name its own content: the same content twice in one report is kept once.
+    return SimpleUploadedFile(name, f"%PDF-1.7 {name}".encode(), content_type="application/pdf")
 
 
 def fake_png():

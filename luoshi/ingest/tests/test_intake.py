@@ -48,6 +48,8 @@ def test_a_supervisor_drafts_a_list_from_text_and_creates_it_in_one_step(city):
     )
     assert list(task_list.tasks.values_list("code", flat=True)) == ["1", "2"]
     assert Task.objects.get(task_list=task_list, code="2").target == 5
+    # A document names units, not people: each task says its people are still to be named.
+    assert all(t.lacks_people and t.responsibility_note for t in task_list.tasks.all())
     draft.refresh_from_db()
     assert draft.state == ImportDraft.State.USED
     assert AuditEvent.objects.filter(action__in=["ingest.draft", "ingest.create_list"]).count() == 2

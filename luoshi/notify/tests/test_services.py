@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from luoshi.audit.models import AuditEvent
 from luoshi.notify import services
@@ -126,3 +127,21 @@ def test_an_update_is_audited_with_before_and_after_and_shows_a_changed_secret(c
     with pytest.raises(ValidationError) as exc:
         services.update_webhook(endpoint=endpoint, url="robot", by=city.city_supervisor)
     assert "url" in exc.value.message_dict
+
+
+def test_a_notice_with_a_key_reaches_each_recipient_once(city):
+    first = send(city, [city.county_liaison], key="report_late:7")
+    again = send(city, [city.county_liaison, city.county_head], key="report_late:7")
+    assert [n.recipient for n in first] == [city.county_liaison]
+    assert [n.recipient for n in again] == [city.county_head]  # only the one not yet told
+    assert send(city, [city.county_head], key="report_late:7") == []
+    assert Notice.objects.filter(key="report_late:7").count() == 2
+    assert AuditEvent.objects.filter(action="notify.send").count() == 2  # nothing sent, nothing logged
+
+
+def test_a_notice_with_params_is_worded_from_its_kind_and_kept_in_the_offices_words(city):
+    [notice] = send(city, [city.county_liaison], title="", body="", params={"n": 2, "items": ["· 1 厂房"]})
+    assert notice.params == {"n": 2, "items": ["· 1 厂房"]}
+    assert notice.body == "· 1 厂房"
+    with translation.override("en"):
+        assert notice.words() == ("2 progress reports overdue", "· 1 厂房")

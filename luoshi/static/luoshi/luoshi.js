@@ -6,6 +6,16 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+// The printed page's header names the page, as the browser tab does.
+document.addEventListener("DOMContentLoaded", () => {
+  const title = document.querySelector(".print-header .print-title");
+  if (title) title.textContent = document.title;
+});
+// An export link follows the filters as htmx changes them: the address bar holds the current query.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-export]");
+  if (link) link.href = link.dataset.export + window.location.search;
+});
 
 // Charts: each [data-chart=NAME] element is drawn from the JSON in #chart-NAME, which the server builds.
 const charts = {
@@ -104,4 +114,41 @@ document.addEventListener("click", (event) => {
 document.addEventListener("htmx:responseError", (event) => {
   const main = document.querySelector("main");
   if (main && event.detail.xhr.responseText) main.insertAdjacentHTML("afterbegin", event.detail.xhr.responseText);
+});
+
+// A batch form with a "select all" box (data-select-all=NAME over the checkboxes named NAME): the box ticks
+// them all, the submit button counts the ticked ones, and a submit with none ticked says so instead of
+// going. Without JavaScript the box stays hidden and the server answers an empty submit with the same words.
+function selectionOf(form) {
+  const all = form.querySelector("[data-select-all]");
+  return all ? { all, boxes: [...form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`)] } : null;
+}
+function showSelection(form) {
+  const selection = selectionOf(form);
+  if (!selection) return;
+  const ticked = selection.boxes.filter((box) => box.checked).length;
+  selection.all.checked = ticked > 0 && ticked === selection.boxes.length;
+  selection.all.indeterminate = ticked > 0 && ticked < selection.boxes.length;
+  const count = form.querySelector("[data-selected-count]");
+  if (count) { count.textContent = ticked; count.hidden = ticked === 0; }
+  const nothing = form.querySelector("[data-nothing-selected]");
+  if (nothing && ticked > 0) nothing.hidden = true;
+}
+document.querySelectorAll("[data-select-all]").forEach((all) => {
+  all.hidden = false;
+  showSelection(all.form);
+});
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  const selection = form && selectionOf(form);
+  if (!selection) return;
+  if (event.target === selection.all) selection.boxes.forEach((box) => { box.checked = selection.all.checked; });
+  showSelection(form);
+});
+document.addEventListener("submit", (event) => {
+  const selection = selectionOf(event.target);
+  if (!selection || selection.boxes.some((box) => box.checked)) return;
+  event.preventDefault();
+  const nothing = event.target.querySelector("[data-nothing-selected]");
+  if (nothing) nothing.hidden = false;
 });

@@ -48,7 +48,7 @@ def submitted(report, by):
 
 def task_form(city, **changes):
     return {"title": "任务", "lead_unit": city.qingshan.pk, "start": "2026-01-01", "due": "2026-12-31",
-            "weight": "1", "version": "1", **changes}  # fmt: skip
+            "weight": "1", "version": "1", "responsibility_note": "待指定", **changes}  # fmt: skip
 
 
 # Item 5: domain errors are 4xx with the message shown.

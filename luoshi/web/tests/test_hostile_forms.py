@@ -22,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.apps import apps
 from django.contrib import messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.forms import BaseForm, BaseFormSet
 from django.test import Client
@@ -33,7 +34,7 @@ from luoshi.dispatch.models import Report
 from luoshi.ingest.services import create_draft
 from luoshi.notify.services import add_webhook, notify
 from luoshi.plans.services import MilestoneSpec
-from luoshi.testing import make_task, make_weekly_cadence
+from luoshi.testing import make_task, make_unit, make_user, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 SCRIPT = '<script>alert("x")</script>'
@@ -96,6 +97,8 @@ def world(city: Any) -> dict[str, Any]:
             expected_version=sent.version,
             idempotency_key=f"world-{number}",
         )
+    photo = SimpleUploadedFile("现场照片.pdf", b"%PDF-1.7 walk", content_type="application/pdf")
+    evidence = dispatch.add_evidence(report=pending, by=city.county_liaison, upload=photo)
     draft = create_draft(
         plan=city.plan, by=city.city_supervisor, source_name="通知.txt",
         raw_text="一、推进青山县工业园区建设，青山县负责，2026年6月底前完成。\n二、全年新增就业1000人。",
@@ -109,12 +112,15 @@ def world(city: Any) -> dict[str, Any]:
         "task": task,
         "milestone": task.milestones.first(),
         "pending": pending,
+        "evidence": evidence,
         "to_return": to_return,
         "to_accept": to_accept,
         "cycle": cycle,
         "draft": draft,
         "notice": notice,
         "robot": robot,
+        "spare": make_unit("青山县工业园", "park", city.qingshan),  # to edit, move and deactivate
+        "leaver": make_user("qingshan.leaver", "liaison", city.qingshan),  # to edit and deactivate
     }
 
 
@@ -122,6 +128,7 @@ def world(city: Any) -> dict[str, Any]:
 # and says so; a pattern without arguments is walked as the city's supervisor unless named.
 def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]]]:
     boss = "city_supervisor"
+    in_evidence = {"pk": w["pending"].pk, "evidence_pk": w["evidence"].pk}
     return {
         "login": ("", {}),
         "plans:task_detail": (boss, {"pk": w["task"].pk}),
@@ -139,8 +146,12 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "dispatch:report_return": (boss, {"pk": w["to_return"].pk}),
         "dispatch:report_accept": (boss, {"pk": w["to_accept"].pk}),
         "dispatch:report_approve": ("county_head", {"pk": w["to_accept"].pk}),
+        "dispatch:evidence_file": ("county_liaison", in_evidence),
+        "dispatch:evidence_remove": ("county_liaison", in_evidence),
         "dispatch:cycle_detail": (boss, {"pk": w["cycle"].pk}),
+        "dispatch:cycle_export": (boss, {"pk": w["cycle"].pk}),
         "dispatch:cycle_accept": (boss, {"pk": w["cycle"].pk}),
+        "dispatch:cycle_chase": (boss, {"pk": w["cycle"].pk}),
         "ingest:draft_review": (boss, {"pk": w["draft"].pk}),
         "notify:notice_read": (boss, {"pk": w["notice"].pk}),
         "notify:robot_add": (boss, {"unit_pk": city.qingshan.pk}),
@@ -149,6 +160,15 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "notify:robot_delete": (boss, {"pk": w["robot"].pk}),  # walked last of the robot's addresses
         "accounts:reset_password": ("admin", {"pk": city.other_township_liaison.pk}),  # no persona here
         "orgs:unit_detail": (boss, {"pk": city.qingshan.pk}),
+        "orgs:unit_create": (boss, {"pk": city.qingshan.pk}),
+        "orgs:unit_edit": (boss, {"pk": w["spare"].pk}),
+        "orgs:unit_move": (boss, {"pk": w["spare"].pk}),
+        "orgs:unit_deactivate": (boss, {"pk": w["spare"].pk}),
+        "orgs:person_create": (boss, {"pk": city.qingshan.pk}),
+        "orgs:person_edit": ("admin", {"pk": w["leaver"].pk}),
+        "orgs:person_deactivate": ("admin", {"pk": w["leaver"].pk}),
+        "orgs:person_unlock": ("admin", {"pk": w["leaver"].pk}),
+        "plans:unit_tasks_export": (boss, {"pk": city.qingshan.pk}),
     }
 
 

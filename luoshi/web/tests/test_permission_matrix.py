@@ -32,12 +32,13 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from luoshi.core import clock as core_clock
-from luoshi.testing import DEFAULT_NOW, PASSWORD, City, Clock, build_city, make_task
+from luoshi.testing import DEFAULT_NOW, PASSWORD, City, Clock, build_city, make_task, make_unit
 
 PERSONAS = (  # the MATRIX columns
     "city_supervisor",  # CS
@@ -90,8 +91,43 @@ MATRIX: dict[str, dict[str, str]] = {
     "orgs:unit_tree":               {"GET":         every(200)},
     "orgs:unit_detail":             {"GET here":   "200 200 200 200 200 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    # An administrator manages units and people everywhere, a supervisor in their jurisdiction (below its
+    # root, and not themselves); passwords and locks are the administrator's alone.
+    "orgs:unit_create":             {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "orgs:unit_edit":               {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "orgs:unit_move":               {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "orgs:unit_deactivate":         {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "orgs:person_create":           {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "200 200 403 403 403 404 404 404 403 200",
+                                     "POST there": "200 404 404 404 404 404 403 404 403 200"},
+    "orgs:person_edit":             {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "orgs:person_deactivate":       {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "orgs:person_unlock":           {"GET here":    every(405),
+                                     "POST here":  "403 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "403 404 404 404 404 404 403 404 403 302"},
     "plans:plan_list":              {"GET":         every(200)},
     "plans:task_list":              {"GET":         every(200)},
+    "plans:task_list_export":       {"GET":         every(200)},
+    # A unit's tasks out to Excel: whoever sees the unit's page.
+    "plans:unit_tasks_export":      {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
     "plans:task_detail":            {"GET here":   "200 200 200 200 200 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 200 404 200 200"},
     "plans:task_edit":              {"GET here":   "200 200 403 403 403 404 404 404 403 200",
@@ -136,6 +172,12 @@ MATRIX: dict[str, dict[str, str]] = {
     "dispatch:report_approve":      {"GET here":    every(405),
                                      "POST here":  "403 403 403 302 403 404 404 404 403 403",
                                      "POST there": "403 404 404 404 404 404 403 404 403 403"},
+    # A report's file opens for whoever sees the report; only who may fill it removes one, before it is sent.
+    "dispatch:evidence_file":       {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "dispatch:evidence_remove":     {"GET here":    every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
     "dispatch:cycle_list":          {"GET":         every(200)},
     # The list or plan is a form field: one the persona may not manage is not among its choices (200).
     "dispatch:cadence_list":        {"GET":        "200 200 403 403 403 403 403 403 403 200",
@@ -143,9 +185,14 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "POST there": "302 200 403 403 403 403 403 403 403 302"},
     # One cycle holds both places' reports: whoever sees one of them sees the cycle.
     "dispatch:cycle_detail":        {"GET here":   "200 200 200 200 200 404 200 404 200 200"},
+    "dispatch:cycle_export":        {"GET here":   "200 200 200 200 200 404 200 404 200 200"},
     "dispatch:cycle_accept":        {"GET here":    every(405),
                                      "POST here":  "302 302 403 403 403 404 403 404 403 302",
                                      "POST there": "302 403 403 403 403 404 403 404 403 302"},
+    # 一键催报: the offices that review some of the cycle's reports; each reminds the units it supervises.
+    "dispatch:cycle_chase":         {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 403 404 403 302"},
+    "dispatch:escalation_list":     {"GET":         every(200)},
     "notify:notice_list":           {"GET":         every(200)},
     # A notice is its recipient's alone: 青山镇's liaison's here, the outsider's there.
     "notify:notice_read":           {"GET here":    every(405),
@@ -180,6 +227,7 @@ MATRIX: dict[str, dict[str, str]] = {
 # answer has not; these answer their success otherwise:
 SUCCESS: dict[str, int] = {
     "accounts:reset_password": 200,  # the one-time password is shown on the page
+    "orgs:person_create": 200,  # so is the new person's
 }
 # and these may succeed without writing:
 SUCCESS_WITHOUT_WRITE = {
@@ -196,6 +244,7 @@ class Place:
     """One corner of the city and an object of every kind in it."""
 
     unit: Any
+    spare: Any  # an empty unit below it, for unit_deactivate
     person: Any  # a liaison of the unit
     task: Any  # led by the place; HERE a subtask 青山县 handed down to 青山镇
     parent: Any  # the task split by task_decompose
@@ -204,6 +253,7 @@ class Place:
     pending_report: Any
     submitted_report: Any
     awaiting_report: Any  # awaiting the unit head's approval
+    evidence: Any  # a file of the pending report
     notice: Any
     robot: Any
     draft: Any
@@ -220,6 +270,15 @@ class World:
 
 ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "orgs:unit_detail": lambda w, p: {"pk": p.unit.pk},
+    "orgs:unit_create": lambda w, p: {"pk": p.unit.pk},
+    "orgs:unit_edit": lambda w, p: {"pk": p.unit.pk},
+    "orgs:unit_move": lambda w, p: {"pk": p.unit.pk},
+    "orgs:unit_deactivate": lambda w, p: {"pk": p.spare.pk},
+    "orgs:person_create": lambda w, p: {"pk": p.unit.pk},
+    "orgs:person_edit": lambda w, p: {"pk": p.person.pk},
+    "orgs:person_deactivate": lambda w, p: {"pk": p.person.pk},
+    "orgs:person_unlock": lambda w, p: {"pk": p.person.pk},
+    "plans:unit_tasks_export": lambda w, p: {"pk": p.unit.pk},
     "plans:task_detail": lambda w, p: {"pk": p.task.pk},
     "plans:task_edit": lambda w, p: {"pk": p.task.pk},
     "plans:milestone_add": lambda w, p: {"task_pk": p.task.pk},
@@ -232,8 +291,12 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "dispatch:report_return": lambda w, p: {"pk": p.submitted_report.pk},
     "dispatch:report_accept": lambda w, p: {"pk": p.submitted_report.pk},
     "dispatch:report_approve": lambda w, p: {"pk": p.awaiting_report.pk},
+    "dispatch:evidence_file": lambda w, p: {"pk": p.pending_report.pk, "evidence_pk": p.evidence.pk},
+    "dispatch:evidence_remove": lambda w, p: {"pk": p.pending_report.pk, "evidence_pk": p.evidence.pk},
     "dispatch:cycle_detail": lambda w, p: {"pk": w.cycle.pk},
+    "dispatch:cycle_export": lambda w, p: {"pk": w.cycle.pk},
     "dispatch:cycle_accept": lambda w, p: {"pk": w.cycle.pk},
+    "dispatch:cycle_chase": lambda w, p: {"pk": w.cycle.pk},
     "notify:notice_read": lambda w, p: {"pk": p.notice.pk},
     "notify:robot_add": lambda w, p: {"unit_pk": p.unit.pk},
     "notify:robot_toggle": lambda w, p: {"pk": p.robot.pk},
@@ -251,6 +314,7 @@ def _task_form(p: Place, **extra: Any) -> dict[str, Any]:
         "start": "2026-01-01",
         "due": "2026-12-31",
         "weight": "1",
+        "responsibility_note": "待指定",
         "ms-TOTAL_FORMS": "0",
         "ms-INITIAL_FORMS": "0",
         **extra,
@@ -286,6 +350,7 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "dispatch:report_return": lambda w, p: {"comment": "请补充佐证材料"},
     "dispatch:report_accept": lambda w, p: {},
     "dispatch:report_approve": lambda w, p: {},
+    "dispatch:evidence_remove": lambda w, p: {},
     "dispatch:cadence_list": lambda w, p: {
         "task_list": p.task_list.pk,
         "name": "两周一汇报",
@@ -297,6 +362,7 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
         "lead_days_per_level": "1",
     },
     "dispatch:cycle_accept": lambda w, p: {"report": [p.submitted_report.pk]},
+    "dispatch:cycle_chase": lambda w, p: {},
     "notify:notice_read": lambda w, p: {},
     "notify:notice_read_all": lambda w, p: {},
     "notify:robot_add": lambda w, p: {
@@ -313,6 +379,23 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     },
     "accounts:sign_out_everywhere": lambda w, p: {},
     "accounts:reset_password": lambda w, p: {},
+    "orgs:unit_create": lambda w, p: {"name": "新建园区", "kind": "park", "category": "park"},
+    "orgs:unit_edit": lambda w, p: {
+        "name": f"{p.unit.name}（更名）",
+        "short_name": "",
+        "kind": p.unit.kind,
+        "category": p.unit.category,
+        "sort_order": "1",
+    },
+    # 青山镇 goes under 龙泉镇, 白沙县 under 青山县: a new parent, managed by whoever may move it.
+    "orgs:unit_move": lambda w, p: {
+        "parent": (w.city.longquan_town if p.unit == w.city.qingshan_town else w.city.qingshan).pk
+    },
+    "orgs:unit_deactivate": lambda w, p: {},
+    "orgs:person_create": lambda w, p: {"username": "matrix.new", "full_name": "新同志", "role": "liaison"},
+    "orgs:person_edit": lambda w, p: {"full_name": "李明", "unit": p.unit.pk, "role": "liaison"},
+    "orgs:person_deactivate": lambda w, p: {},
+    "orgs:person_unlock": lambda w, p: {},
     "ingest:intake_new": lambda w, p: {
         "plan": p.task_list.plan_id,
         "text": PLAN_TEXT,
@@ -388,6 +471,10 @@ def build_world() -> World:
             idempotency_key=f"setup-{pending.pk}",
         )
 
+    def evidence(cycle: Any, task: Any, by: Any) -> Any:
+        photo = SimpleUploadedFile("现场照片.pdf", b"%PDF-1.7 matrix", content_type="application/pdf")
+        return dispatch.add_evidence(report=report(cycle, task), by=by, upload=photo)
+
     def robot(unit: Any, by: Any) -> Any:
         url = f"https://oapi.dingtalk.com/robot/send?access_token=t{unit.pk}"
         return add_webhook(unit=unit, platform="dingtalk", url=url, by=by)
@@ -398,6 +485,7 @@ def build_world() -> World:
 
     here = Place(
         unit=c.qingshan_town,
+        spare=make_unit("青山镇社区", "township", c.qingshan_town),
         person=c.township_liaison,
         task=town_task,
         parent=county_task,
@@ -406,6 +494,7 @@ def build_world() -> World:
         pending_report=report(this_week, town_task),
         submitted_report=send(last_week, town_task, c.township_liaison),
         awaiting_report=send(approval_week, town_pledge, c.township_liaison),
+        evidence=evidence(this_week, town_task, c.township_liaison),
         notice=notice(c.township_liaison),
         robot=robot(c.qingshan_town, c.county_supervisor),
         draft=create_draft(
@@ -414,6 +503,7 @@ def build_world() -> World:
     )
     there = Place(
         unit=c.baisha,
+        spare=make_unit("白沙县园区", "park", c.baisha),
         person=c.outsider,
         task=baisha_task,
         parent=baisha_task,
@@ -422,6 +512,7 @@ def build_world() -> World:
         pending_report=report(this_week, baisha_task),
         submitted_report=send(last_week, baisha_task, c.outsider),
         awaiting_report=send(approval_week, baisha_pledge, c.outsider),
+        evidence=evidence(this_week, baisha_task, c.outsider),
         notice=notice(c.outsider),
         robot=robot(c.baisha, c.city_supervisor),
         draft=create_draft(

@@ -1,0 +1,46 @@
+"""Extension points of the list pages: a higher app adds a column, and a filter by it, to a lower app's list.
+
+As with panels (core.panels), a lower app must not import the apps built on it, so those register a
+`Column` here, by list name ("tasks"), from their AppConfig.ready(). The list adds each column's filter to
+its form, narrows its rows by the value chosen, lets the column join what its cells show into the list's
+own query (so the number of queries stays the same whatever the page size), and renders each cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+# The list's QuerySet, of its own class (TaskQuerySet), which a column hands back narrowed or joined.
+Rows = Any
+
+
+def _unchanged(rows: Rows) -> Rows:
+    return rows
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the filter's query parameter, e.g. "light"
+    header: Any  # the column's heading (a lazy translation)
+    cell: str  # the template of one cell, rendered with `row`
+    field: Callable[[], forms.Field]  # the filter's form field, made afresh for each form
+    narrow: Callable[[Rows, Any], Rows]  # the rows that match the filter's cleaned value
+    prepare: Callable[[Rows], Rows] = _unchanged  # join what the cells show (select_related)
+
+
+_columns: dict[str, list[Column]] = {}
+
+
+def register(page: str, column: Column) -> Column:
+    columns = _columns.setdefault(page, [])
+    if all(c.name != column.name for c in columns):
+        columns.append(column)
+    return column
+
+
+def columns_for(page: str) -> list[Column]:
+    return list(_columns.get(page, []))

@@ -1,0 +1,70 @@
+"""The words of each kind of notice, kept as catalogue entries and filled in when a notice is read.
+
+A notice stores its kind and its numbers and names (`params`); the sentence is made in the reader's
+language each time it is shown, and in the office's language when it goes out by e-mail or group robot.
+A list of lines (`params["items"]`: tasks, units) is data and is shown as it was stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+# Each kind's title and body, %-formatted with the notice's params. A body of None is the list of lines
+# in params["items"]; a title counting things is a plural form, chosen by params["n"].
+TEXTS: dict[str, tuple[Promise, Promise | None]] = {
+    "report_due": (
+        ngettext_lazy("%(n)s progress report due soon", "%(n)s progress reports due soon", "n"),
+        None,
+    ),
+    "report_late": (
+        ngettext_lazy("%(n)s progress report overdue", "%(n)s progress reports overdue", "n"),
+        None,
+    ),
+    "report_chase": (
+        ngettext_lazy(
+            "Reminder from the office: %(n)s progress report not sent yet",
+            "Reminder from the office: %(n)s progress reports not sent yet",
+            "n",
+        ),
+        None,
+    ),
+    "report_returned": (_("Report returned: %(task)s"), None),  # items: the reviewer's comment
+    "report_submitted": (
+        _("Report waiting for your review: %(task)s"),
+        _("Sent by %(unit)s for %(cadence)s, cycle %(number)s."),
+    ),
+    "report_awaiting_approval": (
+        _("Report waiting for your approval: %(task)s"),
+        _("Sent by %(person)s. Approve it to send it on to the office."),
+    ),
+    "cycle_digest": (
+        ngettext_lazy(
+            "%(n)s unit has not reported for %(cadence)s, cycle %(number)s",
+            "%(n)s units have not reported for %(cadence)s, cycle %(number)s",
+            "n",
+        ),
+        None,
+    ),
+    "escalation": (_("%(step)s: %(task)s"), _("%(n)s progress reports in a row are late.")),
+}
+
+
+def _fill(template: Promise, params: dict[str, Any]) -> str:
+    try:
+        return str(template % params)
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
+def render(kind: str, params: dict[str, Any] | None) -> tuple[str, str] | None:
+    """The notice's title and body in the active language, or None when it has no words of its own."""
+    text = TEXTS.get(kind)
+    if text is None or params is None:
+        return None
+    title, body = text
+    lines = "\n".join(str(line) for line in params.get("items", ()))
+    return _fill(title, params), (_fill(body, params) if body is not None else lines)
