@@ -1,12 +1,15 @@
 from django.urls import path
 
-from luoshi.orgs import manage_views, views
+from luoshi.orgs import import_views, manage_views, views
 
 app_name = "orgs"
 
 urlpatterns = [
     path("", views.unit_tree, name="unit_tree"),
     path("<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("import/", import_views.import_people, name="import"),
+    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/template.xlsx", import_views.import_template, name="import_template"),
     path("<int:pk>/new/", manage_views.unit_create, name="unit_create"),
     path("<int:pk>/edit/", manage_views.unit_edit, name="unit_edit"),
     path("<int:pk>/move/", manage_views.unit_move, name="unit_move"),

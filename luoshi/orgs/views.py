@@ -40,7 +40,12 @@ def unit_tree(request: AuthenticatedRequest) -> HttpResponse:
             member_count=Count("members", filter=Q(members__is_active=True), distinct=True),
         )
     )
-    return render(request, "orgs/unit_tree.html", {"forest": build_forest(units), "unit_count": len(units)})
+    context = {
+        "forest": build_forest(units),
+        "unit_count": len(units),
+        "can_import": policy.sees_everything(request.user),  # as import_views decides
+    }
+    return render(request, "orgs/unit_tree.html", context)
 
 
 @login_required

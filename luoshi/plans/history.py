@@ -35,6 +35,9 @@ ACTIONS: dict[str, Promise] = {
     Action.MILESTONE_DELETE: _("deleted a milestone"),
     Action.MILESTONE_CONFIRM: _("confirmed a milestone reached"),
     Action.PLEDGE_SIGN: _("signed a pledge"),
+    Action.DELIVERY_SUBMIT: _("declared the task done"),
+    Action.DELIVERY_ACCEPT: _("accepted the delivery"),
+    Action.DELIVERY_REJECT: _("rejected the delivery; the task stays open"),
     Action.REPORT_CREATE: _("added the task to %(cycle)s, which was open: its report is due there"),
     Action.REPORT_SAVE: _("saved a draft of the report for %(cycle)s"),
     Action.REPORT_SUBMIT: _("submitted the report for %(cycle)s"),
@@ -128,6 +131,14 @@ def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
     return [_entry(e, show) for e in events]
 
 
+def _reason(action: str, after: dict[str, Any]) -> str:
+    if action == Action.REPORT_RETURN:
+        return str(after.get("review_comment", ""))
+    if action == Action.DELIVERY_REJECT:
+        return str(after.get("reason", ""))
+    return ""
+
+
 def _entry(e: AuditEvent, show: Callable[[str, Any], Any]) -> HistoryEntry:
     before, after = e.before or {}, e.after or {}
     label = ACTIONS.get(e.action, e.action)
@@ -144,6 +155,12 @@ def _entry(e: AuditEvent, show: Callable[[str, Any], Any]) -> HistoryEntry:
         event=e,
         label=text,
         changes=changes,
-        detail=e.object_repr if e.object_type in NAMED else "",
-        reason=after.get("review_comment", "") if e.action == Action.REPORT_RETURN else "",
+        detail=(
+            str(after.get("statement", ""))
+            if e.action == Action.DELIVERY_SUBMIT
+            else e.object_repr
+            if e.object_type in NAMED
+            else ""
+        ),
+        reason=_reason(e.action, after),
     )

@@ -338,3 +338,53 @@ class Pledge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.task}"
+
+
+class Delivery(models.Model):
+    """A 交账: the lead unit declares the task done; the office accepts it (done) or rejects it."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("awaiting the office")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("task")
+    )
+    statement = models.TextField(_("what was done"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("declared by"),
+    )
+    at = models.DateTimeField(_("declared at"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_deliveries",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason for rejecting"), blank=True)
+
+    audit_subject = "task"
+
+    class Meta:
+        ordering = ["task", "at", "id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(state="submitted"), name="delivery_one_open_per_task"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="rejected") | ~Q(reason=""), name="delivery_rejection_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.get_state_display()}"

@@ -31,7 +31,7 @@ from luoshi.plans.forms import (
     TaskForm,
 )
 from luoshi.plans.history import task_history
-from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
+from luoshi.plans.models import Delivery, Milestone, Plan, Pledge, Task, TaskList
 from luoshi.plans.rollup import roll_up
 
 SORT_ORDER = {
@@ -125,6 +125,8 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "today": today,
         "can_edit": policy.can_edit_task(request.user, task),
         "can_decompose": policy.can_decompose_task(request.user, task),
+        "delivery": (delivery := services.open_delivery(task)),
+        "can_deliver": delivery is None and not task.is_done and services.can_deliver(request.user, task),
         "panels": panels_for("task", request, task),
     }
     return render(request, "plans/task_detail.html", context)
@@ -285,3 +287,53 @@ def milestone_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Milestone confirmed as reached."))
     return redirect("plans:task_detail", pk=milestone.task_id)
+
+
+@login_required
+@require_POST
+def delivery_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    task = visible_task_or_404(request, pk)
+    if not services.can_deliver(request.user, task):
+        raise PermissionDenied
+    try:
+        services.submit_delivery(task=task, by=request.user, statement=request.POST.get("statement", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Delivery sent to the office."))
+    return redirect("plans:task_detail", pk=task.pk)
+
+
+def _visible_delivery_or_404(request: AuthenticatedRequest, pk: int) -> Delivery:
+    delivery = get_object_or_404(
+        Delivery.objects.filter(task__in=Task.objects.visible_to(request.user)).select_related("task"), pk=pk
+    )
+    if not policy.can_edit_task(request.user, delivery.task):
+        raise PermissionDenied
+    return delivery
+
+
+@login_required
+@require_POST
+def delivery_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    delivery = _visible_delivery_or_404(request, pk)
+    try:
+        services.accept_delivery(delivery=delivery, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Delivery accepted: the task is done."))
+    return redirect("plans:task_detail", pk=delivery.task_id)
+
+
+@login_required
+@require_POST
+def delivery_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    delivery = _visible_delivery_or_404(request, pk)
+    try:
+        services.reject_delivery(delivery=delivery, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Delivery rejected: the task stays open."))
+    return redirect("plans:task_detail", pk=delivery.task_id)

@@ -84,7 +84,10 @@ def test_the_back_fill_follows_the_links_the_models_name():
     # When a model's audit_subject changes, the subjects of its past events need filling in again.
     migration = importlib.import_module("luoshi.audit.migrations.0002_auditevent_subject")
     labels = [model._meta.label_lower for model in apps.get_models()]
-    assert {label: link for label in labels if (link := link_of(label))} == migration.LINKS
+    # Models made after the back-fill had no past events to fill in: their events name subjects from birth.
+    later = {"plans.delivery"}
+    links = {label: link for label in labels if label not in later and (link := link_of(label))}
+    assert links == migration.LINKS
 
 
 def test_a_chain_recorded_before_subjects_verifies_once_the_migration_fills_them_in(city):

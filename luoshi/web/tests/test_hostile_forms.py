@@ -33,7 +33,7 @@ from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report
 from luoshi.ingest.services import create_draft
 from luoshi.notify.services import add_webhook, notify
-from luoshi.plans.services import MilestoneSpec
+from luoshi.plans.services import MilestoneSpec, submit_delivery
 from luoshi.testing import make_task, make_unit, make_user, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -83,7 +83,7 @@ def world(city: Any) -> dict[str, Any]:
         owner=city.county_head,
         milestones=[MilestoneSpec("主体封顶", dt.date(2026, 9, 30), 70)],
     )
-    make_task(city, title="青山县的道路建设")
+    road = make_task(city, title="青山县的道路建设")
     make_task(city, title="青山县的园区建设")
     cycle = dispatch.open_cycle(
         cadence=make_weekly_cadence(city), number=46, now=dt.datetime(2026, 11, 16, 9, tzinfo=TZ)
@@ -111,6 +111,7 @@ def world(city: Any) -> dict[str, Any]:
     return {
         "task": task,
         "milestone": task.milestones.first(),
+        "delivery": submit_delivery(task=road, by=city.county_liaison, statement="道路已通车"),
         "pending": pending,
         "evidence": evidence,
         "to_return": to_return,
@@ -142,6 +143,9 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "plans:milestone_edit": (boss, {"pk": w["milestone"].pk}),
         "plans:milestone_delete": (boss, {"pk": w["milestone"].pk}),
         "plans:milestone_confirm": (boss, {"pk": w["milestone"].pk}),
+        "plans:delivery_submit": ("county_liaison", {"pk": w["task"].pk}),
+        "plans:delivery_accept": (boss, {"pk": w["delivery"].pk}),
+        "plans:delivery_reject": (boss, {"pk": w["delivery"].pk}),
         "dispatch:report_detail": ("county_liaison", {"pk": w["pending"].pk}),
         "dispatch:report_return": (boss, {"pk": w["to_return"].pk}),
         "dispatch:report_accept": (boss, {"pk": w["to_accept"].pk}),
@@ -168,6 +172,9 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "orgs:person_edit": ("admin", {"pk": w["leaver"].pk}),
         "orgs:person_deactivate": ("admin", {"pk": w["leaver"].pk}),
         "orgs:person_unlock": ("admin", {"pk": w["leaver"].pk}),
+        "orgs:import": ("admin", {}),
+        "orgs:import_confirm": ("admin", {}),
+        "orgs:import_template": ("admin", {}),
         "plans:unit_tasks_export": (boss, {"pk": city.qingshan.pk}),
     }
 

@@ -24,6 +24,7 @@ Adding a URL pattern makes `test_every_url_pattern_has_a_row` fail until it has 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import Workbook
 
 from luoshi.core import clock as core_clock
 from luoshi.testing import DEFAULT_NOW, PASSWORD, City, Clock, build_city, make_task, make_unit
@@ -63,6 +65,27 @@ PUBLIC = {
     "logout": {"GET": 405, "POST": 302},
     "set_language": {"GET": 302, "POST": 302},
 }
+
+
+class _ImportFile(io.BytesIO):
+    """An .xlsx for orgs:import that the test client can send once per persona: each read starts afresh."""
+
+    name = "组织架构.xlsx"
+
+    def __init__(self) -> None:
+        book = Workbook()
+        units = book.active
+        assert units is not None
+        units.title = "单位"
+        units.append(["名称", "上级单位", "类型", "类别"])
+        units.append(["新区街道", "青山县", "township", ""])
+        book.create_sheet("人员").append(["姓名", "用户名", "单位", "角色", "电话", "电子邮箱"])
+        super().__init__()
+        book.save(self)
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.seek(0)
+        return super().read(size)
 
 
 def every(status: int) -> str:
@@ -122,6 +145,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "orgs:person_unlock":           {"GET here":    every(405),
                                      "POST here":  "403 403 403 403 403 404 404 404 403 302",
                                      "POST there": "403 404 404 404 404 404 403 404 403 302"},
+    "orgs:import":                  {"GET":        "403 403 403 403 403 403 403 403 403 200",
+                                     "POST":       "403 403 403 403 403 403 403 403 403 200"},
+    "orgs:import_confirm":          {"GET":         every(405),
+                                     "POST":       "403 403 403 403 403 403 403 403 403 409"},
+    "orgs:import_template":         {"GET":        "403 403 403 403 403 403 403 403 403 200"},
     "plans:plan_list":              {"GET":         every(200)},
     "plans:task_list":              {"GET":         every(200)},
     "plans:task_list_export":       {"GET":         every(200)},
@@ -155,6 +183,16 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "POST there": "302 404 404 404 404 404 403 404 403 302"},
     "plans:milestone_confirm":      {"GET here":    every(405),
                                      "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    # 交账: the lead unit's liaisons and heads declare a task done; the office that may edit it decides.
+    "plans:delivery_submit":        {"GET here":    every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "plans:delivery_accept":        {"GET here":    every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "plans:delivery_reject":        {"GET here":    every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
                                      "POST there": "302 404 404 404 404 404 403 404 403 302"},
     "dispatch:inbox":               {"GET":         every(200)},
     # A report is filled in by its unit's liaisons and heads; the others who see it get the page unchanged.
@@ -228,10 +266,12 @@ MATRIX: dict[str, dict[str, str]] = {
 SUCCESS: dict[str, int] = {
     "accounts:reset_password": 200,  # the one-time password is shown on the page
     "orgs:person_create": 200,  # so is the new person's
+    "orgs:import": 200,  # the dry run's preview
 }
 # and these may succeed without writing:
 SUCCESS_WITHOUT_WRITE = {
     "set_language": "the language is kept in a cookie",
+    "orgs:import": "a dry run; only its confirmation writes (and needs the dry run's session: 409 here)",
     "notify:notice_read_all": "only 青山镇's liaison and the outsider have a notice to mark",
 }
 
@@ -250,6 +290,7 @@ class Place:
     parent: Any  # the task split by task_decompose
     task_list: Any  # of a plan the place issued, for task_create
     milestone: Any
+    delivery: Any  # a 交账 awaiting the office, of the place's pledge task (issued by the city)
     pending_report: Any
     submitted_report: Any
     awaiting_report: Any  # awaiting the unit head's approval
@@ -287,6 +328,9 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "plans:milestone_edit": lambda w, p: {"pk": p.milestone.pk},
     "plans:milestone_delete": lambda w, p: {"pk": p.milestone.pk},
     "plans:milestone_confirm": lambda w, p: {"pk": p.milestone.pk},
+    "plans:delivery_submit": lambda w, p: {"pk": p.task.pk},
+    "plans:delivery_accept": lambda w, p: {"pk": p.delivery.pk},
+    "plans:delivery_reject": lambda w, p: {"pk": p.delivery.pk},
     "dispatch:report_detail": lambda w, p: {"pk": p.pending_report.pk},
     "dispatch:report_return": lambda w, p: {"pk": p.submitted_report.pk},
     "dispatch:report_accept": lambda w, p: {"pk": p.submitted_report.pk},
@@ -340,6 +384,9 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "plans:milestone_edit": lambda w, p: {**MILESTONE, "version": _stamp(p.milestone)},
     "plans:milestone_delete": lambda w, p: {},
     "plans:milestone_confirm": lambda w, p: {},
+    "plans:delivery_submit": lambda w, p: {"statement": "厂房已建成投用"},
+    "plans:delivery_accept": lambda w, p: {},
+    "plans:delivery_reject": lambda w, p: {"reason": "缺少竣工验收材料"},
     "dispatch:report_detail": lambda w, p: {
         "percent": "60",
         "progress": "主体完工",
@@ -396,6 +443,8 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "orgs:person_edit": lambda w, p: {"full_name": "李明", "unit": p.unit.pk, "role": "liaison"},
     "orgs:person_deactivate": lambda w, p: {},
     "orgs:person_unlock": lambda w, p: {},
+    "orgs:import": lambda w, p: {"file": _ImportFile()},
+    "orgs:import_confirm": lambda w, p: {"token": "no-dry-run-in-this-session"},
     "ingest:intake_new": lambda w, p: {
         "plan": p.task_list.plan_id,
         "text": PLAN_TEXT,
@@ -420,7 +469,13 @@ def build_world() -> World:
     from luoshi.dispatch.models import Report
     from luoshi.ingest.services import create_draft
     from luoshi.notify.services import add_webhook, notify
-    from luoshi.plans.services import MilestoneSpec, add_milestone, create_plan, create_task_list
+    from luoshi.plans.services import (
+        MilestoneSpec,
+        add_milestone,
+        create_plan,
+        create_task_list,
+        submit_delivery,
+    )
     from luoshi.testing import make_weekly_cadence
 
     c = build_city()
@@ -491,6 +546,7 @@ def build_world() -> World:
         parent=county_task,
         task_list=county_list,
         milestone=town_milestone,
+        delivery=submit_delivery(task=town_pledge, by=c.township_liaison, statement="已完成"),
         pending_report=report(this_week, town_task),
         submitted_report=send(last_week, town_task, c.township_liaison),
         awaiting_report=send(approval_week, town_pledge, c.township_liaison),
@@ -509,6 +565,7 @@ def build_world() -> World:
         parent=baisha_task,
         task_list=baisha_list,
         milestone=baisha_milestone,
+        delivery=submit_delivery(task=baisha_pledge, by=c.outsider, statement="已完成"),
         pending_report=report(this_week, baisha_task),
         submitted_report=send(last_week, baisha_task, c.outsider),
         awaiting_report=send(approval_week, baisha_pledge, c.outsider),
