@@ -13,6 +13,11 @@ from tests.conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+# An image's width once it has loaded (or failed: then 0), without racing its loading.
+LOADED_WIDTH = """img => img.complete ? img.naturalWidth : new Promise(done => {
+    img.addEventListener("load", () => done(img.naturalWidth));
+    img.addEventListener("error", () => done(0));
+})"""
 
 
 def png(width: int = 320, height: int = 200) -> bytes:
@@ -99,7 +104,8 @@ def test_a_liaison_attaches_evidence_and_the_supervisor_opens_it(browse, live_ci
         expect(evidence.get_by_test_id("evidence-remove")).to_have_count(0)  # the office cannot remove them
         preview = office.page.get_by_test_id("evidence-preview")
         expect(preview).to_be_visible()
-        assert preview.evaluate("img => img.complete && img.naturalWidth") == 320  # the photo really loaded
+        preview.scroll_into_view_if_needed()  # the thumbnail loads lazily, when it comes into view
+        assert preview.evaluate(LOADED_WIDTH) == 320  # the photo really loaded
         office.screenshot(f"evidence-report-{name}")
 
         # The photo opens in a tab of its own, shown and not downloaded.
