@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from luoshi.testing import sqlite_pass_only
+
+# Each test starts its own process on its own SQLite file, whichever database the suite runs on.
+pytestmark = sqlite_pass_only("a real `luoshi` process on a fresh SQLite file, in either pass")
+
 LUOSHI = shutil.which("luoshi", path=str(Path(sys.executable).parent)) or "luoshi"
 
 

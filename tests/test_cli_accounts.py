@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from luoshi.testing import sqlite_pass_only
 from tests.test_cli import LUOSHI, luoshi
+
+pytestmark = sqlite_pass_only("a real `luoshi` process on a fresh SQLite file, in either pass")
 
 DEMO_PASSWORD = "luoshi-demo-2026"
 

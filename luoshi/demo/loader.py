@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from luoshi.audit.services import sealing_deferred
 from luoshi.core import clock
 from luoshi.demo import city, history
 from luoshi.dispatch.models import Cadence
@@ -49,11 +50,14 @@ def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lamb
     in as the units would have sent them, each submission committing on its own, because submit_report
     is durable and refuses to run inside another transaction. A failure there leaves the city with part
     of its history.
+
+    Its thousands of audit events are sealed at the end, not after each commit (about a fifth of the time).
     """
     now = clock.now() if today is None else _ten_am(today)
     today = today or clock.today()
-    office, cadences, counts = _city(today=today, progress=progress)
-    dispatch = history.load_history(office=office, cadences=cadences, now=now, progress=progress)
+    with sealing_deferred():
+        office, cadences, counts = _city(today=today, progress=progress)
+        dispatch = history.load_history(office=office, cadences=cadences, now=now, progress=progress)
     return {**counts, **dispatch}
 
 

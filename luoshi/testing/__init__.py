@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -71,6 +72,12 @@ class City:
     admin: Any
     plan: Any
     economy: Any
+
+
+def sqlite_pass_only(why: str) -> pytest.MarkDecorator:
+    """Skip in `make test`'s PostgreSQL pass a test that would do there exactly what it did in the SQLite
+    pass, or whose subject is not the database: `why` says which, and what covers PostgreSQL instead."""
+    return pytest.mark.skipif(connection.vendor != "sqlite", reason=f"run in the SQLite pass only: {why}")
 
 
 def make_unit(name: str, kind: str, parent: Any = None) -> Any:

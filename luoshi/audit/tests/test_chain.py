@@ -10,7 +10,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from luoshi.audit import anchor, guard, hashing
 from luoshi.audit.models import AppendOnlyError, AuditBlock, AuditEvent, canonical_json
-from luoshi.audit.services import record, seal_all, verify
+from luoshi.audit.services import record, seal_all, sealing_deferred, verify
 from luoshi.testing import build_city, make_task
 
 OTHER_KEY = "another-key-that-someone-guessed-0123456789"
@@ -339,6 +339,22 @@ def test_a_write_is_sealed_and_anchored_once_its_transaction_commits(
     assert heads[-1] == anchor.head_of(block) and not unreadable
     result = verify()
     assert result.ok and result.unsealed == 0 and result.unanchored == 0
+
+
+def test_a_bulk_load_seals_once_at_the_end_even_when_it_fails(city, django_capture_on_commit_callbacks):
+    seal_all()
+    blocks = AuditBlock.objects.count()
+    with pytest.raises(RuntimeError), sealing_deferred():
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            make_task(city, title="批量一")
+            make_task(city, title="批量二")
+        assert callbacks == []  # nothing sealed after each commit…
+        assert AuditEvent.objects.filter(block__isnull=True, action="task.create").count() == 2
+        raise RuntimeError("the load fails half-way")
+    # …and what was committed is sealed on the way out, in one block.
+    assert AuditBlock.objects.count() == blocks + 1
+    assert not AuditEvent.objects.filter(block__isnull=True).exists()
+    assert verify().ok
 
 
 def test_the_anchor_is_only_appended_to(city):

@@ -13,6 +13,11 @@ from luoshi.demo import loader
 from luoshi.dispatch import status
 from luoshi.dispatch.models import UNSENT, Cadence, Cycle, Report, ReportState, TaskLight
 from luoshi.plans.models import Plan, Pledge, Task
+from luoshi.testing import sqlite_pass_only
+
+# The subject here is the calendar (four days that each break something), not the database; the
+# PostgreSQL pass loads the demo city too, in test_demo.
+pytestmark = sqlite_pass_only("the calendar's awkward days; test_demo loads the city on PostgreSQL")
 
 # Each load takes about twenty seconds, so four days that each break something different. chinese-calendar
 # knows no holidays after 2026 yet: until it does, 2027 falls back to Monday to Friday.
