@@ -55,3 +55,24 @@ def test_a_missing_binary_or_undecodable_file_is_one_line_and_exit_2(tmp_path):
             assert result.returncode == 2, (path, result.stderr)
             assert result.stdout == ""
             assert len(result.stderr.strip().splitlines()) == 1 and path.name in result.stderr
+
+
+def test_a_pdf_and_an_ofd_are_read_and_a_scan_or_a_doc_is_refused_in_chinese(tmp_path):
+    from luoshi.text.tests import documents
+
+    for name, data in (("方案.pdf", documents.pdf()), ("方案.ofd", documents.ofd())):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = luoshi("clean", str(path), tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "由市住房城乡建设局牵头" in result.stdout and "%PDF" not in result.stdout
+    refusals = {
+        "扫描件.pdf": (documents.scanned(), "“扫描件.pdf”是扫描件，没有文字层"),
+        "通知.doc": (documents.OLE + bytes(2048), "“通知.doc”是.doc格式，系统无法读取。请用WPS或Word打开"),
+    }
+    for name, (data, said) in refusals.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = luoshi("extract", str(path), "--json", tmp_path=tmp_path)
+        assert result.returncode == 2 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and said in result.stderr, result.stderr

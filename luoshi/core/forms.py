@@ -126,3 +126,25 @@ def attach_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service (core.attachments.upload_errors)."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def evidence_field() -> MultipleFileField:
+    """The evidence files input of a report, a delivery or a contribution."""
+    return MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        widget=MultipleFileInput(),
+        help_text=_("PDF, Word, Excel or images, up to 20 MB each."),
+    )

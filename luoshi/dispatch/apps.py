@@ -14,7 +14,7 @@ class DispatchConfig(AppConfig):
         from luoshi.core.columns import register as register_column
         from luoshi.core.events import task_changed
         from luoshi.core.panels import register
-        from luoshi.dispatch.cycles import join_changed
+        from luoshi.dispatch.cycles import join_changed, leave_changed
         from luoshi.dispatch.exports import light_column
         from luoshi.dispatch.history import cycle_names
         from luoshi.dispatch.panels import task_list_light, task_panel, unit_panel
@@ -28,3 +28,4 @@ class DispatchConfig(AppConfig):
         name_with("cycle_id", cycle_names)
         task_changed.connect(refresh_changed, dispatch_uid="dispatch.refresh_changed")
         task_changed.connect(join_changed, dispatch_uid="dispatch.join_changed")
+        task_changed.connect(leave_changed, dispatch_uid="dispatch.leave_changed")

@@ -2,11 +2,13 @@
 
 A task created or handed down while a cycle is open joins it, as long as its report is not due yet: a task
 made after the due time waits for the next cycle rather than starting out late (and being chased for it).
+A task the office cancels leaves the open cycles: its reports not yet sent are withdrawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -15,15 +17,20 @@ from django.db.models import Q, QuerySet
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
+from luoshi.core.attachments import delete_on_commit
 from luoshi.dispatch import calendar
-from luoshi.dispatch.models import Cadence, Cycle, Report
+from luoshi.dispatch.models import UNSENT, Cadence, Cycle, Evidence, Report, Submission
 from luoshi.plans.models import Task
+
+logger = logging.getLogger(__name__)
 
 
 def asked_of(cadence: Cadence, *, start: dt.date, end: dt.date) -> QuerySet[Task]:
-    """The cadence's tasks at work in the period: begun by its end and not finished before its start."""
+    """The cadence's tasks at work in the period: begun by its end, not finished before its start, and not
+    cancelled by the office (a cancelled task is asked for nothing more)."""
     return (
         cadence.tasks()
+        .live()
         .filter(start__lte=end)
         .filter(Q(completed_on__isnull=True) | Q(completed_on__gte=start))
     )
@@ -72,3 +79,35 @@ def join_open_cycles(*, task_ids: Iterable[int], now: dt.datetime) -> list[Repor
 def join_changed(*, task_ids: Iterable[int], **_: object) -> None:
     """Receive `core.events.task_changed`: a new or handed-down task joins the cycles open now."""
     join_open_cycles(task_ids=task_ids, now=clock.now())
+
+
+# No savepoint of its own: it runs inside the cancellation, and fails or commits with it.
+@transaction.atomic(savepoint=False)
+def leave_open_cycles(*, task_ids: Iterable[int]) -> list[int]:
+    """Withdraw the unsent reports of these tasks, if cancelled, from the cycles still open; return their ids.
+
+    Only reports never sent go: a report the unit sent once (returned since, or awaiting its head) keeps
+    its history, and a cancelled task's leftover reports are chased no more (reminders skip them).
+    """
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .filter(
+            task_id__in=list(task_ids),
+            task__cancelled_on__isnull=False,
+            cycle__state=Cycle.State.OPEN,
+            state__in=UNSENT,
+        )
+        .exclude(pk__in=Submission.objects.values("report_id"))
+        .order_by("pk")
+    )
+    files = [e.file for e in Evidence.objects.filter(report__in=reports)]
+    for report in reports:
+        record(actor=None, action=Action.REPORT_WITHDRAW, obj=report, before=snapshot(report))
+    Report.objects.filter(pk__in=[r.pk for r in reports]).delete()
+    delete_on_commit(files)
+    return [r.pk for r in reports]
+
+
+def leave_changed(*, task_ids: Iterable[int], **_: object) -> None:
+    """Receive `core.events.task_changed`: a cancelled task leaves the cycles open now."""
+    leave_open_cycles(task_ids=task_ids)

@@ -8,24 +8,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from luoshi.core.attachments import INLINE_TYPES, content_type_of
+from luoshi.core.attachments import file_response
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Evidence
 from luoshi.dispatch.views import visible_report_or_404
 from luoshi.orgs.http import AuthenticatedRequest
-
-# A file shown in the browser runs nothing and loads nothing: no scripts, no requests, no forms, no framing
-# by another site. `sandbox` is left out because Chromium then refuses to show a PDF at all.
-FILE_POLICY = (
-    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; "
-    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-)
 
 
 def evidence_or_404(request: AuthenticatedRequest, pk: int, evidence_pk: int) -> Evidence:
@@ -39,19 +32,7 @@ def evidence_or_404(request: AuthenticatedRequest, pk: int, evidence_pk: int) ->
 def evidence_file(request: AuthenticatedRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
     """The file itself, streamed: PDFs and photos shown in the browser, other kinds saved (`?download`)."""
     evidence = evidence_or_404(request, pk, evidence_pk)
-    content_type = content_type_of(evidence.name)
-    inline = content_type in INLINE_TYPES and "download" not in request.GET
-    try:
-        stored = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        stored, as_attachment=not inline, filename=evidence.name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_POLICY
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(evidence.file, evidence.name, download="download" in request.GET)
 
 
 @login_required

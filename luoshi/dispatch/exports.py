@@ -71,6 +71,14 @@ def report_columns() -> list[sheets.Column]:
         sheets.Column(_("Progress made"), 36, lambda r: r.progress),
         sheets.Column(_("Problems"), 24, lambda r: r.problems),
         sheets.Column(_("Next steps"), 24, lambda r: r.next_steps),
+        sheets.Column(_("Deadline"), 12, lambda r: r.task.due, centred=True),
+        # A deadline the office moved shows its first date too (no silent deadline moves).
+        sheets.Column(
+            _("Original deadline"),
+            12,
+            lambda r: r.task.first_due if r.task.due_was_moved else "",
+            centred=True,
+        ),
         sheets.Column(
             _("Light"),
             10,
@@ -104,7 +112,7 @@ def cycle_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404  # a filter naming a unit out of the user's scope
     missing = (
         in_cycle.for_listing()
-        .filter(state__in=(ReportState.PENDING, ReportState.DRAFT))
+        .filter(state__in=(ReportState.PENDING, ReportState.DRAFT), task__cancelled_on__isnull=True)
         .order_by("unit__path", "task__sort_path")
     )
     book = sheets.Book.for_user(request.user)

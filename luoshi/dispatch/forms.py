@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import StyledForm, version_field
+from luoshi.core.forms import StyledForm, evidence_field, version_field
 from luoshi.dispatch.models import Frequency, LightChoice, ReportState
 from luoshi.dispatch.services import ReportData
 from luoshi.orgs.models import Unit
@@ -26,16 +26,6 @@ WEEKDAYS = [
 ]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
 class ReportForm(StyledForm):
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, required=False)
     indicator_value = forms.DecimalField(
@@ -47,12 +37,7 @@ class ReportForm(StyledForm):
     coordination = forms.CharField(
         label=_("Coordination needed"), widget=TEXT, required=False, max_length=5000
     )
-    evidence = MultipleFileField(
-        label=_("Evidence files"),
-        required=False,
-        widget=MultipleFileInput(),
-        help_text=_("PDF, Word, Excel or images, up to 20 MB each."),
-    )
+    evidence = evidence_field()
     version = version_field()
     idempotency_key = forms.CharField(
         widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex

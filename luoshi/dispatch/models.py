@@ -16,7 +16,7 @@ from luoshi.core.attachments import INLINE_TYPES, content_type_of
 from luoshi.core.fields import StampField
 from luoshi.dispatch import lights
 from luoshi.orgs.models import Unit
-from luoshi.plans.models import Task, TaskList
+from luoshi.plans.models import Task, TaskList, TaskQuerySet
 
 
 class Frequency(models.TextChoices):
@@ -67,7 +67,7 @@ class Cadence(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def tasks(self) -> models.QuerySet[Task]:
+    def tasks(self) -> TaskQuerySet:
         """The tasks this cadence asks reports of."""
         if self.task is not None:
             return Task.objects.filter(

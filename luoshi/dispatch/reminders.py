@@ -16,12 +16,13 @@ from django.db import transaction
 from luoshi.audit.services import record
 from luoshi.core import clock
 from luoshi.core.actions import Action
+from luoshi.dispatch.ladder_audience import told_at
 from luoshi.dispatch.models import UNSENT, Cycle, Escalation, EscalationStep, Report
-from luoshi.dispatch.people import leaders_over, people_of, supervisors_over
 from luoshi.notify.models import Notice
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
+from luoshi.orgs.people import people_of, supervisors_over
 
 REMIND_BEFORE = dt.timedelta(hours=24)
 CHASE_EVERY = dt.timedelta(hours=1)
@@ -44,6 +45,7 @@ def remind_before_due(*, now: dt.datetime, within: dt.timedelta = REMIND_BEFORE)
     reports = list(
         Report.objects.select_for_update(of=("self",))
         .filter(state__in=UNSENT, reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + within)
+        .filter(task__cancelled_on__isnull=True)  # a cancelled task is reminded of nothing
         .select_related("task", "unit")
         .order_by("unit_id", "due_at")
     )
@@ -81,6 +83,7 @@ def mark_late(*, now: dt.datetime) -> int:
     candidates = list(
         Report.objects.select_for_update(of=("self",))
         .filter(state__in=UNSENT, is_late=False, due_at__lt=now)
+        .filter(task__cancelled_on__isnull=True)  # nor marked late, nor escalated
         .select_related("task", "unit", "cycle__cadence")
         .order_by("unit_id", "due_at")
     )
@@ -133,17 +136,15 @@ def _escalate(report: Report, now: dt.datetime) -> None:
         obj=escalation,
         after={"task_id": report.task_id, "step": step.name, "late_in_a_row": in_a_row},
     )
-    # The unit, and the leaders whose jurisdiction holds it; the task's own leader when the rung says so.
-    recipients = people_of(report.unit) + leaders_over(report.unit)
-    if step.notify_leader and report.task.leader:
-        recipients.append(report.task.leader)
+    # Whom the ladder page says the rung tells: ladder_audience is the one description of it.
+    told = told_at(step, report)
     notify(
-        recipients=recipients,
+        recipients=told.people,
         kind="escalation",
         params={"step": step.name, "task": str(report.task), "n": in_a_row},
         key=f"escalation:{escalation.pk}",
         url=f"/tasks/{report.task_id}/",
-        units=[report.unit],
+        units=told.robots_of,
     )
 
 
@@ -170,7 +171,7 @@ def send_cycle_digests(*, now: dt.datetime) -> int:
 
 def _digest(cycle: Cycle) -> None:
     unsent = list(
-        Report.objects.filter(cycle=cycle, state__in=UNSENT)
+        Report.objects.filter(cycle=cycle, state__in=UNSENT, task__cancelled_on__isnull=True)
         .select_related("unit", "task__issuer")
         .order_by("unit__path", "pk")
     )
@@ -225,7 +226,7 @@ def chase_cycle(*, cycle: Cycle, by: User) -> Chased:
     now = clock.now()
     Cycle.objects.select_for_update().filter(pk=cycle.pk).first()  # one chase of a cycle at a time
     unsent = list(
-        Report.objects.filter(cycle=cycle, state__in=UNSENT)
+        Report.objects.filter(cycle=cycle, state__in=UNSENT, task__cancelled_on__isnull=True)
         .filter(policy.supervised_q(by, "task__issuer"))
         .select_related("task", "unit")
         .order_by("unit__path", "due_at", "pk")

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -25,6 +24,7 @@ from luoshi.core.attachments import (
     StoredFiles,
     atomic_with_files,
     content_type_of,
+    delete_on_commit,
     file_name,
     sha256_of,
     upload_errors,
@@ -32,10 +32,10 @@ from luoshi.core.attachments import (
 from luoshi.core.services import StaleVersion, plain, require
 from luoshi.dispatch import calendar, cycles, status
 from luoshi.dispatch.models import Cadence, Cycle, Evidence, Report, ReportState, Submission
-from luoshi.dispatch.people import heads_of, people_of, supervisors_over
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import User
+from luoshi.orgs.people import heads_of, people_of, supervisors_over
 from luoshi.plans.models import Task, TaskList
 from luoshi.text.quality import check_report
 
@@ -262,6 +262,8 @@ def _submit(
         raise ValidationError({"__all__": _("This report has already been sent.")})
     if current.cycle.state == Cycle.State.CLOSED:
         raise ValidationError({"__all__": _("This cycle has closed; its reports can no longer be sent.")})
+    if current.task.is_cancelled:
+        raise ValidationError({"__all__": _("The office cancelled this task: no report is due for it.")})
     _apply(current, data)
     errors: dict[str, str | list[str]] = {}
     if current.percent is None:
@@ -357,6 +359,8 @@ def approve_report(*, report: Report, by: User) -> Report:
     )
     if current.state != ReportState.AWAITING_APPROVAL:
         raise ValidationError({"__all__": _("Only a report awaiting approval can be approved.")})
+    if current.task.is_cancelled:
+        raise ValidationError({"__all__": _("The office cancelled this task: no report is due for it.")})
     before = snapshot(current)
     current.state, current.version = ReportState.SUBMITTED, current.version + 1
     current.save()
@@ -474,17 +478,8 @@ def remove_evidence(*, evidence: Evidence, by: User) -> None:
         if current is None:  # removed meanwhile, by a twin request: nothing is left to do
             return
         record(actor=by, action=Action.REPORT_EVIDENCE_REMOVE, obj=current, before=snapshot(current))
-        storage, name = current.file.storage, current.file.name
         current.delete()
-        if name:
-            transaction.on_commit(lambda: _delete_stored(storage, name))
-
-
-def _delete_stored(storage: Storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except Exception:  # the removal stands; a file left behind is only an orphan, which no row names
-        logger.exception("could not delete the removed evidence file %s", name)
+        delete_on_commit([current.file])
 
 
 def _attach(

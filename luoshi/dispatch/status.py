@@ -105,21 +105,32 @@ LIGHT_FIELDS = ["unit", "task_list", "light", "expected", "actual", "reason", "c
 # No savepoint of its own: called inside a service's transaction, a failure here must undo that whole write.
 @transaction.atomic(savepoint=False)
 def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
-    """Recompute these tasks' lights and move the rollups by what changed (the incremental path)."""
+    """Recompute these tasks' lights and move the rollups by what changed (the incremental path).
+
+    A task the office cancelled has no light and counts in no rollup: its light, if it had one, is
+    deleted and leaves the counts it was in.
+    """
     tasks = list(tasks)
-    computed = _compute(tasks, today)
+    live = [t for t in tasks if t.cancelled_on is None]
+    computed = _compute(live, today)
     old = {
         row[0]: row[1:]
         for row in TaskLight.objects.select_for_update()
-        .filter(task_id__in=computed)
+        .filter(task_id__in=[t.pk for t in tasks])
         .values_list("task_id", "light", "unit_id", "task_list_id")
     }
-    rows = {t.pk: _row(t, computed[t.pk], today) for t in tasks}
-    TaskLight.objects.bulk_update([rows[pk] for pk in old], LIGHT_FIELDS, batch_size=500)
+    rows = {t.pk: _row(t, computed[t.pk], today) for t in live}
+    gone = [pk for pk in old if pk not in rows]
+    TaskLight.objects.filter(task_id__in=gone).delete()
+    TaskLight.objects.bulk_update([rows[pk] for pk in old if pk in rows], LIGHT_FIELDS, batch_size=500)
     TaskLight.objects.bulk_create([row for pk, row in rows.items() if pk not in old], batch_size=500)
     # Move each rollup once by the sum of its changes, not once per task. A light leaves the rollups it
     # was counted in and joins those of the task's present lead unit and list.
     deltas: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    for pk in gone:
+        light, unit_id, list_id = old[pk]
+        deltas[("unit_id", unit_id)][light] -= 1
+        deltas[("task_list_id", list_id)][light] -= 1
     for pk, row in rows.items():
         after = (row.light, row.unit_id, row.task_list_id)
         before = old.get(pk)
@@ -171,22 +182,29 @@ def rollup_numbers() -> dict[tuple[str, int | None], dict[str, int]]:
 
 @transaction.atomic
 def rebuild(*, today: dt.date, batch: int = 2000) -> int:
-    """Recompute every task's light and count every rollup from scratch; return how many tasks."""
+    """Recompute every task's light and count every rollup from scratch; return how many tasks.
+
+    Tasks the office cancelled get no light and count nowhere, as in `refresh`.
+    """
     TaskLight.objects.all().delete()
     Rollup.objects.all().delete()
     counts: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
     total = 0
-    queryset = Task.objects.order_by("pk").only(
-        "id",
-        "start",
-        "due",
-        "completed_on",
-        "indicator_name",
-        "baseline",
-        "target",
-        "direction",
-        "lead_unit_id",
-        "task_list_id",
+    queryset = (
+        Task.objects.live()
+        .order_by("pk")
+        .only(
+            "id",
+            "start",
+            "due",
+            "completed_on",
+            "indicator_name",
+            "baseline",
+            "target",
+            "direction",
+            "lead_unit_id",
+            "task_list_id",
+        )
     )
     last = 0
     while True:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.dispatch import chasing, evidence, exports, views
+from luoshi.dispatch import chasing, evidence, exports, ladder_views, views
 
 app_name = "dispatch"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("cycles/<int:pk>/accept/", views.cycle_accept, name="cycle_accept"),
     path("cycles/<int:pk>/chase/", chasing.cycle_chase, name="cycle_chase"),
     path("escalations/", chasing.escalation_list, name="escalation_list"),
+    path("escalations/ladder/", ladder_views.ladder, name="ladder"),
+    path("escalations/ladder/add/", ladder_views.ladder_add, name="ladder_add"),
+    path("escalations/ladder/<int:pk>/", ladder_views.ladder_edit, name="ladder_edit"),
+    path("escalations/ladder/<int:pk>/delete/", ladder_views.ladder_delete, name="ladder_delete"),
 ]

@@ -43,6 +43,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     """What the user's unit must report: returned first, then overdue, then due, then awaiting approval."""
     mine = (
         Report.objects.filter(policy.unit_q(request.user, "unit"), cycle__state=Cycle.State.OPEN)
+        .filter(task__cancelled_on__isnull=True)  # a cancelled task asks nothing more of the unit
         .for_listing()
         .order_by("due_at")
     )
@@ -222,7 +223,7 @@ def cycle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reports = list(reports.select_related("task__issuer"))
     tally = dict(in_cycle.values_list("state").annotate(n=Count("pk")))
     not_reported = (
-        in_cycle.filter(state__in=(ReportState.PENDING, ReportState.DRAFT))
+        in_cycle.filter(state__in=(ReportState.PENDING, ReportState.DRAFT), task__cancelled_on__isnull=True)
         .values("unit__id", "unit__name")
         .annotate(n=Count("pk"))
         .order_by("unit__path")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -10,15 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.attachments import max_bytes
 from luoshi.core.forms import StyledForm
-from luoshi.ingest.services import MAX_CHARS, parse_target
+from luoshi.dispatch.models import Frequency
+from luoshi.ingest.services import MAX_CHARS
 from luoshi.orgs.models import Unit
-from luoshi.plans.forms import UnitChoiceField
-from luoshi.plans.models import Direction, Plan
-from luoshi.text.dates import deadline_date
+from luoshi.plans.forms import UnitChoiceField, UnitsChoiceField
+from luoshi.plans.models import Plan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-REVIEW_KINDS = ("task", "target")
-MAX_ROWS = 400
+ACCEPTED = (
+    ".pdf,.ofd,.docx,.txt,.html,.htm"  # what the intake reads (luoshi.text.files); a hint to the picker
+)
 
 
 class UploadForm(StyledForm):
@@ -26,7 +26,8 @@ class UploadForm(StyledForm):
     file = forms.FileField(
         label=_("Document"),
         required=False,
-        help_text=_(".txt, .docx or a web page saved as .html; UTF-8, GB18030 or Big5"),
+        help_text=_("PDF with text, OFD, .docx, .txt or a web page saved as .html; UTF-8, GB18030 or Big5"),
+        widget=forms.FileInput(attrs={"accept": ACCEPTED}),
     )
     text = forms.CharField(
         label=_("Or paste the text"),
@@ -51,59 +52,70 @@ class UploadForm(StyledForm):
         return data
 
 
-class ListNameForm(forms.Form):
-    """The name of the list a reviewed draft becomes (the page's default when left empty)."""
+class BulkForm(StyledForm):
+    """What the toolbar does to the selected items: keep, drop, merge, or assign units, deadline and list."""
 
-    list_name = forms.CharField(label=_("New list"), max_length=100, required=False)
-
-
-class RowForm(StyledForm):
-    keep = forms.BooleanField(label=_("Keep"), required=False, initial=True)
-    merge = forms.BooleanField(label=_("Merge into the item above"), required=False)
-    title = forms.CharField(label=_("Task"), max_length=200)
+    ACTIONS = ("keep", "drop", "merge", "assign")
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
+    selected = forms.TypedMultipleChoiceField(coerce=int, required=False)
     lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False)
-    due = forms.DateField(label=_("Deadline"), widget=DATE)
-    indicator_unit = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    target = forms.DecimalField(required=False, max_digits=16, decimal_places=4, widget=forms.HiddenInput)
-    direction = forms.ChoiceField(
-        required=False, choices=[("", ""), *Direction.choices], widget=forms.HiddenInput
-    )
-    item = forms.IntegerField(widget=forms.HiddenInput)
+    co_units = UnitsChoiceField(label=_("Co-units"), queryset=Unit.objects.none(), required=False)
+    due = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
+    list_name = forms.CharField(label=_("List"), max_length=100, required=False)
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, item_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_choices("lead_unit", units)
+        self.limit_choices("co_units", units)
+        selected = self.fields["selected"]
+        assert isinstance(selected, forms.TypedMultipleChoiceField)
+        selected.choices = [(pk, pk) for pk in item_ids]
+        self.fields["co_units"].widget.attrs["size"] = 3
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("keep") and not data.get("merge") and not data.get("lead_unit"):
-            self.add_error("lead_unit", _("Choose the lead unit."))
+        if not data.get("selected"):
+            self.add_error("selected", _("Select the items to change."))
+        if data.get("action") == "assign" and not (
+            data.get("lead_unit") or data.get("co_units") or data.get("due") or data.get("list_name")
+        ):
+            self.add_error("lead_unit", _("Choose what to set on the selected items."))
         return data
 
 
-RowFormSet = forms.formset_factory(RowForm, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
+class SplitForm(forms.Form):
+    """A split button: the item and the offset (a sentence end inside it) where it is cut."""
+
+    split = forms.RegexField(regex=r"^\d{1,12}:\d{1,12}$")
+
+    def point(self) -> tuple[int, int]:
+        item, at = self.cleaned_data["split"].split(":")
+        return int(item), int(at)
 
 
-def initial_rows(
-    items: list[dict[str, Any]], *, year: int, units_by_name: dict[str, Unit]
-) -> list[dict[str, Any]]:
-    """A row per task or target the extractor found: its text, the first unit it names, its deadline."""
-    rows: list[dict[str, Any]] = []
-    for index, item in enumerate(items):
-        if item["kind"] not in REVIEW_KINDS or len(rows) >= MAX_ROWS:
-            continue
-        unit = next((units_by_name[n] for n in item.get("units") or [] if n in units_by_name), None)
-        is_target = item["kind"] == "target"
-        rows.append(
-            {
-                "keep": True,
-                "title": item["text"][:200],
-                "lead_unit": unit,
-                "due": deadline_date(item.get("deadline"), year=year) or dt.date(year, 12, 31),
-                "indicator_unit": (item.get("unit") or "")[:20] if is_target else "",
-                "target": parse_target(item.get("value")) if is_target else None,
-                "direction": (item.get("direction") or Direction.HIGHER) if is_target else "",
-                "item": index,
-            }
-        )
-    return rows
+class ResolveForm(StyledForm):
+    """A unit name the matching could not place, and the unit the supervisor says it means."""
+
+    name = forms.CharField(max_length=60, widget=forms.HiddenInput)
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices("unit", units)
+
+
+NO_RHYTHM = ""
+
+
+class CreateForm(StyledForm):
+    """The list the kept items become, and the reporting rhythm it gets from the next period."""
+
+    list_name = forms.CharField(label=_("New list"), max_length=100, required=False)
+    frequency = forms.ChoiceField(label=_("Reporting rhythm"), required=False)
+    rhythm_name = forms.CharField(label=_("Name of the rhythm"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        frequency = self.fields["frequency"]
+        assert isinstance(frequency, forms.ChoiceField)
+        frequency.choices = [(NO_RHYTHM, _("No reporting rhythm")), *Frequency.choices]

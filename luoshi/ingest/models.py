@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import StampField
 from luoshi.orgs import policy
+from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan, TaskList
 
 
@@ -32,7 +33,8 @@ class ImportDraft(models.Model):
     text = models.TextField()
     boilerplate = models.JSONField(default=list)
     repairs = models.JSONField(default=dict)
-    items = models.JSONField(default=list)
+    items = models.JSONField(default=list)  # everything the extractor found, as it found it
+    sections = models.JSONField(default=list)  # the document's headings: {"title", "level", "start"}
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     task_list = models.ForeignKey(
         TaskList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -54,3 +56,59 @@ class ImportDraft(models.Model):
     def is_used(self) -> bool:
         """A list was created from it; it can no longer be changed."""
         return self.state == self.State.USED
+
+
+class DraftItem(models.Model):
+    """One reviewable item of a draft: a task or target the extractor found, with its evidence span.
+
+    Every task and target becomes a row, kept or dropped, so nothing is silently left out; a row merged
+    into another stays (state "merged") and is counted. Its evidence is `draft.text[start:end]`.
+    """
+
+    class State(models.TextChoices):
+        KEPT = "kept", _("Kept")
+        DROPPED = "dropped", _("Dropped")
+        MERGED = "merged", _("Merged")
+
+    draft = models.ForeignKey(ImportDraft, on_delete=models.CASCADE, related_name="rows")
+    section = models.PositiveIntegerField(default=0)  # index into draft.sections
+    kind = models.CharField(max_length=10, default="task")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.KEPT)
+    reason = models.CharField(max_length=40, blank=True)  # why the extractor kept or dropped it
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lead unit")
+    )
+    co_units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("co-units"))
+    due = models.DateField(_("deadline"))
+    deadline_text = models.CharField(max_length=40, blank=True)
+    indicator_unit = models.CharField(max_length=20, blank=True)
+    target = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    direction = models.CharField(max_length=10, blank=True)
+    mentions = models.JSONField(default=list)  # units named: {"name", "unit", "how", "score"}
+    list_name = models.CharField(_("list"), max_length=100, blank=True)  # blank: the draft's own list
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["draft", "start"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def unmatched(self) -> list[str]:
+        return [m["name"] for m in self.mentions if m.get("unit") is None]
+
+    @property
+    def shows_target(self) -> bool:
+        return self.kind == "target" and self.target is not None
+
+    @property
+    def close_matches(self) -> list[dict[str, object]]:
+        """Units named in the text and matched by close spelling only (rapidfuzz): shown as ≈ for a check."""
+        return [m for m in self.mentions if m.get("unit") is not None and m.get("how") == "fuzzy"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -14,16 +14,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.core.attachments import archive_refusal, max_bytes, zip_limits
+from luoshi.core import clock
+from luoshi.core.attachments import max_bytes, zip_limits
 from luoshi.core.forms import attach_errors
-from luoshi.ingest import services
-from luoshi.ingest.forms import ListNameForm, RowFormSet, UploadForm, initial_rows
-from luoshi.ingest.models import ImportDraft
+from luoshi.dispatch.models import Frequency
+from luoshi.ingest import rhythm, services
+from luoshi.ingest.forms import NO_RHYTHM, BulkForm, CreateForm, ResolveForm, SplitForm, UploadForm
+from luoshi.ingest.models import DraftItem, ImportDraft
+from luoshi.ingest.refusals import document_refusal
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
+from luoshi.orgs.models import Unit
 from luoshi.plans.forms import assignable_units
 from luoshi.plans.models import Plan
-from luoshi.text.archives import ArchiveError
 from luoshi.text.damage import marked
 from luoshi.text.files import DocumentError, read_bytes
 
@@ -53,10 +56,8 @@ def intake_new(request: AuthenticatedRequest) -> HttpResponse:
                 source_name=upload.name if upload else "",
                 simplified=data["simplified"],
             )
-        except ArchiveError as exc:  # a .docx refused before it was opened (a DocumentError too)
-            form.add_error("file", archive_refusal(exc))
-        except DocumentError as exc:
-            form.add_error("file", str(exc))
+        except DocumentError as exc:  # also a .docx or an OFD refused by the archive limits
+            form.add_error("file", document_refusal(exc))
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -66,61 +67,259 @@ def intake_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def segments(text: str, items: list[dict[str, Any]]) -> list[tuple[str, int | None, str]]:
-    """The text cut into (piece, item index, kind), each item's evidence marked once; nested spans skip."""
+    """The text cut into (piece, start offset, kind), each item's evidence marked once; nested spans skip.
+
+    A mark is found by its start offset (id "at-<start>"), which a review row shares with its item.
+    """
     out: list[tuple[str, int | None, str]] = []
     at = 0
-    for index, item in sorted(enumerate(items), key=lambda pair: (pair[1]["start"], -pair[1]["end"])):
+    for item in sorted(items, key=lambda i: (i["start"], -i["end"])):
         start, end = item["start"], item["end"]
         if start < at or end > len(text) or start >= end:
             continue
         if start > at:
             out.append((text[at:start], None, ""))
-        out.append((text[start:end], index, item["kind"]))
+        out.append((text[start:end], start, item["kind"]))
         at = end
     out.append((text[at:], None, ""))
     return out
 
 
-@login_required
-def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(ImportDraft.objects.visible_to(request.user).select_related("plan"), pk=pk)
+def _draft(request: AuthenticatedRequest, pk: int) -> ImportDraft:
+    draft = get_object_or_404(
+        ImportDraft.objects.visible_to(request.user).select_related("plan__issuer"), pk=pk
+    )
     if not policy.can_supervise(request.user, draft.plan.issuer):
         raise PermissionDenied
+    return draft
+
+
+@login_required
+def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Every item of the draft, by the document's sections; bulk edits, merge, split, then the list."""
+    draft = _draft(request, pk)
     units = assignable_units(request.user)
-    by_name = {u.name: u for u in units}
-    initial = initial_rows(draft.items, year=draft.plan.year, units_by_name=by_name)
-    formset = RowFormSet(request.POST or None, initial=initial, form_kwargs={"units": units}, prefix="row")
-    named = ListNameForm(request.POST or None)
-    named_ok = named.is_valid()
-    if named.is_bound and not named_ok:
-        messages.error(request, " ".join(str(e) for e in named.errors["list_name"]))
-    default_name = draft.source_name.rsplit(".", 1)[0][:100]
-    list_name = (named.cleaned_data["list_name"] if named_ok else "") or default_name
-    if named_ok and draft.state == ImportDraft.State.DRAFT and formset.is_valid():
-        try:
-            rows = _rows(formset, draft)
-            task_list = services.create_list_from_draft(
-                draft=draft, by=request.user, list_name=list_name, rows=rows
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("List “%(name)s” created with %(n)s tasks.")
-                % {"name": task_list.name, "n": task_list.tasks.count()},
-            )
-            messages.warning(request, _("Name each new task's responsible leader and person."))
-            return redirect(reverse("plans:task_list") + f"?list={task_list.pk}")
+    if request.method == "POST":
+        response = _act(request, draft, units)
+        if response is not None:
+            return response
+    choices = [(u.pk, "\u3000" * u.depth + u.name) for u in units]
+    review = review_of(draft, {u.pk: u.name for u in units})
+    proposed = rhythm.proposals(draft.items)
+    create = CreateForm(
+        auto_id="create_%s",
+        initial={
+            "list_name": draft.source_name.rsplit(".", 1)[0][:100],
+            "frequency": proposed[0][0] if proposed else NO_RHYTHM,
+            "rhythm_name": proposed[0][1] if proposed else "",
+        },
+    )
     context = {
         "draft": draft,
-        "formset": formset,
-        "list_name": list_name,
+        "review": review,
+        "bulk": BulkForm(units=units, item_ids=[]),
+        "unit_choices": choices,
+        "create": create,
+        "proposed": proposed,
+        "list_names": sorted({*draft.plan.lists.values_list("name", flat=True), *review.list_names}),
         "segments": segments(draft.text, draft.items),
         "original": marked(draft.raw_text),
         "counts": _count_kinds(draft.items),
     }
     return render(request, "ingest/draft_review.html", context)
+
+
+def _act(request: AuthenticatedRequest, draft: ImportDraft, units: Any) -> HttpResponse | None:
+    """One POST of the review page; a redirect when it worked, None (and a message) when it did not."""
+    here = reverse("ingest:draft_review", args=[draft.pk])
+    data = request.POST
+    try:
+        if "split" in data:
+            split = SplitForm(data)
+            if not split.is_valid():
+                raise ValidationError({"at": _("An item is split where a sentence ends.")})
+            item, at = split.point()
+            second = services.split_item(draft=draft, by=request.user, item_id=item, at=at)
+            messages.success(request, _("Item split in two."))
+            return redirect(f"{here}#row-{second.pk}")
+        action = data.get("action")
+        if action == "resolve":
+            form = ResolveForm(data, units=units)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            n = services.resolve_mention(
+                draft=draft, by=request.user, name=form.cleaned_data["name"], unit=form.cleaned_data["unit"]
+            )
+            messages.success(
+                request, _("“%(name)s” set on %(n)s items.") % {"name": form.cleaned_data["name"], "n": n}
+            )
+            return redirect(here)
+        if action == "create":
+            return _create(request, draft)
+        ids = list(draft.rows.values_list("pk", flat=True))
+        bulk = BulkForm(data, units=units, item_ids=ids)
+        if not bulk.is_valid():
+            raise ValidationError(bulk.errors)
+        d = bulk.cleaned_data
+        if d["action"] == "merge":
+            first = services.merge_items(draft=draft, by=request.user, ids=d["selected"])
+            messages.success(request, _("%(n)s items merged into one.") % {"n": len(d["selected"])})
+            return redirect(f"{here}#row-{first.pk}")
+        change = services.Assignment(
+            keep={"keep": True, "drop": False}.get(d["action"]),
+            lead_unit=d.get("lead_unit") if d["action"] == "assign" else None,
+            co_units=(d.get("co_units") or None) if d["action"] == "assign" else None,
+            due=d.get("due") if d["action"] == "assign" else None,
+            list_name=(d.get("list_name") or None) if d["action"] == "assign" else None,
+        )
+        n = services.update_items(draft=draft, by=request.user, ids=d["selected"], change=change)
+        messages.success(request, _("%(n)s items changed.") % {"n": n})
+        return redirect(here)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages(exc)))
+    return None
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for errors in exc.message_dict.values() for m in errors]
+    return list(exc.messages)
+
+
+def _create(request: AuthenticatedRequest, draft: ImportDraft) -> HttpResponse:
+    form = CreateForm(request.POST, auto_id="create_%s")
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    d = form.cleaned_data
+    frequency = d["frequency"]
+    chosen = (
+        services.Rhythm(frequency=frequency, name=d["rhythm_name"] or str(Frequency(frequency).label))
+        if frequency
+        else None
+    )
+    lists = services.create_list_from_draft(
+        draft=draft, by=request.user, list_name=d["list_name"], rhythm=chosen
+    )
+    total = sum(tl.tasks.count() for tl in lists)
+    messages.success(
+        request,
+        _("List “%(name)s” created with %(n)s tasks.")
+        % {"name": "、".join(tl.name for tl in lists), "n": total},
+    )
+    if chosen is not None:
+        messages.info(
+            request,
+            _("Its tasks report %(rhythm)s from %(start)s.")
+            % {
+                "rhythm": chosen.name,
+                "start": rhythm.next_period_start(chosen.frequency, clock.today()).isoformat(),
+            },
+        )
+    messages.warning(request, _("Name each new task's responsible leader and person."))
+    return redirect(reverse("plans:task_list") + f"?list={lists[0].pk}")
+
+
+@dataclass
+class Row:
+    """A row of the review page: the item and the names and choices shown with it."""
+
+    item: DraftItem
+    lead_name: str
+    co_names: list[str]
+    split_points: list[tuple[int, str]]  # (offset, the words just before it)
+    merged_texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    index: int
+    title: str
+    level: int
+    kept: list[Row] = field(default_factory=list)
+    dropped: list[Row] = field(default_factory=list)
+    merged: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.kept) + len(self.dropped) + self.merged
+
+
+@dataclass
+class Review:
+    sections: list[Section]
+    drafted: int
+    kept: int
+    dropped: int
+    merged: int
+    unmatched: list[tuple[str, int]]
+    list_names: set[str]
+
+    @property
+    def split(self) -> int:
+        """Items added by splitting: kept + dropped + merged = drafted + split."""
+        return self.kept + self.dropped + self.merged - self.drafted
+
+
+def review_of(draft: ImportDraft, names: dict[int, str] | None = None) -> Review:
+    """Every row of the draft in its section, with the names the page shows; a fixed number of queries.
+
+    `names` are the units already at hand (the page's choices); a unit not among them is looked up.
+    """
+    rows = list(draft.rows.all())
+    co: dict[int, list[int]] = {}
+    for item_id, unit_id in DraftItem.co_units.through.objects.filter(draftitem__draft=draft).values_list(
+        "draftitem_id", "unit_id"
+    ):
+        co.setdefault(item_id, []).append(unit_id)
+    names = dict(names or {})
+    leads = {r.lead_unit_id for r in rows if r.lead_unit_id is not None}
+    wanted = (leads | {u for ids in co.values() for u in ids}) - names.keys()
+    if wanted:  # a unit no longer offered (deactivated since): rare, one query
+        names |= dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    sections = [
+        Section(index=i, title=s["title"], level=s["level"]) for i, s in enumerate(draft.sections or [{}])
+    ]
+    merged_into: dict[int, list[str]] = {}
+    unmatched: dict[str, int] = {}
+    kept = dropped = merged = 0
+    for row in rows:
+        section = sections[min(row.section, len(sections) - 1)]
+        if row.state == DraftItem.State.MERGED:
+            section.merged += 1
+            merged += 1
+            if row.merged_into_id:
+                merged_into.setdefault(row.merged_into_id, []).append(row.text)
+            continue
+        shown = Row(
+            item=row,
+            lead_name=names.get(row.lead_unit_id, "") if row.lead_unit_id else "",
+            co_names=[names[u] for u in co.get(row.pk, []) if u in names],
+            split_points=[
+                (at, draft.text[max(row.start, at - 12) : at])
+                for at in services.split_points(draft.text, row.start, row.end)
+            ],
+        )
+        for name in row.unmatched:
+            unmatched[name] = unmatched.get(name, 0) + 1
+        if row.state == DraftItem.State.KEPT:
+            section.kept.append(shown)
+            kept += 1
+        else:
+            section.dropped.append(shown)
+            dropped += 1
+    for section in sections:
+        for shown in section.kept + section.dropped:
+            shown.merged_texts = merged_into.get(shown.item.pk, [])
+    drafted = sum(1 for item in draft.items if item.get("kind") in services.REVIEW_KINDS)
+    return Review(
+        sections=[s for s in sections if s.total],
+        drafted=drafted,
+        kept=kept,
+        dropped=dropped,
+        merged=merged,
+        unmatched=sorted(unmatched.items(), key=lambda pair: -pair[1]),
+        list_names={r.list_name for r in rows if r.list_name},
+    )
 
 
 KIND_LABELS = {
@@ -139,33 +338,3 @@ def _count_kinds(items: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
     for item in items:
         counts[item["kind"]] = counts.get(item["kind"], 0) + 1
     return [(kind, str(label), counts[kind]) for kind, label in KIND_LABELS.items() if kind in counts]
-
-
-def _rows(formset: Any, draft: ImportDraft) -> list[services.DraftRow]:
-    """Kept rows become tasks; a row marked to merge joins the kept row above it as more content."""
-    year = draft.plan.year
-    rows: list[dict[str, Any]] = []
-    for form in formset.forms:
-        d = form.cleaned_data
-        if not d.get("keep"):
-            continue
-        if d.get("merge") and rows:
-            rows[-1]["content"] += "\n" + d["title"]
-            continue
-        if d.get("lead_unit") is None:
-            raise ValidationError(_("Choose the lead unit of “%(title)s”.") % {"title": d["title"][:40]})
-        is_target = d.get("target") is not None
-        rows.append(
-            {
-                "title": d["title"],
-                "content": d["title"],
-                "lead_unit": d["lead_unit"],
-                "start": dt.date(year, 1, 1),
-                "due": max(d["due"], dt.date(year, 1, 1)),
-                "indicator_name": d["title"][:100] if is_target else "",
-                "indicator_unit": d["indicator_unit"] if is_target else "",
-                "target": d["target"],
-                "direction": d["direction"] if is_target else "",
-            }
-        )
-    return [services.DraftRow(**row) for row in rows]

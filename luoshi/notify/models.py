@@ -27,6 +27,8 @@ class NoticeKind(models.TextChoices):
     REPORT_AWAITING_APPROVAL = "report_awaiting_approval", _("Waiting for approval")
     CYCLE_DIGEST = "cycle_digest", _("Not reported")
     ESCALATION = "escalation", _("Escalation")
+    TASK_CANCELLED = "task_cancelled", _("Task cancelled")
+    TASK_DEADLINE_MOVED = "task_deadline_moved", _("Deadline moved")
 
 
 class NoticeQuerySet(models.QuerySet["Notice"]):

@@ -50,6 +50,47 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
         None,
     ),
     "escalation": (_("%(step)s: %(task)s"), _("%(n)s progress reports in a row are late.")),
+    # 交账 (plans.deliveries): the office hears of a delivery, the units of its decision.
+    "delivery_submitted": (
+        _("Delivery awaiting your acceptance: %(task)s"),
+        _("%(unit)s declared the task done."),
+    ),
+    "milestone_delivery_submitted": (
+        _("Milestone delivery awaiting your acceptance: %(task)s"),
+        _("%(unit)s declared the milestone “%(milestone)s” reached."),
+    ),
+    "contribution_awaited": (
+        _("Your contribution is awaited: %(task)s"),
+        _("%(unit)s has delivered the task; write what your unit did as a co-unit."),
+    ),
+    "delivery_accepted": (
+        _("Delivery accepted: %(task)s"),
+        _("The office accepted it: done on %(date)s, on time."),
+    ),
+    "delivery_accepted_late": (
+        _("Delivery accepted: %(task)s"),
+        _("The office accepted it: done on %(date)s, late (the deadline was %(due)s)."),
+    ),
+    "delivery_rejected": (
+        _("Delivery rejected: %(task)s"),
+        _("The task stays open. Reason: %(reason)s"),
+    ),
+    "milestone_accepted": (
+        _("Milestone confirmed reached: %(task)s"),
+        _("The office confirmed “%(milestone)s” reached on %(date)s."),
+    ),
+    "milestone_delivery_rejected": (
+        _("Milestone delivery rejected: %(task)s"),
+        _("“%(milestone)s” stays open. Reason: %(reason)s"),
+    ),
+    "task_cancelled": (
+        _("Task cancelled by the office: %(task)s"),
+        _("No more reports are due for it. Reason: %(reason)s"),
+    ),
+    "task_deadline_moved": (
+        _("Deadline moved: %(task)s"),
+        _("The office moved the deadline from %(previous)s to %(new)s. Reason: %(reason)s"),
+    ),
 }
 
 

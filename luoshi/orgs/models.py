@@ -182,3 +182,30 @@ class SignIn(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.outcome == SignInOutcome.SUCCEEDED
+
+
+class UnitAlias(models.Model):
+    """Another name a document uses for a unit (住建局 for 临江市住房和城乡建设局), matched on intake.
+
+    Short names that follow a pattern are derived by rule (luoshi.orgs.aliases) and stored with source
+    "rule"; an administrator adds the informal ones no rule gives. An alias names one unit.
+    """
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("By rule")
+        ADMIN = "admin", _("Added by an administrator")
+
+    alias = models.CharField(_("alias"), max_length=50)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.ADMIN)
+
+    audit_subject = "unit"
+
+    class Meta:
+        ordering = ["alias", "unit_id"]
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+        constraints = [models.UniqueConstraint(fields=["alias", "unit"], name="unit_alias_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.unit_id}"

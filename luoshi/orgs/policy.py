@@ -190,6 +190,15 @@ def grantable_roles(user: Someone) -> list[str]:
     return []
 
 
+def can_edit_ladder(user: Someone) -> bool:
+    """The escalation ladder is one for the whole tree: an administrator sets it, or a supervisor of the
+    office at its top (whose jurisdiction is everything); everyone signed in may read it."""
+    if sees_everything(user):
+        return True
+    root = scope_root(user)
+    return is_supervisor(user) and root is not None and root.parent_id is None
+
+
 def can_unlock(user: Someone, person: User) -> bool:
     """An administrator lifts the sign-in lock of someone else (as they reset passwords)."""
     return can_reset_password(user, person)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.orgs import import_views, manage_views, views
+from luoshi.orgs import alias_views, import_views, manage_views, views
 
 app_name = "orgs"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.unit_tree, name="unit_tree"),
     path("<int:pk>/", views.unit_detail, name="unit_detail"),
     path("import/", import_views.import_people, name="import"),
+    path("aliases/", alias_views.alias_list, name="alias_list"),
+    path("aliases/generate/", alias_views.alias_generate, name="alias_generate"),
+    path("aliases/<int:pk>/delete/", alias_views.alias_delete, name="alias_delete"),
     path("import/confirm/", import_views.import_confirm, name="import_confirm"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),
     path("<int:pk>/new/", manage_views.unit_create, name="unit_create"),

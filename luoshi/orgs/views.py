@@ -36,7 +36,8 @@ def build_forest(units: Sequence[Unit]) -> list[Node]:
 def unit_tree(request: AuthenticatedRequest) -> HttpResponse:
     units = list(
         policy.visible_units(request.user).annotate(
-            lead_count=Count("led_tasks", distinct=True),
+            # Cancelled tasks (撤销) count nowhere.
+            lead_count=Count("led_tasks", filter=Q(led_tasks__cancelled_on__isnull=True), distinct=True),
             member_count=Count("members", filter=Q(members__is_active=True), distinct=True),
         )
     )
@@ -44,6 +45,7 @@ def unit_tree(request: AuthenticatedRequest) -> HttpResponse:
         "forest": build_forest(units),
         "unit_count": len(units),
         "can_import": policy.sees_everything(request.user),  # as import_views decides
+        "can_edit_ladder": policy.can_edit_ladder(request.user),
     }
     return render(request, "orgs/unit_tree.html", context)
 

@@ -29,6 +29,11 @@ def _person(user: Any) -> str:
     return str(user) if user is not None else ""
 
 
+def progress(task: Task) -> object:
+    """The percentage, or what became of a task no longer at work (cancelled by the office)."""
+    return _("Cancelled") if task.is_cancelled else task.progress
+
+
 def task_columns() -> list[sheets.Column]:
     """The columns of a task sheet, the registered ones (the light) after the plans' own."""
     return [
@@ -39,7 +44,11 @@ def task_columns() -> list[sheets.Column]:
         sheets.Column(_("Responsible leader"), 12, lambda t: _person(t.leader)),
         sheets.Column(_("Responsible person"), 12, lambda t: _person(t.owner)),
         sheets.Column(_("Deadline"), 12, lambda t: t.due, centred=True),
-        sheets.Column(_("Progress (%)"), 9, lambda t: t.progress, centred=True),
+        # No silent deadline moves: the deadline first set stands beside one the office moved.
+        sheets.Column(
+            _("Original deadline"), 12, lambda t: t.first_due if t.due_was_moved else "", centred=True
+        ),
+        sheets.Column(_("Progress (%)"), 9, progress, centred=True),
         *sheets.extra_columns(SHEET),
     ]
 
@@ -87,6 +96,7 @@ def unit_tasks_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(policy.visible_units(request.user), pk=pk)
     tasks = (
         Task.objects.visible_to(request.user)
+        .live()
         .filter(lead_unit__path__startswith=unit.path)
         .for_listing()
         .order_by("task_list__sort_order", "sort_path")

@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.columns import columns_for
-from luoshi.core.forms import LONG_TEXT, STALE_FORM, StyledForm, version_field
+from luoshi.core.forms import LONG_TEXT, STALE_FORM, StyledForm, evidence_field, version_field
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role, Unit, User
-from luoshi.plans.models import Direction, Task, TaskList, TaskQuerySet
+from luoshi.plans.models import Direction, Milestone, Task, TaskList, TaskQuerySet
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -127,6 +127,14 @@ class TaskEditForm(TaskForm):
 
     version = version_field()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # No silent deadline moves: the deadline changes only with a reason (plans.adjustments).
+        self.fields["due"].disabled = True
+        self.fields["due"].help_text = _(
+            "To move the deadline, use “Change the deadline” on the task page: it asks for a reason."
+        )
+
 
 class MilestoneForm(StyledForm):
     title = forms.CharField(label=_("Milestone"), max_length=200)
@@ -161,6 +169,7 @@ class TaskFilterForm(StyledForm):
         ("open", _("Not done")),
         ("overdue", _("Overdue")),
         ("done", _("Done")),
+        ("cancelled", _("Cancelled by the office")),
     ]
     q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
     list = forms.ModelChoiceField(label=_("List"), queryset=TaskList.objects.none(), required=False)
@@ -210,6 +219,8 @@ class TaskFilterForm(StyledForm):
         for name in ("leader", "owner"):
             if f[name]:
                 tasks = tasks.filter(**{name: f[name]})
+        # Cancelled tasks (撤销) are left out unless asked for: they count nowhere.
+        tasks = tasks.cancelled() if f["completion"] == "cancelled" else tasks.live()
         if f["completion"] == "open":
             tasks = tasks.open()
         elif f["completion"] == "overdue":
@@ -223,3 +234,33 @@ class TaskFilterForm(StyledForm):
             if f[column.name] not in (None, ""):
                 tasks = column.narrow(tasks, f[column.name])
         return tasks
+
+
+class DeliveryForm(StyledForm):
+    """交账: what was done, with files; for a milestone when `milestone` is given (a hidden field)."""
+
+    statement = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    evidence = evidence_field()
+    milestone = forms.ModelChoiceField(
+        queryset=Milestone.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices("milestone", task.milestones.all())
+
+
+class ContributionForm(StyledForm):
+    """A co-unit's contribution (配合单位完成情况): the unit is one the user reports for (a hidden field)."""
+
+    unit = forms.ModelChoiceField(label=_("Co-unit"), queryset=Unit.objects.none(), widget=forms.HiddenInput)
+    statement = forms.CharField(
+        label=_("What your unit did"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    evidence = evidence_field()
+
+    def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices("unit", Unit.objects.filter(pk__in=[u.pk for u in units]))

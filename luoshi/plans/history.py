@@ -30,6 +30,8 @@ ACTIONS: dict[str, Promise] = {
     Action.TASK_COMPLETE: _("recorded the task as done"),
     Action.TASK_PROGRESS: _("updated the progress from an accepted report"),
     Action.TASK_ESCALATE: _("escalated the task: %(step)s"),
+    Action.TASK_DEADLINE: _("moved the deadline"),
+    Action.TASK_CANCEL: _("cancelled the task"),
     Action.MILESTONE_CREATE: _("added a milestone"),
     Action.MILESTONE_UPDATE: _("changed a milestone"),
     Action.MILESTONE_DELETE: _("deleted a milestone"),
@@ -38,6 +40,9 @@ ACTIONS: dict[str, Promise] = {
     Action.DELIVERY_SUBMIT: _("declared the task done"),
     Action.DELIVERY_ACCEPT: _("accepted the delivery"),
     Action.DELIVERY_REJECT: _("rejected the delivery; the task stays open"),
+    Action.CONTRIBUTION_SUBMIT: _("wrote the co-unit's contribution to the delivery"),
+    Action.DELIVERY_FILE_ADD: _("attached a file to the delivery"),
+    Action.DELIVERY_FILE_REMOVE: _("removed a file from a contribution before it was delivered"),
     Action.REPORT_CREATE: _("added the task to %(cycle)s, which was open: its report is due there"),
     Action.REPORT_SAVE: _("saved a draft of the report for %(cycle)s"),
     Action.REPORT_SUBMIT: _("submitted the report for %(cycle)s"),
@@ -49,11 +54,21 @@ ACTIONS: dict[str, Promise] = {
     Action.REPORT_EVIDENCE_REMOVE: _("removed evidence from a report before sending it"),
     Action.REPORT_REMIND: _("reminded the unit that a report is due"),
     Action.REPORT_LATE: _("marked a report late"),
+    Action.REPORT_WITHDRAW: _("withdrew the unsent report for %(cycle)s: the task was cancelled"),
+}
+# The office's adjustments (plans.adjustments) give their reason; the event says what it was for.
+ADJUSTMENTS = {Action.TASK_DEADLINE, Action.TASK_CANCEL}
+# A milestone's delivery (its snapshot names the milestone) reads as such.
+MILESTONE_DELIVERY: dict[str, Promise] = {
+    Action.DELIVERY_SUBMIT: _("declared a milestone reached"),
+    Action.DELIVERY_ACCEPT: _("accepted the milestone delivery: the milestone is reached"),
+    Action.DELIVERY_REJECT: _("rejected the milestone delivery; the milestone stays open"),
 }
 # The models whose changes are listed field by field, and the ones an entry names ("added a milestone: …").
 LISTED = {"plans.task": Task, "plans.milestone": Milestone, "plans.pledge": Pledge}
-NAMED = {"plans.milestone", "plans.pledge", "dispatch.evidence"}
-HIDDEN = {"version", "updated_at", "created_at", "sort_path", "id", "task_id"}
+NAMED = {"plans.milestone", "plans.pledge", "dispatch.evidence", "plans.deliveryfile"}
+STATED = {Action.DELIVERY_SUBMIT, Action.CONTRIBUTION_SUBMIT}  # entries that show what was declared
+HIDDEN = {"version", "updated_at", "created_at", "sort_path", "id", "task_id", "reason", "adjustment_id"}
 
 
 @dataclass
@@ -69,7 +84,8 @@ class HistoryEntry:
     label: str
     changes: list[Change]
     detail: str = ""  # the milestone, pledge or file the event is about
-    reason: str = ""  # why a report was returned
+    reason: str = ""  # why a report was returned, a delivery rejected, a deadline moved or the task cancelled
+    reason_label: str = ""  # how the reason is introduced, when not as a return ("Returned:")
 
 
 Namer = Callable[[set[int]], dict[int, str]]
@@ -134,7 +150,7 @@ def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
 def _reason(action: str, after: dict[str, Any]) -> str:
     if action == Action.REPORT_RETURN:
         return str(after.get("review_comment", ""))
-    if action == Action.DELIVERY_REJECT:
+    if action == Action.DELIVERY_REJECT or action in ADJUSTMENTS:
         return str(after.get("reason", ""))
     return ""
 
@@ -142,6 +158,8 @@ def _reason(action: str, after: dict[str, Any]) -> str:
 def _entry(e: AuditEvent, show: Callable[[str, Any], Any]) -> HistoryEntry:
     before, after = e.before or {}, e.after or {}
     label = ACTIONS.get(e.action, e.action)
+    if e.action in MILESTONE_DELIVERY and (after.get("milestone_id") or before.get("milestone_id")):
+        label = MILESTONE_DELIVERY[e.action]
     cycle = show("cycle_id", after.get("cycle_id", before.get("cycle_id")))
     text = str(label) % {"cycle": cycle, "step": after.get("step", "")}
     changes = []
@@ -157,10 +175,11 @@ def _entry(e: AuditEvent, show: Callable[[str, Any], Any]) -> HistoryEntry:
         changes=changes,
         detail=(
             str(after.get("statement", ""))
-            if e.action == Action.DELIVERY_SUBMIT
+            if e.action in STATED
             else e.object_repr
             if e.object_type in NAMED
             else ""
         ),
         reason=_reason(e.action, after),
+        reason_label=str(_("Reason:")) if e.action in ADJUSTMENTS else "",
     )

@@ -126,7 +126,15 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.filter(Q(lead_unit__path__startswith=unit.path) | Q(models.Exists(co)))
 
     def open(self) -> TaskQuerySet:
-        return self.filter(completed_on__isnull=True)
+        """Work still to do: not done and not cancelled."""
+        return self.filter(completed_on__isnull=True, cancelled_on__isnull=True)
+
+    def live(self) -> TaskQuerySet:
+        """Tasks that count in lights, rollups, reports and rankings: all but those the office cancelled."""
+        return self.filter(cancelled_on__isnull=True)
+
+    def cancelled(self) -> TaskQuerySet:
+        return self.filter(cancelled_on__isnull=False)
 
     def done(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=False)
@@ -167,11 +175,18 @@ class TaskQuerySet(models.QuerySet["Task"]):
 
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:
-    """A task is overdue (逾期) when its deadline has passed unfinished: the one definition of the word.
+    """A task is overdue (逾期) when its deadline has passed unfinished (and the office has not cancelled it):
+    the one definition of the word.
 
     `prefix` reaches tasks through a relation, e.g. "tasks__" from a list.
     """
-    return Q(**{f"{prefix}completed_on__isnull": True, f"{prefix}due__lt": today})
+    return Q(
+        **{
+            f"{prefix}completed_on__isnull": True,
+            f"{prefix}cancelled_on__isnull": True,
+            f"{prefix}due__lt": today,
+        }
+    )
 
 
 class Task(models.Model):
@@ -231,6 +246,12 @@ class Task(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # 撤销: the office withdrew the task (plans.services.cancel_task); it then counts nowhere, and the reason
+    # is in its adjustments.
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    # The deadline first set, kept once the office has moved it (plans.services.change_deadline), so every
+    # page and export that counts the task shows the move: no silent deadline moves.
+    first_due = models.DateField(_("original deadline"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = StampField(auto_now_add=True)
     updated_at = StampField(auto_now=True)
@@ -277,8 +298,16 @@ class Task(models.Model):
     def is_done(self) -> bool:
         return self.completed_on is not None
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_on is not None
+
+    @property
+    def due_was_moved(self) -> bool:
+        return self.first_due is not None and self.first_due != self.due
+
     def is_overdue_on(self, today: dt.date) -> bool:
-        return self.completed_on is None and self.due < today
+        return self.completed_on is None and self.cancelled_on is None and self.due < today
 
     @property
     def is_overdue(self) -> bool:
@@ -340,8 +369,46 @@ class Pledge(models.Model):
         return f"{self.unit} · {self.task}"
 
 
+class Adjustment(models.Model):
+    """The office cancelled a task (撤销) or moved its deadline (调整完成时限), always with a reason."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("deadline moved")
+        CANCEL = "cancel", _("cancelled")
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("task")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    previous_due = models.DateField(_("previous deadline"))
+    new_due = models.DateField(_("new deadline"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
+
+    audit_subject = "task"
+
+    class Meta:
+        ordering = ["task", "at", "id"]
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="adjustment_has_reason"),
+            models.CheckConstraint(
+                condition=Q(kind="cancel", new_due__isnull=True) | Q(kind="deadline", new_due__isnull=False),
+                name="adjustment_deadline_names_new_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.get_kind_display()}"
+
+
 class Delivery(models.Model):
-    """A 交账: the lead unit declares the task done; the office accepts it (done) or rejects it."""
+    """A 交账: the lead unit declares the task, or one of its milestones, done; the office accepts it (done)
+    or rejects it. The co-units' contributions are gathered into it."""
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("awaiting the office")
@@ -350,6 +417,15 @@ class Delivery(models.Model):
 
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("task")
+    )
+    # Set when it is a milestone that is declared reached, not the whole task.
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("milestone"),
     )
     statement = models.TextField(_("what was done"))
     by = models.ForeignKey(
@@ -379,7 +455,14 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["task"], condition=Q(state="submitted"), name="delivery_one_open_per_task"
+                fields=["task"],
+                condition=Q(state="submitted", milestone__isnull=True),
+                name="delivery_one_open_per_task",
+            ),
+            models.UniqueConstraint(
+                fields=["milestone"],
+                condition=Q(state="submitted", milestone__isnull=False),
+                name="delivery_one_open_per_milestone",
             ),
             models.CheckConstraint(
                 condition=~Q(state="rejected") | ~Q(reason=""), name="delivery_rejection_has_reason"
@@ -388,3 +471,100 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.get_state_display()}"
+
+
+class Contribution(models.Model):
+    """A co-unit's share of a delivery (配合单位的完成情况): written while the task is open, gathered into the
+    lead unit's delivery when it is declared (or into the one awaiting the office)."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("task")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("co-unit")
+    )
+    # Empty while not yet gathered into a delivery.
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("delivery"),
+    )
+    statement = models.TextField(_("what the unit did"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
+
+    audit_subject = "task"
+
+    class Meta:
+        ordering = ["task", "at", "id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                condition=Q(delivery__isnull=True),
+                name="contribution_one_pending_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["delivery", "unit"],
+                condition=Q(delivery__isnull=False),
+                name="contribution_one_per_unit_and_delivery",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.task}"
+
+
+def delivery_file_path(instance: DeliveryFile, filename: str) -> str:
+    return f"deliveries/{clock.local():%Y/%m}/{filename}"
+
+
+class DeliveryFile(models.Model):
+    """A file of evidence for a delivery (交账材料), attached to the lead unit's delivery or to a co-unit's
+    contribution: the same rules as a report's evidence (core.attachments)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="delivery_files")
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    file = models.FileField(upload_to=delivery_file_path)
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = StampField(auto_now_add=True)
+
+    audit_subject = "task"
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivery__isnull=False, contribution__isnull=True)
+                | Q(delivery__isnull=True, contribution__isnull=False),
+                name="delivery_file_of_a_delivery_or_a_contribution",
+            ),
+            models.UniqueConstraint(
+                fields=["delivery", "sha256"],
+                condition=Q(delivery__isnull=False),
+                name="delivery_file_once_per_delivery",
+            ),
+            models.UniqueConstraint(
+                fields=["contribution", "sha256"],
+                condition=Q(contribution__isnull=False),
+                name="delivery_file_once_per_contribution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -21,8 +21,11 @@ from luoshi.core.panels import panels_for
 from luoshi.core.services import StaleVersion
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
-from luoshi.plans import services
+from luoshi.plans import deliveries, services
+from luoshi.plans.adjust_forms import adjust_context
 from luoshi.plans.forms import (
+    ContributionForm,
+    DeliveryForm,
     MilestoneEditForm,
     MilestoneForm,
     MilestoneFormSet,
@@ -31,7 +34,7 @@ from luoshi.plans.forms import (
     TaskForm,
 )
 from luoshi.plans.history import task_history
-from luoshi.plans.models import Delivery, Milestone, Plan, Pledge, Task, TaskList
+from luoshi.plans.models import Milestone, Plan, Pledge, Task, TaskList
 from luoshi.plans.rollup import roll_up
 
 SORT_ORDER = {
@@ -51,7 +54,7 @@ def visible_task_or_404(request: AuthenticatedRequest, pk: int) -> Task:
 @login_required
 def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     visible_lists = TaskList.objects.visible_to(request.user)
-    visible_tasks = Task.objects.visible_to(request.user)
+    visible_tasks = Task.objects.visible_to(request.user).live()
     plans = list(
         Plan.objects.visible_to(request.user)
         .select_related("issuer")
@@ -72,6 +75,8 @@ def filtered_tasks(request: AuthenticatedRequest) -> tuple[TaskFilterForm, Any]:
     if form.is_valid():
         tasks = form.narrow(tasks, today=clock.today())
         sort = form.cleaned_data["sort"] or "code"
+    else:
+        tasks = tasks.live()  # cancelled tasks only when the filter asks for them
     tasks = tasks.for_listing()
     for column in form.columns:
         tasks = column.prepare(tasks)
@@ -115,7 +120,7 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "co_units": task.co_units.all(),
         "pledges": Pledge.objects.filter(task=task).select_related("signer", "unit"),
         "subtasks": subtasks,
-        "rollup": roll_up(subtasks, today) if subtasks else None,
+        "rollup": roll_up(live, today) if (live := [s for s in subtasks if not s.is_cancelled]) else None,
         "parent": (
             Task.objects.visible_to(request.user).filter(pk=task.parent_id).first()
             if task.parent_id is not None
@@ -125,11 +130,40 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "today": today,
         "can_edit": policy.can_edit_task(request.user, task),
         "can_decompose": policy.can_decompose_task(request.user, task),
-        "delivery": (delivery := services.open_delivery(task)),
-        "can_deliver": delivery is None and not task.is_done and services.can_deliver(request.user, task),
+        **_closing_context(request, task),
         "panels": panels_for("task", request, task),
+        **adjust_context(request.user, task),
     }
     return render(request, "plans/task_detail.html", context)
+
+
+def _closing_context(request: AuthenticatedRequest, task: Task) -> dict[str, Any]:
+    """交账 on the task page (plans/_delivery.html): the delivery awaiting the office, the contributions, the
+    milestones' deliveries, and the forms the user may fill in."""
+    closing = deliveries.closing_for(request.user, task)
+    writable = [c for c in closing.co_units if c.can_write]
+    units = [c.unit for c in writable]
+    return {
+        "closing": closing,
+        "delivery": closing.delivery,
+        "can_deliver": closing.can_deliver and closing.delivery is None,
+        "delivery_form": DeliveryForm(task=task, auto_id="delivery-%s"),
+        # Each co-unit the user writes for, with its form (filled with its pending contribution, if any).
+        "contribution_forms": [
+            (
+                c,
+                ContributionForm(
+                    units=units,
+                    initial={
+                        "unit": c.unit.pk,
+                        "statement": c.contribution.statement if c.contribution else "",
+                    },
+                    auto_id=f"co{c.unit.pk}-%s",
+                ),
+            )
+            for c in writable
+        ],
+    }
 
 
 def _milestone_specs(formset: Any) -> list[services.MilestoneSpec]:
@@ -287,53 +321,3 @@ def milestone_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Milestone confirmed as reached."))
     return redirect("plans:task_detail", pk=milestone.task_id)
-
-
-@login_required
-@require_POST
-def delivery_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    task = visible_task_or_404(request, pk)
-    if not services.can_deliver(request.user, task):
-        raise PermissionDenied
-    try:
-        services.submit_delivery(task=task, by=request.user, statement=request.POST.get("statement", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Delivery sent to the office."))
-    return redirect("plans:task_detail", pk=task.pk)
-
-
-def _visible_delivery_or_404(request: AuthenticatedRequest, pk: int) -> Delivery:
-    delivery = get_object_or_404(
-        Delivery.objects.filter(task__in=Task.objects.visible_to(request.user)).select_related("task"), pk=pk
-    )
-    if not policy.can_edit_task(request.user, delivery.task):
-        raise PermissionDenied
-    return delivery
-
-
-@login_required
-@require_POST
-def delivery_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    delivery = _visible_delivery_or_404(request, pk)
-    try:
-        services.accept_delivery(delivery=delivery, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Delivery accepted: the task is done."))
-    return redirect("plans:task_detail", pk=delivery.task_id)
-
-
-@login_required
-@require_POST
-def delivery_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    delivery = _visible_delivery_or_404(request, pk)
-    try:
-        services.reject_delivery(delivery=delivery, by=request.user, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Delivery rejected: the task stays open."))
-    return redirect("plans:task_detail", pk=delivery.task_id)

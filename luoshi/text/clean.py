@@ -169,8 +169,9 @@ def _repair(text: str, fold: bool, repairs: dict[str, int]) -> str:
 def clean(text: str, *, simplified: bool = False) -> Cleaned:
     """Repair `text`, counting each repair; move boilerplate lines out; optionally convert to Simplified."""
     repairs = {"ruby": 0, "comma": 0, "mojibake": 0, "lost": 0}
-    # Re-decoded full-width forms follow the document's own habit (the corpus folded them to ASCII).
-    fold = text.count(",") > text.count("，")
+    # Re-decoded full-width forms follow the document's own habit (the corpus folded them to ASCII); the
+    # stray commas doubled before punctuation are damage, not habit.
+    fold = text.count(",") - len(STRAY_COMMA.findall(text)) > text.count("，")
     text = _repair(text, fold, repairs)
     if simplified:
         # Conversion can turn a span that was left alone into one that now reads as damage; repairing the

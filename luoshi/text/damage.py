@@ -3,6 +3,8 @@
 It marks with the cleaner's own rules what the cleaner repairs: a reading pypinyin confirms for the
 character before it, a stray comma before punctuation, and a garbled run (a `?` beside Han characters, a
 private-use character, stray Japanese kana from a GBK step out of place). Boilerplate lines are marked whole.
+In the repaired text, `lost_pieces` finds the characters the cleaner marked lost (U+FFFD), for the review
+page to highlight: a reviewer checks them against the original document.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from luoshi.text.clean import STRAY_COMMA, split_boilerplate
 from luoshi.text.cleaning.ruby import RUBY, readings
 
+LOST = "\ufffd"
+_LOST_RUN = re.compile(f"{LOST}+")
 _GARBLED = re.compile(r"[\ue000-\uf8ff\u3040-\u30ff]+|(?<=[\u4e00-\u9fff])\?+|\?+(?=[\u4e00-\u9fff])")
 
 
@@ -56,4 +60,20 @@ def marked(raw: str) -> list[tuple[str, str]]:
         out.append((raw[span.start : span.end], span.kind))
         at = span.end
     out.append((raw[at:], ""))
+    return out
+
+
+def lost_pieces(text: str) -> list[tuple[str, bool]]:
+    """The repaired text cut into (piece, lost) pieces, lost for each run of U+FFFD; joined, the text."""
+    if LOST not in text:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for match in _LOST_RUN.finditer(text):
+        if match.start() > at:
+            out.append((text[at : match.start()], False))
+        out.append((match.group(), True))
+        at = match.end()
+    if at < len(text):
+        out.append((text[at:], False))
     return out

@@ -37,7 +37,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     today = clock.today()
     unit = policy.scope_root(user) or policy.issuing_unit(user)
     jurisdiction = policy.sees_jurisdiction(user)
-    visible = Task.objects.visible_to(user)
+    visible = Task.objects.visible_to(user).live()  # a task the office cancelled counts nowhere
     tasks = visible if jurisdiction else visible.owned_by_unit(unit)
     soon = today + dt.timedelta(days=ATTENTION_DAYS)
     context = {

@@ -68,7 +68,7 @@ def test_a_cycles_reports_export_by_unit_with_who_has_not_reported(client, city,
     ]
     sent = reports.cell(row=5, column=7)
     assert sent.data_type == "s" and sent.quotePrefix  # stored as text, never evaluated
-    light = reports.cell(row=5, column=10)
+    light = reports.cell(row=5, column=12)  # after the deadline and the original deadline
     stored = Light(TaskLight.objects.get(task__title="青山县的厂房建设").light)
     assert light.value == stored.name.title() and light.fill.fgColor.rgb == "00" + LIGHT_FILLS[stored]
     assert missing.title == "Not reported"

@@ -7,7 +7,7 @@ import pytest
 from luoshi.dispatch import calendar, status
 from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report, Rollup, TaskLight
-from luoshi.plans import services
+from luoshi.plans import adjustments, services
 from luoshi.plans.services import MilestoneSpec
 from luoshi.testing import make_task, make_weekly_cadence
 
@@ -60,10 +60,14 @@ def decompose(city, task):
     make_task(city, by=city.county_supervisor, parent=task, lead_unit=city.qingshan_town, title="青山镇片区")
 
 
-def edit(city, task):
-    services.update_task(
-        task=task, by=city.city_supervisor, expected_version=1, changes={"due": dt.date(2026, 7, 31)}
+def move_deadline(city, task):
+    adjustments.change_deadline(
+        task=task, by=city.city_supervisor, new_due=dt.date(2026, 7, 31), reason="省里调整了建设计划"
     )
+
+
+def cancel(city, task):
+    adjustments.cancel_task(task=task, by=city.city_supervisor, reason="项目已由省里统筹实施")
 
 
 def reassign(city, task):
@@ -98,7 +102,17 @@ def delete_milestone(city, task):
 
 @pytest.mark.parametrize(
     "change",
-    [create, decompose, edit, reassign, complete, add_milestone, edit_milestone, delete_milestone],
+    [
+        create,
+        decompose,
+        move_deadline,
+        cancel,
+        reassign,
+        complete,
+        add_milestone,
+        edit_milestone,
+        delete_milestone,
+    ],
     ids=lambda f: f.__name__,
 )
 def test_right_after_a_change_the_lights_and_rollups_equal_a_rebuild(city, task, clock, change):

@@ -149,7 +149,8 @@ def test_the_office_accepts_from_the_task_page(city, clock, client, due_task):
     client.post(reverse("plans:delivery_accept", args=[delivery.pk]))
     due_task.refresh_from_db()
     assert due_task.is_done
-    assert 'data-testid="delivery"' not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'data-testid="delivery-accept"' not in page and 'data-testid="delivery-done"' in page
 
 
 def test_a_rejection_without_reason_from_the_page_changes_nothing(city, clock, client, due_task):

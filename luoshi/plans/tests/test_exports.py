@@ -14,7 +14,7 @@ from luoshi.testing import count_queries, make_task
 
 HEADER = [
     "Number", "Task", "Lead unit", "Co-units", "Responsible leader", "Responsible person", "Deadline",
-    "Progress (%)", "Light",
+    "Original deadline", "Progress (%)", "Light",
 ]  # fmt: skip
 
 
@@ -75,13 +75,14 @@ def test_the_filtered_task_list_exports_exactly_its_scoped_tasks_grouped_by_list
         ("group", "民生实事清单"),
         ("task", [*row_of(tasks["school"]), "Red"]),
     ]
-    assert "A4:I4" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A4:J4" in {str(r) for r in ws.merged_cells.ranges}
 
 
 def row_of(task):
     co = "、".join(u.name for u in task.co_units.all())
     due = dt.datetime.combine(task.due, dt.time())
-    return [task.code, task.title, task.lead_unit.name, co or None, None, None, due, task.progress]
+    first = dt.datetime.combine(task.first_due, dt.time()) if task.due_was_moved else None
+    return [task.code, task.title, task.lead_unit.name, co or None, None, None, due, first, task.progress]
 
 
 def test_a_light_is_a_coloured_cell(client, city, tasks):

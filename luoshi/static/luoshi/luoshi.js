@@ -152,3 +152,13 @@ document.addEventListener("submit", (event) => {
   const nothing = event.target.querySelector("[data-nothing-selected]");
   if (nothing) nothing.hidden = false;
 });
+
+// A section of a long review (data-section) with its own box (data-select-section): ticks or unticks the
+// boxes of the section's kept rows (data-kept), then the form's count follows.
+document.addEventListener("change", (event) => {
+  const box = event.target.closest("[data-select-section]");
+  if (!box) return;
+  const kept = box.closest("[data-section]").querySelector("[data-kept]");
+  kept.querySelectorAll('input[type=checkbox][name="selected"]').forEach((row) => { row.checked = box.checked; });
+  showSelection(box.form);
+});

@@ -8,54 +8,58 @@ On the way, full-width forms were folded to ASCII (`！` → `!`), pairs in GBK'
 private-use characters and were mostly deleted, and the phantom character next to a lost byte was sometimes
 given a ruby reading whose `(` was lost with it (`?yōu)`).
 
-The repair re-encodes the run (GB18030, restoring folded forms), pairs the bytes again from the `?`, and
-reconstructs a character with a lost byte only from evidence: the surviving byte plus a stray reading
-(of the character itself or of the phantom the lost byte formed with its neighbour), or a set phrase from a
-small list. Anything else becomes U+FFFD, one per lost character. A run is only repaired when the original
-shows damage (a rare character, kana, a private-use character or a stray reading) and every character the
-re-decoding yields is a common one.
+The repair re-encodes the run (GB18030, restoring folded forms) and pairs the bytes again from the `?`.
+Nothing here knows any word: every rule works on any character of any page.
 
-The GBK table, the common characters (with OpenCC's Traditional forms) and the phrase index are built on
-first use, not at import: they take most of a second, which a process that never meets a `?` should not pay.
+- A character one of whose bytes was lost is reconstructed only from the run's own evidence: the surviving
+  byte plus a stray reading, and only when exactly one GBK character fits them both (through its own
+  reading or through the phantom the lost byte formed with its neighbour). Otherwise it is U+FFFD, one per
+  lost character; no frequency ranking picks the likelier of two candidates.
+- Nothing in the bytes says where a user-defined pair was deleted, and a pair that straddles a deletion
+  still decodes to some character, often a common one. So the readings of the bytes with a deletion put
+  back at each place (at most two) are scored beside the plain one: a character stands only if every
+  reading within DOUBT of the best forms it from the same two bytes, and, if a reading within DOUBT_WIDE
+  would split it, only where it also stands beside its neighbour elsewhere on the same page. Else U+FFFD.
+- A run is repaired only when the re-decoding is more plausible than the damaged span (common characters
+  against rare ones, kana, private-use characters, stray `?`, readings and ASCII forms), at the end that
+  explains the most damage, counting the run that would start at the next `?`.
+
+The GBK table and the common characters (with OpenCC's Traditional forms) are built on first use, not at
+import: they take most of a second, which a process that never meets a `?` should not pay.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
 
-from luoshi.text.cleaning.ruby import PINYIN_LETTERS, drop_readings, readings
+from luoshi.text.cleaning.ruby import PINYIN_LETTERS, readings
 
 REPLACEMENT = "\ufffd"
 MAX_RUN = 64  # characters scanned after the `?`; real runs are a sentence fragment at most
-LOST_PENALTY = 0.75
 
-# Set phrases that may fill a lost character (written in Simplified; Traditional variants are derived).
-# Deliberately short and generic: officialese that recurs across documents, never a document's sentences.
-SET_PHRASES = (
-    "变为现实",
-    "新担当新作为",
-    "贯彻热潮",
-    "落到实处",
-    "落地生根",
-    "抓铁有痕",
-    "踏石留印",
-    "真抓实干",
-    "攻坚克难",
-    "市委常委",
-    "县委常委",
-    "省委常委",
-    "常委会",
-    "高质量发展",
-    "全面从严治党",
-    "以人民为中心",
-)
+# Scores. A re-decoding replaces the damaged span when it gains at least MARGIN over the span as it
+# stands: each common character counts +1, a rare Han character -2, anything else (kana, private-use, box
+# drawing, full-width letters) -3; in the span, each `?` or ASCII form counts QUESTION and a stray reading
+# STRAY; in the re-decoding a lost character counts LOST and each deleted user-defined pair DELETION.
+MARGIN = 0.0
+LOST = -0.25
+DELETION = -1.0
+QUESTION = -1.5
+STRAY = -3.0
+DOUBT = 1.0  # readings of the bytes scoring this close to the best one must agree on a character
+DOUBT_WIDE = 3.0  # a character a reading this close would split must also stand beside its neighbour
+MAX_FOLDED_QUESTIONS = 1  # a `?` inside a run taken for a folded `？`, at most
+MAX_PLANS = 400  # deletion places tried in one run (none, one, or two)
+PAGE_WINDOW = 4000  # characters around a run that count as its page
 
-_STRAY_READING = re.compile(rf"[{PINYIN_LETTERS}]{{1,7}}\)")
+# `yōu)` or `(yōu)` right after a `?`: a reading whose character was lost.
+_STRAY_READING = re.compile(rf"\(?[{PINYIN_LETTERS}]{{1,7}}\)")
 _TRAILING_RUBY = re.compile(rf"\([{PINYIN_LETTERS}]{{1,7}}\)$")
+_RUBY_AHEAD = re.compile(rf"\([{PINYIN_LETTERS}A-Z0-9 .\-]{{1,16}}\)")
 
 # Punctuation and symbols a Chinese text plausibly holds (GBK row A1 and the full-width forms in use).
 _PUNCTUATION = (
@@ -95,16 +99,6 @@ def common() -> frozenset[str]:
     return frozenset(common)
 
 
-def _phrase_variants() -> tuple[str, ...]:
-    import opencc
-
-    variants = set(SET_PHRASES)
-    for config in ("s2t", "s2tw", "s2hk"):
-        converter = opencc.OpenCC(config)
-        variants.update(converter.convert(phrase) for phrase in SET_PHRASES)
-    return tuple(sorted(variants))
-
-
 def _gbk(char: str) -> bytes | None:
     """The two GBK (GB18030) bytes of a double-byte character, else None."""
     try:
@@ -112,28 +106,6 @@ def _gbk(char: str) -> bytes | None:
     except UnicodeEncodeError:
         return None
     return encoded if len(encoded) == 2 else None
-
-
-@dataclass(frozen=True)
-class _PhraseIndex:
-    """(phrase, index) pairs of the set phrases' characters, by the character's lead byte and trail byte."""
-
-    by_lead: dict[int, list[tuple[str, int]]]
-    by_trail: dict[int, list[tuple[str, int]]]
-    every: list[tuple[str, int]]
-
-
-@cache
-def _phrase_index() -> _PhraseIndex:
-    index = _PhraseIndex({}, {}, [])
-    for phrase in _phrase_variants():
-        for k, char in enumerate(phrase):
-            encoded = _gbk(char)
-            if encoded:
-                index.by_lead.setdefault(encoded[0], []).append((phrase, k))
-                index.by_trail.setdefault(encoded[1], []).append((phrase, k))
-                index.every.append((phrase, k))
-    return index
 
 
 # Lead bytes of GBK's user-defined areas (AAA1–AFFE, F8A1–FEFE, A140–A7A0): a deleted pair started with one.
@@ -146,34 +118,36 @@ def _char(lead: int | None, trail: int | None) -> str | None:
     return _table().get(lead << 8 | trail)
 
 
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
 def plausibility(char: str) -> int:
     """1 for a common character or punctuation, -2 for a rare Han character, -3 for anything else."""
     if char in common():
         return 1
-    if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
+    if _is_han(char):
         return -2
     return -3
 
 
+def _valid_lead(byte: int) -> bool:
+    return 0x81 <= byte <= 0xFE
+
+
+def _valid_trail(byte: int) -> bool:
+    return 0x40 <= byte <= 0xFE and byte != 0x7F
+
+
 @dataclass
 class _Lost:
-    """A character one of whose bytes was lost; `allowed` limits an unknown byte when something is known."""
+    """A character one of whose bytes was lost; `trail_allowed` limits an unknown trail when it is known
+    to have begun a deleted user-defined pair; `choice` is the one character the evidence admits."""
 
     lead: int | None
     trail: int | None
     trail_allowed: frozenset[int] | None = None
-    choice: str | None = field(default=None)
-
-    def admits(self, char: str) -> bool:
-        encoded = _gbk(char)
-        if encoded is None:
-            return False
-        lead, trail = encoded
-        if self.lead is not None and lead != self.lead:
-            return False
-        if self.trail is not None and trail != self.trail:
-            return False
-        return self.trail_allowed is None or trail in self.trail_allowed
+    choice: str | None = None
 
 
 @dataclass
@@ -181,7 +155,7 @@ class _Run:
     text: str  # the repaired characters, U+FFFD for each lost one
     end: int  # index just after the damaged span
     lost: int
-    score: float  # plausibility gained over the damaged span
+    gain: float  # plausibility gained over the damaged span
 
 
 @dataclass
@@ -214,118 +188,97 @@ def _by_reading(
 
 @lru_cache(maxsize=4096)
 def _reconstruct(at_lead: bool, partner: int, neighbour: int | None, reading: str) -> str | None:
-    """The one common character (lost byte + `partner`) that the reading points to, through itself or the
-    phantom the lost byte formed with `neighbour`; a phantom that is itself common ranks first."""
-    ranked: dict[tuple[bool, bool], set[str]] = {}
-    common_chars = common()
+    """The character (lost byte + `partner`) the reading points to, through its own reading or through the
+    phantom the lost byte formed with `neighbour`, when exactly one GBK character fits; else None.
+
+    Every GBK character counts as a candidate, common or not: choosing the likelier of two would be a guess.
+    """
+    found: set[str] = set()
     for byte in range(0x40, 0xFF):
         true = _char(byte, partner) if at_lead else _char(partner, byte)
-        if true is None:
+        if true is None or not (_is_han(true) or true in common()):
             continue
         phantom = _char(neighbour, byte) if at_lead else _char(byte, neighbour)
-        own = reading in readings(true)
-        via_phantom = phantom is not None and reading in readings(phantom)
-        if own or via_phantom:
-            strong = own or phantom in common_chars
-            ranked.setdefault((true in common_chars, strong), set()).add(true)
-    if not ranked:
-        return None
-    best = max(ranked)
-    chars = ranked[best]
-    if best[0] and len(chars) == 1:
-        return next(iter(chars))
-    return None
+        if reading in readings(true) or (phantom is not None and reading in readings(phantom)):
+            found.add(true)
+            if len(found) > 1:
+                return None
+    return next(iter(found)) if found else None
 
 
-def _by_phrase(items: list[str | _Lost], left: str, right: str) -> None:
-    """Fill lost characters that exactly one set phrase, aligned with the known context, admits."""
-    sequence: list[str | _Lost] = [*left, *items, *right]
-    candidates: dict[int, set[str]] = {}
-    for position, hole in enumerate(sequence):
-        if not isinstance(hole, _Lost) or hole.choice is not None:
-            continue
-        for phrase, k in _phrases_through(hole):
-            offset = position - k
-            if offset < 0 or offset + len(phrase) > len(sequence):
-                continue
-            window = sequence[offset : offset + len(phrase)]
-            if all(
-                item.admits(phrase[n])
-                if isinstance(item, _Lost) and item.choice is None
-                else _known(item) == phrase[n]
-                for n, item in enumerate(window)
-            ):
-                candidates.setdefault(position, set()).add(phrase[k])
-    for position, chars in candidates.items():
-        hole = sequence[position]
-        if isinstance(hole, _Lost) and len(chars) == 1:
-            hole.choice = next(iter(chars))
+def _admits_something(lost: _Lost) -> bool:
+    """Whether any GBK character has the lost character's surviving byte where it survived."""
+    if lost.lead is not None:
+        return _valid_lead(lost.lead)
+    if lost.trail is not None:
+        return _valid_trail(lost.trail)
+    return True
 
 
-def _phrases_through(hole: _Lost) -> list[tuple[str, int]]:
-    """(phrase, index) pairs whose character at index the lost character's surviving byte admits."""
-    index = _phrase_index()
-    if hole.lead is not None:
-        return index.by_lead.get(hole.lead, [])
-    if hole.trail is not None:
-        return index.by_trail.get(hole.trail, [])
-    return index.every
-
-
-def _known(item: str | _Lost) -> str | None:
-    return item.choice if isinstance(item, _Lost) else item
+_Key = tuple[int | None, int | None]
 
 
 def _decode(
     data: list[int | None],
-    deleted: int | None,
+    cuts: tuple[int, ...],
     stray: list[_Reading],
     before: int | None,
     after: int | None,
-) -> tuple[list[str | _Lost], float] | None:
-    """Pair the bytes again; None unless every whole character is a common one. Returns items and score."""
+) -> tuple[list[str | _Lost], list[_Key], float] | None:
+    """Pair the bytes again, with a deleted user-defined pair put back before each index in `cuts`.
+
+    None if a whole pair is not a GBK character. Returns the items, each item's key (the indices into
+    `data` of its two bytes, None for a byte of a deleted pair) and the score.
+    """
+    slots: list[int | None] = []
+    for k in range(len(data)):
+        slots += [None, None] * cuts.count(k)
+        slots.append(k)
+    values = [None if slot is None else data[slot] for slot in slots]
     items: list[str | _Lost] = []
-    score = 0.0
-    common_chars = common()
-    for k in range(0, len(data), 2):
-        lead, trail = data[k], data[k + 1]
+    keys: list[_Key] = []
+    score = DELETION * len(cuts)
+    for k in range(0, len(slots), 2):
+        lead, trail = values[k], values[k + 1]
+        keys.append((slots[k], slots[k + 1]))
         if lead is not None and trail is not None:
             char = _char(lead, trail)
-            if char is None or char not in common_chars:
+            if char is None:
                 return None
             items.append(char)
-            score += 1
+            score += plausibility(char)
         else:
             # The first byte of a deleted user-defined pair is this character's trail.
-            allowed = _USER_DEFINED_LEADS if deleted is not None and k + 1 == deleted else None
-            items.append(_Lost(lead, trail, allowed))
+            deleted = slots[k] is not None and slots[k + 1] is None
+            lost = _Lost(lead, trail, _USER_DEFINED_LEADS if deleted else None)
+            if not _admits_something(lost):
+                return None
+            items.append(lost)
     for reading in stray:
-        item = items[reading.byte // 2]
-        if isinstance(item, _Lost) and data[reading.byte] is None:
-            item.choice = _by_reading(data, reading.byte, reading.value, before, after)
+        slot = slots.index(reading.byte)
+        item = items[slot // 2]
+        if isinstance(item, _Lost) and values[slot] is None:
+            choice = _by_reading(values, slot, reading.value, before, after)
+            encoded = _gbk(choice) if choice else None
+            if encoded and (item.trail_allowed is None or encoded[1] in item.trail_allowed):
+                item.choice = choice
     for item in items:
         if isinstance(item, _Lost):
-            score += 1 if item.choice is not None else -LOST_PENALTY
-    return items, score
+            score += plausibility(item.choice) if item.choice is not None else LOST
+    return items, keys, score
 
 
 def _render(items: list[str | _Lost], fold: bool) -> tuple[str, int]:
     out = []
     lost = 0
     for item in items:
-        char = _known(item)
+        char = item.choice if isinstance(item, _Lost) else item
         if char is None:
             lost += 1
             out.append(REPLACEMENT)
         else:
             out.append(_fold(char) if fold else char)
     return "".join(out), lost
-
-
-def _context(text: str, start: int, end: int) -> tuple[str, str]:
-    left = drop_readings(text[max(0, start - 40) : start])[0][-6:]
-    right = drop_readings(text[end : end + 40])[0][:6]
-    return left, right
 
 
 def _previous_trail(text: str, i: int) -> int | None:
@@ -348,17 +301,18 @@ def _ends(text: str, i: int) -> Iterator[_End]:
     """Where the run from the `?` at `i` may end, nearest first.
 
     Each end gives the run's bytes (None for a lost byte), its stray readings, the index after the span,
-    and the span's own plausibility. Only spans that show damage are offered.
+    and the span's own plausibility as it stands.
     """
     stray: list[_Reading] = []
+    original = QUESTION
     j = i + 1
     match = _STRAY_READING.match(text, j)
     if match:
-        stray.append(_Reading(0, match.group()[:-1]))
+        stray.append(_Reading(0, match.group().lstrip("(")[:-1]))
+        original += STRAY
         j = match.end()
     body: list[int] = []  # bytes after the lost first one
-    evidence = bool(stray)
-    original = -1.0  # the damaged span's own plausibility, to beat
+    folded_questions = 0
     limit = min(len(text), i + MAX_RUN)
     while j < limit:
         char = text[j]
@@ -366,69 +320,231 @@ def _ends(text: str, i: int) -> Iterator[_End]:
         if char == "?":
             data: list[int | None] = [None, *body, None]
             end = j + 1
+            closing = original + QUESTION
             match = _STRAY_READING.match(text, end)
             if match:
-                stray = [*stray, _Reading(len(data) - 1, match.group()[:-1])]
-                evidence = True
+                stray = [*stray, _Reading(len(data) - 1, match.group().lstrip("(")[:-1])]
+                closing += STRAY
                 end = match.end()
-            if evidence:
-                yield data, stray, end, original - 1
-            return
+            yield data, stray, end, closing
+            if match or folded_questions >= MAX_FOLDED_QUESTIONS:
+                return
+            # Or a full-width `？` (A3 BF) formed across two characters and folded: the run goes on.
+            folded_questions += 1
+            body += (0xA3, 0xBF)
+            original += QUESTION
+            j += 1
+            continue
         if code < 0x21:
             return
+        if char == "(" and _RUBY_AHEAD.match(text, j):
+            return  # a reading (or a bracketed ASCII word) follows a character in step: the run ended
         if code < 0x80:
             # An ASCII letter is either the trail byte that ends the run, or a folded full-width form.
-            if 0x40 <= code <= 0x7E and evidence:
-                yield [None, *body, code], stray, j + 1, original - 1
+            if 0x40 <= code <= 0x7E and not _in_word(text, j):
+                yield [None, *body, code], stray, j + 1, original + QUESTION
             body += (0xA3, code + 0x80)
-            original -= 1
+            original += QUESTION
             j += 1
             continue
         encoded = _gbk(char)
         if encoded is None:
             return
-        value = plausibility(char)
-        evidence = evidence or value < 0
-        original += value
+        original += plausibility(char)
         body += encoded
         j += 1
 
 
-def _try_run(text: str, i: int, fold: bool) -> _Run | None:
-    """Repair the run starting at the `?` at `i`, ending at the nearest point that explains it.
+_Option = tuple[list[str | _Lost], list[_Key], float]
 
-    A reading that needs no deleted user-defined pair is preferred at any end over one that does.
+
+def _agree(chosen: _Option, near: list[_Option]) -> list[str | _Lost]:
+    """The chosen reading, keeping only characters every near reading forms from the same bytes."""
+    items, keys, _ = chosen
+    tables = [dict(zip(option[1], option[0], strict=True)) for option in near]
+    out: list[str | _Lost] = []
+    for item, key in zip(items, keys, strict=True):
+        char = item.choice if isinstance(item, _Lost) else item
+        if char is not None and all(
+            _same(table.get(key), char) for table in tables if None not in key or key in table
+        ):
+            out.append(item)
+        else:
+            out.append(item if isinstance(item, _Lost) and item.choice is None else _Lost(None, None))
+    return out
+
+
+def _char_of(item: str | _Lost) -> str | None:
+    return item.choice if isinstance(item, _Lost) else item
+
+
+def _same(item: str | _Lost | None, char: str) -> bool:
+    if isinstance(item, _Lost):
+        return item.choice == char
+    return item == char
+
+
+def _in_word(text: str, j: int) -> bool:
+    """Whether the ASCII letter at `j` belongs to a word (`GDP`, `AI`) rather than being a lone trail byte:
+    a letter follows it, or two precede it. (One before it may be a folded full-width form: `WC` is `Ｗ` and
+    the trail byte `C`; a digit after it is the text going on: `嬤_8000`.) A symbol never is."""
+    if not text[j].isalpha():
+        return False
+    following = text[j + 1 : j + 2]
+    if following.isascii() and following.isalpha():
+        return True
+    previous = text[max(0, j - 2) : j]
+    return len(previous) == 2 and previous.isascii() and previous.isalpha()
+
+
+def _best(
+    data: list[int | None], stray: list[_Reading], before: int | None, after: int | None
+) -> tuple[list[str | _Lost], list[bool], float] | None:
+    """`_best_of`, with lists the caller may change."""
+    key = tuple((r.byte, r.value) for r in stray)
+    found = _best_of(tuple(data), key, before, after)
+    return None if found is None else (list(found[0]), list(found[1]), found[2])
+
+
+@lru_cache(maxsize=1024)
+def _best_of(
+    data_: tuple[int | None, ...], stray_: tuple[tuple[int, str], ...], before: int | None, after: int | None
+) -> tuple[tuple[str | _Lost, ...], tuple[bool, ...], float] | None:
+    """The re-decoding of the run's bytes, as they are or with deleted user-defined pairs put back.
+
+    Nothing in the bytes says where a pair was deleted: any pair of the run could be two characters with
+    a deleted phantom between them. So every reading scoring within DOUBT of the best one is kept, and a
+    character of the best reading stands only if each of them forms it from the same two bytes; elsewhere
+    it is marked lost. A character that a reading within DOUBT_WIDE would split is flagged as doubted:
+    the caller keeps it only with further evidence (`_settle`).
+    """
+    data = list(data_)
+    stray = [_Reading(byte, value) for byte, value in stray_]
+    places = range(1, len(data), 2)
+    plans: list[tuple[int, ...]] = [()]
+    plans += [(c,) for c in places]
+    plans += [(a, b) for a in places for b in places if a <= b][: MAX_PLANS - len(plans)]
+    options = [option for plan in plans if (option := _decode(data, plan, stray, before, after)) is not None]
+    if not options:
+        return None
+    chosen = max(options, key=lambda option: option[2])
+    near = [option for option in options if option[2] >= chosen[2] - DOUBT]
+    items = _agree(chosen, near)
+    wide = [option for option in options if option[2] >= chosen[2] - DOUBT_WIDE]
+    tables = [dict(zip(option[1], option[0], strict=True)) for option in wide]
+    doubted = [
+        char is not None and not all(_same(table.get(key), char) for table in tables)
+        for char, key in zip(map(_char_of, items), chosen[1], strict=True)
+    ]
+    return tuple(items), tuple(doubted), chosen[2]
+
+
+class _Page:
+    """The text around the runs, asked whether two Han characters stand side by side in it (within about
+    PAGE_WINDOW characters of the run, a reading between them allowed: `現(xiàn)實`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[tuple[str, int], bool] = {}
+
+    def pairs(self, left: str | None, right: str | None, at: int) -> bool:
+        if not (left and right and _is_han(left) and _is_han(right)):
+            return False  # punctuation pairs with almost anything: no evidence
+        block = at // PAGE_WINDOW
+        key = (left + right, block)
+        if key not in self.known:
+            window = self.text[max(0, (block - 1) * PAGE_WINDOW) : (block + 2) * PAGE_WINDOW]
+            self.known[key] = left + right in window or bool(_pair_pattern(left, right).search(window))
+        return self.known[key]
+
+
+@lru_cache(maxsize=4096)
+def _pair_pattern(left: str, right: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(left)}\([{PINYIN_LETTERS}]{{1,7}}\){re.escape(right)}")
+
+
+def _settle(
+    items: list[str | _Lost], doubted: list[bool], left: str | None, right: str | None, page: _Page, at: int
+) -> None:
+    """Keep a doubted character only where it stands beside its neighbour elsewhere on the same page; else
+    mark it lost. A pair split by a deleted phantom reads as some character, but rarely as one the page
+    itself pairs with the character next to it. (A character a stray reading pinned down is no exception:
+    the reading fits it only under the pairing that the deletion would change.)
+    """
+    chars = [left, *map(_char_of, items), right]
+    for k in range(len(items)):
+        if doubted[k] and not (
+            page.pairs(chars[k], chars[k + 1], at) or page.pairs(chars[k + 1], chars[k + 2], at)
+        ):
+            items[k] = _Lost(None, None)
+
+
+def _try_run(text: str, i: int, fold: bool, page: _Page, *, look_ahead: bool = True) -> _Run | None:
+    """Repair the run starting at the `?` at `i`.
+
+    Each end where re-decoding gains at least MARGIN over the span as it stands is a candidate. A farther
+    end also swallows the next `?` and its reading, so each candidate is valued together with the run
+    that would start at the next `?` after it (if that lies before the farthest end): the best total
+    wins, the nearest on a tie.
     """
     before = _previous_trail(text, i)
     if before is None:
         return None
-    ends = list(_ends(text, i))
-    for with_deletion in (False, True):
-        for data, stray, end, before_repair in ends:
-            after_bytes = _gbk(text[end]) if end < len(text) else None
-            after = after_bytes[0] if after_bytes else None
-            decoded = None
-            if not with_deletion:
-                decoded = _decode(data, None, stray, before, after)
-            else:
-                for cut in range(1, len(data), 2):
-                    widened = [*data[:cut], None, None, *data[cut:]]
-                    shifted = [_Reading(r.byte + 2 if r.byte >= cut else r.byte, r.value) for r in stray]
-                    option = _decode(widened, cut, shifted, before, after)
-                    if option is not None and (decoded is None or option[1] > decoded[1]):
-                        decoded = option
-            if decoded is None or decoded[1] <= before_repair:
-                continue
-            items, score = decoded
-            lost = sum(1 for item in items if isinstance(item, _Lost) and item.choice is None)
-            known = len(items) - lost
-            if known == 0 or lost > known + 1:
-                continue  # mostly lost: too little evidence that this was a run at all
-            if any(isinstance(item, _Lost) and item.choice is None for item in items):
-                _by_phrase(items, *_context(text, i, end))
-            repaired, lost = _render(items, fold)
-            return _Run(repaired, end, lost, score - before_repair)
-    return None
+    candidates: list[_Run] = []
+    for data, stray, end, as_is in _ends(text, i):
+        after_bytes = _gbk(text[end]) if end < len(text) else None
+        after = after_bytes[0] if after_bytes else None
+        decoded = _best(data, stray, before, after)
+        if decoded is None:
+            continue
+        items, doubted, score = decoded
+        gain = score - as_is
+        if gain < MARGIN:
+            continue
+        ruby = _RUBY_AHEAD.match(text, end)
+        last = _char_of(items[-1])
+        if ruby and last and ruby.group()[1:-1] in readings(last):
+            doubted[-1] = False  # its own reading right after the run confirms the last character
+        _settle(items, doubted, _previous_char(text, i), text[end] if end < len(text) else None, page, i)
+        repaired, lost = _render(items, fold)
+        candidates.append(_Run(repaired, end, lost, gain))
+    if not candidates:
+        return None
+    if len(candidates) == 1 or not look_ahead:
+        return max(candidates, key=lambda run: run.gain)
+    farthest = max(run.end for run in candidates)
+
+    def value(run: _Run) -> float:
+        following = text.find("?", run.end, farthest)
+        if following == -1:
+            return run.gain
+        after_run = _try_run(text, following, fold, page, look_ahead=False)
+        return run.gain + (after_run.gain if after_run else 0.0)
+
+    return max(candidates, key=value)
+
+
+def _previous_char(text: str, i: int) -> str | None:
+    """The character before the `?`, skipping a ruby reading after it."""
+    j = i
+    if j > 0 and text[j - 1] == ")":
+        match = _TRAILING_RUBY.search(text, max(0, j - 10), j)
+        if match:
+            j = match.start()
+    return text[j - 1] if j > 0 else None
+
+
+def _reads_clean(text: str, end: int) -> bool:
+    """Whether the text after a run's end reads clean: the end of the text, white space, ASCII other than
+    `?` and what could be a trail byte, or a common character. Anything else shows the run went on."""
+    if end >= len(text):
+        return True
+    char = text[end]
+    if char.isspace():
+        return True
+    if char < "\x80":
+        return char != "?" and not "\x40" <= char <= "\x7e"
+    return plausibility(char) > 0
 
 
 def repair(text: str, *, fold_fullwidth: bool) -> tuple[str, int, int]:
@@ -436,10 +552,11 @@ def repair(text: str, *, fold_fullwidth: bool) -> tuple[str, int, int]:
     i = text.find("?")
     if i == -1:
         return text, 0, 0
+    page = _Page(text)
     parts = []
     position = runs = lost = 0
     while i != -1:
-        run = _try_run(text, i, fold_fullwidth) if i > 0 else None
+        run = _try_run(text, i, fold_fullwidth, page) if i > 0 else None
         if run is None:
             i = text.find("?", i + 1)
             continue

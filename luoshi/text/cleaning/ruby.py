@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Lower-case Latin letters and the tone-marked vowels pinyin uses (ü, ā…ǜ, ń ň ǹ ḿ).
 PINYIN_LETTERS = (
@@ -11,14 +12,26 @@ PINYIN_LETTERS = (
 )
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
-# A Han character followed by a parenthesised (half- or full-width) candidate reading.
-RUBY = re.compile(rf"([{HAN}])[(（]([{PINYIN_LETTERS}]{{1,7}})[)）]")
+# A Han character (or U+FFFD, a character the cleaner marked lost) followed by a parenthesised (half- or
+# full-width) candidate reading.
+RUBY = re.compile(rf"([{HAN}\ufffd])[(（]([{PINYIN_LETTERS}]{{1,7}})[)）]")
 
 _readings: dict[str, frozenset[str]] = {}
 
 
+@cache
+def syllables() -> frozenset[str]:
+    """Every tone-marked reading pypinyin knows for any character."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(reading for value in pinyin_dict.values() for reading in value.split(","))
+
+
 def readings(char: str) -> frozenset[str]:
-    """Every tone-marked pinyin pypinyin knows for one character (cached)."""
+    """Every tone-marked pinyin pypinyin knows for one character (cached); for U+FFFD, a character whose
+    bytes were lost, every reading of any character: its reading is no evidence, and no part of the text."""
+    if char == "\ufffd":
+        return syllables()
     found = _readings.get(char)
     if found is None:
         # Imported here, on the first character looked up: pypinyin's tables take a quarter of a second.

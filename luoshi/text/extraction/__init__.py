@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from luoshi.text.extraction.commitment import Judge
 from luoshi.text.extraction.items import KINDS, Item
 from luoshi.text.extraction.markers import find_cadences, find_deadlines, find_named
 from luoshi.text.extraction.targets import find_targets
@@ -48,6 +49,7 @@ def extract(text: str, *, unit_names: Iterable[str] = (), include_review: bool =
     )
 
     out = []
+    judge = Judge(text, layout)
     seen: set[tuple[str, int, int]] = set()
     for item in sorted(items, key=lambda i: (i.start, i.end, KINDS.index(i.kind))):
         key = (item.kind, item.start, item.end)
@@ -63,6 +65,15 @@ def extract(text: str, *, unit_names: Iterable[str] = (), include_review: bool =
         carries_deadline = item.kind in ("task", "target") and deadlines
         if carries_deadline and (deadline := _deadline_for(item, deadlines, deadline_starts, sentence_start)):
             changes["deadline"] = deadline
+        if item.kind in ("task", "target"):
+            verdict = judge.judge(
+                item.kind,
+                item.start,
+                item.end,
+                deadline=changes.get("deadline"),
+                units=changes.get("units") or [],
+            )
+            changes["commitment"], changes["reason"] = verdict.commitment, verdict.reason
         out.append(replace(item, **changes) if changes else item)
     return out
 

@@ -14,6 +14,10 @@ class Item:
     value/unit: for a target the number as written, normalised ("5", "4.5—5", Chinese numerals in
     Arabic), with a magnitude word kept in the unit as the document writes it ("85", "万人"); for a list or
     task force with a count ("三张清单") the count and its classifier ("3", "张").
+
+    commitment/reason: whether the row starts kept, and why (`extraction.commitment`): kept for "target",
+    "deadline", "owner", "measure"; dropped (shown folded) for "past", "framing", "heading", "fragment",
+    "slogan". Markers (deadline, cadence, list, task force) are not rows and keep commitment True, reason "".
     """
 
     kind: str
@@ -26,3 +30,5 @@ class Item:
     deadline: str | None = None
     units: list[str] = field(default_factory=list)
     direction: str | None = None
+    commitment: bool = True
+    reason: str = ""

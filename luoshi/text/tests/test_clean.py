@@ -102,13 +102,33 @@ def damage(original: str, start: int, stop: int) -> str:
 def test_an_out_of_step_run_is_re_decoded_and_its_lost_bytes_marked() -> None:
     original = "我们要扎实推进各项工作任务落到实处,确保取得实效。"
     damaged = damage(original, 8, 14)
-    assert damaged != original
-    cleaned = clean(damaged)
-    assert cleaned.repairs["mojibake"] == 1
-    assert len(cleaned.text) == len(original)
-    assert all(a in (b, REPLACEMENT) for a, b in zip(cleaned.text, original, strict=True))
-    # The trail byte of 处 survives and the set phrase 落到实处 admits it.
-    assert "落到实处" in cleaned.text
+    assert damaged == "我们要扎实推进各?罟ぷ魅挝衤?到实处,确保取得实效。"
+    # Alone, every character of the run could be a pair split by a deleted phantom: all are marked lost.
+    alone = clean(damaged)
+    assert alone.text == "我们要扎实推进各������到实处,确保取得实效。"
+    assert alone.repairs["mojibake"] == 1 and alone.repairs["lost"] == 6
+    # Where the page itself pairs them elsewhere, the re-decoded characters stand; the characters whose
+    # lead (项) and trail (落) bytes were lost stay marked: no set phrase fills them.
+    page = "各项工作任务都要落实。"
+    assert clean(page + damaged).text == page + "我们要扎实推进各\ufffd工作任务\ufffd到实处,确保取得实效。"
+
+
+def test_a_stray_reading_restores_a_lost_byte_only_when_one_character_fits() -> None:
+    # yōu is the reading of 優, the phantom that 變's trail byte formed with the lost lead byte of 為, and
+    # no other GBK character with trail byte E9 fits it. The page pairs 變為 elsewhere, so it stands.
+    assert clean("變為現實。藍圖變?yōu)楝F(xiàn)實,").text == "變為現實。藍圖變為現實,"
+    # zé fits 熱 (phantom 責) and 俞 (phantom 赜): two candidates, so 熱 is marked lost, and so is 潮,
+    # whose trail byte was lost, although the page says 貫徹熱潮 one sentence before.
+    cleaned = clean("掀起學習貫徹熱潮。掀起學習宣傳貫徹?zé)岢?。要")
+    assert cleaned.text == "掀起學習貫徹熱潮。掀起學習宣傳貫徹\ufffd\ufffd。要"
+    assert cleaned.repairs["lost"] == 2
+    # shí fits 實, 実, 宲 and 寔 with lead byte 8C: marked lost, common or not.
+    assert clean("重要前提?!甭鋵?shí)自治區").text.endswith("\ufffd自治區")
+
+
+def test_a_question_mark_in_the_text_is_left_alone() -> None:
+    for text in ("嗎?我們要問:為什麼?", "我们要扎实推进各项工作任务?", "是否?GDP增速"):
+        assert clean(text).text == text
 
 
 # -- properties --------------------------------------------------------------------------------------------
@@ -149,11 +169,13 @@ def test_cleaning_never_raises_and_is_idempotent(text: str, simplified: bool) ->
 @settings(max_examples=300)
 @given(any_text)
 def test_the_output_is_never_longer_than_the_input(text: str) -> None:
-    # Stronger than "longer only where U+FFFD replaces lost bytes": a re-decoded run of n bytes yields at
-    # most n/2 characters, lost ones included, and every other repair only removes. So the text plus the
-    # moved boilerplate never outgrows the input (Traditional script; t2s may rewrite phrases).
+    # A re-decoded run of n bytes yields at most n/2 characters, lost ones included, plus one lost
+    # character for each deleted user-defined pair it puts back (two at most per run); every other repair
+    # only removes. So the text plus the moved boilerplate outgrows the input by at most that
+    # (Traditional script; t2s may rewrite phrases).
     cleaned = clean(text)
-    assert len(cleaned.text) + sum(len(line) for line in cleaned.boilerplate) <= len(text)
+    moved = sum(len(line) for line in cleaned.boilerplate)
+    assert len(cleaned.text) + moved <= len(text) + 2 * cleaned.repairs["mojibake"]
 
 
 @settings(max_examples=300)

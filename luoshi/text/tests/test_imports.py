@@ -3,9 +3,9 @@
 import subprocess
 import sys
 
-MODULES = ("clean", "damage", "dates", "extract", "files", "quality")
+MODULES = ("clean", "damage", "dates", "extract", "files", "layout", "ofd", "pdf", "quality")
 CORE = ", ".join(f"luoshi.text.{name}" for name in MODULES)
-HEAVY = ("pypinyin", "opencc", "datasketch", "cn2an", "bs4", "charset_normalizer", "docx")
+HEAVY = ("pypinyin", "opencc", "datasketch", "cn2an", "bs4", "charset_normalizer", "docx", "pypdf")
 
 
 def loaded_after(code: str) -> list[str]:

@@ -30,10 +30,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
 from luoshi.dispatch import services as dispatch
-from luoshi.dispatch.models import Report
+from luoshi.dispatch.ladder import install_default_ladder
+from luoshi.dispatch.models import EscalationStep, Report
 from luoshi.ingest.services import create_draft
 from luoshi.notify.services import add_webhook, notify
-from luoshi.plans.services import MilestoneSpec, submit_delivery
+from luoshi.orgs.models import UnitAlias
+from luoshi.plans.services import MilestoneSpec, submit_contribution, submit_delivery
 from luoshi.testing import make_task, make_unit, make_user, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -77,6 +79,7 @@ class Form:
 @pytest.fixture
 def world(city: Any) -> dict[str, Any]:
     """One of everything a URL can point at, inside 青山县's scope."""
+    install_default_ladder(EscalationStep)  # a browser test's flush may have taken the migration's away
     task = make_task(
         city,
         title="青山县的厂房建设",
@@ -122,7 +125,20 @@ def world(city: Any) -> dict[str, Any]:
         "robot": robot,
         "spare": make_unit("青山县工业园", "park", city.qingshan),  # to edit, move and deactivate
         "leaver": make_user("qingshan.leaver", "liaison", city.qingshan),  # to edit and deactivate
+        **_shared(city),
+        "rung": EscalationStep.objects.order_by("order").last(),  # to edit and delete
+        "alias": UnitAlias.objects.create(alias="青山", unit=city.qingshan),  # to remove
     }
+
+
+def _shared(city: Any) -> dict[str, Any]:
+    """A task with 市发展改革委 as co-unit, and the department's contribution to it with a file."""
+    shared = make_task(city, title="青山县的园区配套", co_units=[city.fgw])
+    pdf = SimpleUploadedFile("配合情况.pdf", b"%PDF-1.7 walk", content_type="application/pdf")
+    contribution = submit_contribution(
+        task=shared, unit=city.fgw, by=city.department_liaison, statement="完成供地", uploads=[pdf]
+    )
+    return {"shared": shared, "shared_file": contribution.files.get()}
 
 
 # URL pattern name: (persona, its arguments). A pattern with arguments must be here, or the walk fails
@@ -130,10 +146,13 @@ def world(city: Any) -> dict[str, Any]:
 def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]]]:
     boss = "city_supervisor"
     in_evidence = {"pk": w["pending"].pk, "evidence_pk": w["evidence"].pk}
+    in_shared_file = {"pk": w["shared"].pk, "file_pk": w["shared_file"].pk}
     return {
         "login": ("", {}),
         "plans:task_detail": (boss, {"pk": w["task"].pk}),
         "plans:task_edit": (boss, {"pk": w["task"].pk}),
+        "plans:task_deadline": (boss, {"pk": w["task"].pk}),
+        "plans:task_cancel": (boss, {"pk": w["task"].pk}),
         "plans:milestone_add": (boss, {"task_pk": w["task"].pk}),
         "plans:task_create": (boss, {"list_pk": city.economy.pk}),
         "plans:task_decompose": (
@@ -144,6 +163,9 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "plans:milestone_delete": (boss, {"pk": w["milestone"].pk}),
         "plans:milestone_confirm": (boss, {"pk": w["milestone"].pk}),
         "plans:delivery_submit": ("county_liaison", {"pk": w["task"].pk}),
+        "plans:contribution_submit": ("department_liaison", {"pk": w["shared"].pk}),
+        "plans:delivery_file": ("department_liaison", in_shared_file),
+        "plans:delivery_file_remove": ("department_liaison", in_shared_file),  # after the file's own address
         "plans:delivery_accept": (boss, {"pk": w["delivery"].pk}),
         "plans:delivery_reject": (boss, {"pk": w["delivery"].pk}),
         "dispatch:report_detail": ("county_liaison", {"pk": w["pending"].pk}),
@@ -156,6 +178,8 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "dispatch:cycle_export": (boss, {"pk": w["cycle"].pk}),
         "dispatch:cycle_accept": (boss, {"pk": w["cycle"].pk}),
         "dispatch:cycle_chase": (boss, {"pk": w["cycle"].pk}),
+        "dispatch:ladder_edit": (boss, {"pk": w["rung"].pk}),
+        "dispatch:ladder_delete": (boss, {"pk": w["rung"].pk}),
         "ingest:draft_review": (boss, {"pk": w["draft"].pk}),
         "notify:notice_read": (boss, {"pk": w["notice"].pk}),
         "notify:robot_add": (boss, {"unit_pk": city.qingshan.pk}),
@@ -175,6 +199,9 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "orgs:import": ("admin", {}),
         "orgs:import_confirm": ("admin", {}),
         "orgs:import_template": ("admin", {}),
+        "orgs:alias_list": ("admin", {}),
+        "orgs:alias_generate": ("admin", {}),
+        "orgs:alias_delete": ("admin", {"pk": w["alias"].pk}),
         "plans:unit_tasks_export": (boss, {"pk": city.qingshan.pk}),
     }
 

@@ -150,6 +150,13 @@ MATRIX: dict[str, dict[str, str]] = {
     "orgs:import_confirm":          {"GET":         every(405),
                                      "POST":       "403 403 403 403 403 403 403 403 403 409"},
     "orgs:import_template":         {"GET":        "403 403 403 403 403 403 403 403 403 200"},
+    "orgs:alias_list":              {"GET":        "403 403 403 403 403 403 403 403 403 200",
+                                     "POST":       "403 403 403 403 403 403 403 403 403 302"},
+    "orgs:alias_generate":          {"GET":         every(405),
+                                     "POST":       "403 403 403 403 403 403 403 403 403 302"},
+    "orgs:alias_delete":            {"GET here":    every(405),
+                                     "POST here":  "403 403 403 403 403 403 403 403 403 302",
+                                     "POST there": "403 403 403 403 403 403 403 403 403 302"},
     "plans:plan_list":              {"GET":         every(200)},
     "plans:task_list":              {"GET":         every(200)},
     "plans:task_list_export":       {"GET":         every(200)},
@@ -159,6 +166,15 @@ MATRIX: dict[str, dict[str, str]] = {
     "plans:task_detail":            {"GET here":   "200 200 200 200 200 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 200 404 200 200"},
     "plans:task_edit":              {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    # 调整完成时限 and 撤销: the office that may edit the task, with a reason; a refused form is a page.
+    "plans:task_deadline":          {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "plans:task_cancel":            {"GET here":   "200 200 403 403 403 404 404 404 403 200",
                                      "GET there":  "200 404 404 404 404 404 403 404 403 200",
                                      "POST here":  "302 302 403 403 403 404 404 404 403 302",
                                      "POST there": "302 404 404 404 404 404 403 404 403 302"},
@@ -186,6 +202,16 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "POST there": "302 404 404 404 404 404 403 404 403 302"},
     # 交账: the lead unit's liaisons and heads declare a task done; the office that may edit it decides.
     "plans:delivery_submit":        {"GET here":    every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    # A co-unit's liaisons and heads (and those of a unit above it) write its contribution.
+    "plans:contribution_submit":    {"GET here":    every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    # A delivery's file opens for whoever sees the task; a pending contribution's is removed by its unit.
+    "plans:delivery_file":          {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "plans:delivery_file_remove":   {"GET here":    every(405),
                                      "POST here":  "403 403 302 302 302 404 404 404 403 403",
                                      "POST there": "403 404 404 404 404 404 302 404 403 403"},
     "plans:delivery_accept":        {"GET here":    every(405),
@@ -231,6 +257,15 @@ MATRIX: dict[str, dict[str, str]] = {
     "dispatch:cycle_chase":         {"GET here":    every(405),
                                      "POST here":  "302 302 403 403 403 404 403 404 403 302"},
     "dispatch:escalation_list":     {"GET":         every(200)},
+    # The escalation ladder is the whole tree's: everyone signed in reads it; an administrator or the
+    # city's office (a supervisor at the top) changes it. A rung belongs to no place.
+    "dispatch:ladder":              {"GET":         every(200)},
+    "dispatch:ladder_add":          {"GET":        "200 403 403 403 403 403 403 403 403 200",
+                                     "POST":       "302 403 403 403 403 403 403 403 403 302"},
+    "dispatch:ladder_edit":         {"GET":        "200 403 403 403 403 403 403 403 403 200",
+                                     "POST":       "302 403 403 403 403 403 403 403 403 302"},
+    "dispatch:ladder_delete":       {"GET":         every(405),
+                                     "POST":       "302 403 403 403 403 403 403 403 403 302"},
     "notify:notice_list":           {"GET":         every(200)},
     # A notice is its recipient's alone: 青山镇's liaison's here, the outsider's there.
     "notify:notice_read":           {"GET here":    every(405),
@@ -291,6 +326,9 @@ class Place:
     task_list: Any  # of a plan the place issued, for task_create
     milestone: Any
     delivery: Any  # a 交账 awaiting the office, of the place's pledge task (issued by the city)
+    shared: Any  # a task of the unit above the place (HERE) or of the place (THERE) with a co-unit
+    co_unit: Any  # that co-unit: 青山镇 HERE, a park of 白沙县 THERE
+    delivery_file: Any  # a file of the co-unit's contribution to the shared task, not yet delivered
     pending_report: Any
     submitted_report: Any
     awaiting_report: Any  # awaiting the unit head's approval
@@ -298,6 +336,7 @@ class Place:
     notice: Any
     robot: Any
     draft: Any
+    alias: Any  # another name of the unit, for alias_delete (an administrator's page)
 
 
 @dataclass
@@ -322,6 +361,8 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "plans:unit_tasks_export": lambda w, p: {"pk": p.unit.pk},
     "plans:task_detail": lambda w, p: {"pk": p.task.pk},
     "plans:task_edit": lambda w, p: {"pk": p.task.pk},
+    "plans:task_deadline": lambda w, p: {"pk": p.task.pk},
+    "plans:task_cancel": lambda w, p: {"pk": p.task.pk},
     "plans:milestone_add": lambda w, p: {"task_pk": p.task.pk},
     "plans:task_create": lambda w, p: {"list_pk": p.task_list.pk},
     "plans:task_decompose": lambda w, p: {"list_pk": p.parent.task_list_id, "parent_pk": p.parent.pk},
@@ -329,6 +370,9 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "plans:milestone_delete": lambda w, p: {"pk": p.milestone.pk},
     "plans:milestone_confirm": lambda w, p: {"pk": p.milestone.pk},
     "plans:delivery_submit": lambda w, p: {"pk": p.task.pk},
+    "plans:contribution_submit": lambda w, p: {"pk": p.shared.pk},
+    "plans:delivery_file": lambda w, p: {"pk": p.shared.pk, "file_pk": p.delivery_file.pk},
+    "plans:delivery_file_remove": lambda w, p: {"pk": p.shared.pk, "file_pk": p.delivery_file.pk},
     "plans:delivery_accept": lambda w, p: {"pk": p.delivery.pk},
     "plans:delivery_reject": lambda w, p: {"pk": p.delivery.pk},
     "dispatch:report_detail": lambda w, p: {"pk": p.pending_report.pk},
@@ -341,6 +385,8 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "dispatch:cycle_export": lambda w, p: {"pk": w.cycle.pk},
     "dispatch:cycle_accept": lambda w, p: {"pk": w.cycle.pk},
     "dispatch:cycle_chase": lambda w, p: {"pk": w.cycle.pk},
+    "dispatch:ladder_edit": lambda w, p: {"pk": _top_rung().pk},
+    "dispatch:ladder_delete": lambda w, p: {"pk": _top_rung().pk},
     "notify:notice_read": lambda w, p: {"pk": p.notice.pk},
     "notify:robot_add": lambda w, p: {"unit_pk": p.unit.pk},
     "notify:robot_toggle": lambda w, p: {"pk": p.robot.pk},
@@ -348,7 +394,21 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "notify:robot_delete": lambda w, p: {"pk": p.robot.pk},
     "accounts:reset_password": lambda w, p: {"pk": p.person.pk},
     "ingest:draft_review": lambda w, p: {"pk": p.draft.pk},
+    "orgs:alias_delete": lambda w, p: {"pk": p.alias.pk},
 }
+
+
+def _top_rung() -> Any:
+    """约谈, the default ladder's last rung: it has issued no notice, so it may be edited or deleted."""
+    from luoshi.dispatch.models import EscalationStep
+
+    return EscalationStep.objects.get(name="约谈")
+
+
+def _rung_form(**fields: Any) -> dict[str, Any]:
+    from luoshi.dispatch.ladder_services import ladder_stamp
+
+    return {"color": "red", "notify_leader": "on", "seen": ladder_stamp(), **fields}
 
 
 def _task_form(p: Place, **extra: Any) -> dict[str, Any]:
@@ -378,6 +438,8 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "logout": lambda w, p: {},
     "set_language": lambda w, p: {"language": "en"},
     "plans:task_edit": lambda w, p: _task_form(p, version=p.task.version),
+    "plans:task_deadline": lambda w, p: {"deadline-new_due": "2026-11-30", "deadline-reason": "汛期停工"},
+    "plans:task_cancel": lambda w, p: {"cancel-reason": "项目已由省里统筹实施"},
     "plans:milestone_add": lambda w, p: MILESTONE,
     "plans:task_create": lambda w, p: _task_form(p),
     "plans:task_decompose": lambda w, p: _task_form(p),
@@ -385,6 +447,8 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "plans:milestone_delete": lambda w, p: {},
     "plans:milestone_confirm": lambda w, p: {},
     "plans:delivery_submit": lambda w, p: {"statement": "厂房已建成投用"},
+    "plans:contribution_submit": lambda w, p: {"unit": p.co_unit.pk, "statement": "完成了供地手续"},
+    "plans:delivery_file_remove": lambda w, p: {},
     "plans:delivery_accept": lambda w, p: {},
     "plans:delivery_reject": lambda w, p: {"reason": "缺少竣工验收材料"},
     "dispatch:report_detail": lambda w, p: {
@@ -426,6 +490,9 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     },
     "accounts:sign_out_everywhere": lambda w, p: {},
     "accounts:reset_password": lambda w, p: {},
+    "dispatch:ladder_add": lambda w, p: _rung_form(name="通报", missed_in_a_row="8"),
+    "dispatch:ladder_edit": lambda w, p: _rung_form(name="约谈", missed_in_a_row="7"),
+    "dispatch:ladder_delete": lambda w, p: {"seen": _rung_form()["seen"]},
     "orgs:unit_create": lambda w, p: {"name": "新建园区", "kind": "park", "category": "park"},
     "orgs:unit_edit": lambda w, p: {
         "name": f"{p.unit.name}（更名）",
@@ -451,34 +518,36 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
         "simplified": "on",
     },
     "ingest:draft_review": lambda w, p: {
-        "list_name": "营商环境任务清单",
-        "row-TOTAL_FORMS": "1",
-        "row-INITIAL_FORMS": "0",
-        "row-0-keep": "on",
-        "row-0-title": "加快推进工业园区标准化厂房建设",
-        "row-0-lead_unit": p.unit.pk,
-        "row-0-due": "2026-12-31",
-        "row-0-item": "0",
+        "action": "assign",
+        "selected": list(p.draft.rows.values_list("pk", flat=True)),
+        "lead_unit": p.unit.pk,
     },
+    "orgs:alias_list": lambda w, p: {"alias": "青山", "unit": p.unit.pk},
+    "orgs:alias_generate": lambda w, p: {},
+    "orgs:alias_delete": lambda w, p: {},
 }
 
 
 def build_world() -> World:
     """The city with an object of every kind in each place, in the state each address acts on."""
     from luoshi.dispatch import services as dispatch
-    from luoshi.dispatch.models import Report
+    from luoshi.dispatch.ladder import install_default_ladder
+    from luoshi.dispatch.models import EscalationStep, Report
     from luoshi.ingest.services import create_draft
     from luoshi.notify.services import add_webhook, notify
+    from luoshi.orgs.models import UnitAlias
     from luoshi.plans.services import (
         MilestoneSpec,
         add_milestone,
         create_plan,
         create_task_list,
+        submit_contribution,
         submit_delivery,
     )
     from luoshi.testing import make_weekly_cadence
 
     c = build_city()
+    install_default_ladder(EscalationStep)  # a browser test's flush may have taken the migration's away
     county_plan = create_plan(title="青山县重点工作", year=2026, issuer=c.qingshan, by=c.county_supervisor)
     baisha_plan = create_plan(title="白沙县重点工作", year=2026, issuer=c.baisha, by=c.city_supervisor)
     county_list = create_task_list(plan=county_plan, name="青山县任务清单", by=c.county_supervisor)
@@ -530,6 +599,21 @@ def build_world() -> World:
         photo = SimpleUploadedFile("现场照片.pdf", b"%PDF-1.7 matrix", content_type="application/pdf")
         return dispatch.add_evidence(report=report(cycle, task), by=by, upload=photo)
 
+    def shared(task_list: Any, lead: Any, co_unit: Any, by: Any) -> tuple[Any, Any]:
+        task = make_task(c, by=by, task_list=task_list, title="园区配套", lead_unit=lead, co_units=[co_unit])
+        pdf = SimpleUploadedFile("配合情况.pdf", b"%PDF-1.7 matrix", content_type="application/pdf")
+        person = c.township_liaison if co_unit == c.qingshan_town else c.outsider
+        contribution = submit_contribution(
+            task=task, unit=co_unit, by=person, statement="完成供地", uploads=[pdf]
+        )
+        return task, contribution.files.get()
+
+    # In the city's list, which 青山镇 sees already: a list of the county's it saw only through this task
+    # would change what task_create answers it.
+    here_shared, here_file = shared(c.economy, c.qingshan, c.qingshan_town, c.city_supervisor)
+    baisha_park = make_unit("白沙县农业园区", "park", c.baisha)
+    there_shared, there_file = shared(baisha_list, c.baisha, baisha_park, c.city_supervisor)
+
     def robot(unit: Any, by: Any) -> Any:
         url = f"https://oapi.dingtalk.com/robot/send?access_token=t{unit.pk}"
         return add_webhook(unit=unit, platform="dingtalk", url=url, by=by)
@@ -547,6 +631,9 @@ def build_world() -> World:
         task_list=county_list,
         milestone=town_milestone,
         delivery=submit_delivery(task=town_pledge, by=c.township_liaison, statement="已完成"),
+        shared=here_shared,
+        co_unit=c.qingshan_town,
+        delivery_file=here_file,
         pending_report=report(this_week, town_task),
         submitted_report=send(last_week, town_task, c.township_liaison),
         awaiting_report=send(approval_week, town_pledge, c.township_liaison),
@@ -556,6 +643,7 @@ def build_world() -> World:
         draft=create_draft(
             plan=county_plan, by=c.county_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
         ),
+        alias=UnitAlias.objects.create(alias="青山", unit=c.qingshan),
     )
     there = Place(
         unit=c.baisha,
@@ -566,6 +654,9 @@ def build_world() -> World:
         task_list=baisha_list,
         milestone=baisha_milestone,
         delivery=submit_delivery(task=baisha_pledge, by=c.outsider, statement="已完成"),
+        shared=there_shared,
+        co_unit=baisha_park,
+        delivery_file=there_file,
         pending_report=report(this_week, baisha_task),
         submitted_report=send(last_week, baisha_task, c.outsider),
         awaiting_report=send(approval_week, baisha_pledge, c.outsider),
@@ -575,6 +666,7 @@ def build_world() -> World:
         draft=create_draft(
             plan=baisha_plan, by=c.city_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
         ),
+        alias=UnitAlias.objects.create(alias="白沙", unit=c.baisha),
     )
     sessions = {}
     for persona in PERSONAS:

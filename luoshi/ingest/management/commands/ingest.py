@@ -1,7 +1,8 @@
 """`luoshi ingest clean FILE` and `luoshi ingest extract FILE`: the text core on the command line.
 
 Other tools rely on this interface: the JSON shapes are fixed by the issue that introduced them, and a
-missing, binary or undecodable file gets one line on stderr and exit status 2.
+file that cannot be read (missing, binary, damaged, a scan, a .doc) gets one line on stderr, in the
+interface language, and exit status 2.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from luoshi.core.attachments import zip_limits
+from luoshi.ingest.refusals import document_refusal
 from luoshi.text.clean import clean
 from luoshi.text.extract import extract
 from luoshi.text.files import DocumentError, read_document
@@ -36,7 +38,7 @@ class Command(BaseCommand):
         try:
             raw = read_document(file, archive_limits=zip_limits())
         except DocumentError as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            raise CommandError(document_refusal(exc), returncode=2) from None
         cleaned = clean(raw, simplified=simplified)
         if action == "clean":
             if as_json:

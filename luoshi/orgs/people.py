@@ -1,6 +1,8 @@
-"""Who hears about a unit's reports."""
+"""Who hears about a unit's work: its own people, and the offices and leaders over it."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from luoshi.orgs.models import Role, Unit, User
 
@@ -8,6 +10,15 @@ from luoshi.orgs.models import Role, Unit, User
 def people_of(unit: Unit, roles: tuple[str, ...] = (Role.LIAISON, Role.UNIT_HEAD)) -> list[User]:
     """The unit's own liaisons and head: the people a reminder about its report goes to."""
     return list(User.objects.filter(unit=unit, role__in=roles, is_active=True).order_by("id"))
+
+
+def people_of_units(units: Sequence[Unit]) -> list[User]:
+    """The liaisons and heads of each of the units (a task's lead and co-units), each person once."""
+    return list(
+        User.objects.filter(unit__in=units, role__in=(Role.LIAISON, Role.UNIT_HEAD), is_active=True).order_by(
+            "id"
+        )
+    )
 
 
 def heads_of(unit: Unit) -> list[User]:
