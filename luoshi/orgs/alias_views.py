@@ -39,6 +39,12 @@ class AliasForm(StyledForm):
         self.limit_choices("unit", Unit.objects.active().in_tree_order())
 
 
+class AliasSearch(forms.Form):
+    """The search box: a form field, so a NUL or an overlong query is refused, never sent to the database."""
+
+    q = forms.CharField(max_length=50, required=False, strip=True)
+
+
 def _admin(request: AuthenticatedRequest) -> None:
     if not policy.sees_everything(request.user):
         raise PermissionDenied
@@ -61,7 +67,8 @@ def alias_list(request: AuthenticatedRequest) -> HttpResponse:
                 request, _("“%(alias)s” now means %(unit)s.") % {"alias": row.alias, "unit": row.unit}
             )
             return redirect("orgs:alias_list")
-    query = (request.GET.get("q") or "").strip()[:50]
+    search = AliasSearch(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     rows = UnitAlias.objects.select_related("unit").order_by("alias", "unit__path")
     if query:
         rows = rows.filter(alias__contains=query) | rows.filter(unit__name__contains=query)

@@ -346,3 +346,13 @@ def test_the_alias_page_is_for_administrators(client, city, units):
     assert response.status_code == 302 and UnitAlias.objects.filter(alias="城管委").exists()
     response = client.post(reverse("orgs:alias_list"), {"alias": "", "unit": units["zj"].pk})
     assert response.status_code == 200 and response.context["form"].errors["alias"]
+
+
+def test_the_alias_search_finds_by_alias_or_unit_and_refuses_a_nul_quietly(client, city, units):
+    aliases.add_alias(alias="城管委", unit=units["zj"], by=city.admin)
+    client.force_login(city.admin)
+    found = client.get(reverse("orgs:alias_list"), {"q": "城管"})
+    assert [row.alias for row in found.context["aliases"]] == ["城管委"]
+    # PostgreSQL refuses a NUL in a query: the search field refuses it first, and the page lists everything.
+    hostile = client.get(reverse("orgs:alias_list"), {"q": "城管\x00"})
+    assert hostile.status_code == 200 and hostile.context["q"] == ""
