@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from luoshi.plans import services
+from luoshi.plans import deliveries
 from luoshi.testing import make_task
 from tests.conftest import ARTIFACTS
 from tests.test_browser_evidence import LOADED_WIDTH, pdf, png
@@ -111,7 +111,7 @@ def test_a_rejection_reopens_the_task_with_its_reason_in_the_history(browse, liv
     task = make_task(
         c, title="推进青山县工业园区标准化厂房建设", lead_unit=c.qingshan, due=dt.date(2026, 10, 31)
     )
-    services.submit_delivery(task=task, by=c.county_liaison, statement="厂房已建成。")
+    deliveries.submit_delivery(task=task, by=c.county_liaison, statement="厂房已建成。")
 
     office = browse(width=width, height=900)
     office.sign_in("city_supervisor")

@@ -40,6 +40,7 @@ from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
 from luoshi.orgs.people import people_of_units, supervisors_over
 from luoshi.plans.models import Contribution, Delivery, DeliveryFile, Milestone, Task
+from luoshi.plans.services import complete_task, confirm_milestone
 
 logger = logging.getLogger(__name__)
 
@@ -435,9 +436,6 @@ def accept_delivery(*, delivery: Delivery, by: User) -> Delivery:
     """The office accepts the delivery. A whole task is done on the day it was declared (late if after the
     deadline), so its light turns done and it leaves the overdue counts at once; a milestone is confirmed
     reached on that day, and the task goes on."""
-    # Imported here: services re-exports this module's functions for its callers (a cycle at import time).
-    from luoshi.plans.services import complete_task, confirm_milestone
-
     current = _open_for_decision(delivery, by)
     before = snapshot(current)
     current.state, current.decided_by, current.decided_at = Delivery.State.ACCEPTED, by, clock.now()

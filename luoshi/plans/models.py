@@ -246,10 +246,10 @@ class Task(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    # 撤销: the office withdrew the task (plans.services.cancel_task); it then counts nowhere, and the reason
-    # is in its adjustments.
+    # 撤销: the office withdrew the task (plans.adjustments.cancel_task); it then counts nowhere, and the
+    # reason is in its adjustments.
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
-    # The deadline first set, kept once the office has moved it (plans.services.change_deadline), so every
+    # The deadline first set, kept once the office has moved it (plans.adjustments.change_deadline), so every
     # page and export that counts the task shows the move: no silent deadline moves.
     first_due = models.DateField(_("original deadline"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -401,15 +401,3 @@ def complete_task(*, task: Task, by: User, on: dt.date) -> Task:
     record(actor=by, action=Action.TASK_COMPLETE, obj=current, before=before, after=snapshot(current))
     tasks_changed([current.pk])
     return current
-
-
-# 交账 lives in plans.deliveries; its writes are named here too, where every other write of plans is.
-from luoshi.plans.deliveries import (  # noqa: E402, F401
-    accept_delivery,
-    can_deliver,
-    open_delivery,
-    reject_delivery,
-    remove_delivery_file,
-    submit_contribution,
-    submit_delivery,
-)

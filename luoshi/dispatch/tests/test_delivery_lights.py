@@ -3,7 +3,7 @@
 import datetime as dt
 
 from luoshi.dispatch.models import TaskLight
-from luoshi.plans import services
+from luoshi.plans import deliveries
 from luoshi.testing import make_task
 
 
@@ -15,24 +15,24 @@ def test_an_overdue_task_accepted_late_turns_done_late(city, clock):
     clock.set(dt.date(2026, 11, 18))
     task = make_task(city, start=dt.date(2026, 1, 1), due=dt.date(2026, 10, 31))
     assert (light_of(task).light, light_of(task).reason) == ("red", "deadline_passed")
-    delivery = services.submit_delivery(task=task, by=city.county_liaison, statement="已完成")
+    delivery = deliveries.submit_delivery(task=task, by=city.county_liaison, statement="已完成")
     assert light_of(task).light == "red"
-    services.accept_delivery(delivery=delivery, by=city.city_supervisor)
+    deliveries.accept_delivery(delivery=delivery, by=city.city_supervisor)
     assert (light_of(task).light, light_of(task).reason) == ("done_late", "done_late")
 
 
 def test_a_task_delivered_in_time_turns_done(city, clock):
     clock.set(dt.date(2026, 11, 18))
     task = make_task(city, start=dt.date(2026, 1, 1), due=dt.date(2026, 11, 30))
-    delivery = services.submit_delivery(task=task, by=city.county_liaison, statement="已完成")
+    delivery = deliveries.submit_delivery(task=task, by=city.county_liaison, statement="已完成")
     clock.set(dt.date(2026, 12, 3))
-    services.accept_delivery(delivery=delivery, by=city.city_supervisor)
+    deliveries.accept_delivery(delivery=delivery, by=city.city_supervisor)
     assert light_of(task).light == "done"
 
 
 def test_a_rejected_delivery_leaves_the_light_red(city, clock):
     clock.set(dt.date(2026, 11, 18))
     task = make_task(city, start=dt.date(2026, 1, 1), due=dt.date(2026, 10, 31))
-    delivery = services.submit_delivery(task=task, by=city.county_liaison, statement="已完成")
-    services.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="材料不全")
+    delivery = deliveries.submit_delivery(task=task, by=city.county_liaison, statement="已完成")
+    deliveries.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="材料不全")
     assert light_of(task).light == "red"

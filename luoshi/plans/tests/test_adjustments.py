@@ -13,7 +13,7 @@ from luoshi.audit.models import AuditEvent
 from luoshi.core import sheets
 from luoshi.notify import texts
 from luoshi.notify.models import Notice
-from luoshi.plans import adjustments, services
+from luoshi.plans import adjustments, deliveries, services
 from luoshi.plans.forms import TaskEditForm
 from luoshi.plans.history import task_history
 from luoshi.plans.models import Adjustment, Task
@@ -166,7 +166,7 @@ def test_cancelling_a_parent_cancels_its_open_subtasks_with_the_same_reason(city
 
 
 def test_a_delivery_awaiting_the_office_is_decided_before_cancelling(city, overdue):
-    services.submit_delivery(task=overdue, by=city.county_liaison, statement="厂房已建成")
+    deliveries.submit_delivery(task=overdue, by=city.county_liaison, statement="厂房已建成")
     with translation.override("en"), pytest.raises(ValidationError, match="accept or reject") as refused:
         cancel(overdue, city.city_supervisor)
     assert list(refused.value.message_dict) == ["reason"]
@@ -177,7 +177,7 @@ def test_a_delivery_awaiting_the_office_is_decided_before_cancelling(city, overd
 def test_a_subtasks_awaiting_delivery_also_holds_up_the_parents_cancellation(city):
     parent = make_task(city)
     sub = make_task(city, by=city.county_supervisor, parent=parent, lead_unit=city.qingshan_town)
-    services.submit_delivery(task=sub, by=city.township_liaison, statement="已完成")
+    deliveries.submit_delivery(task=sub, by=city.township_liaison, statement="已完成")
     with translation.override("en"), pytest.raises(ValidationError, match=f"Task {sub.code} was declared"):
         cancel(parent, city.city_supervisor)
     assert not Task.objects.cancelled().exists()

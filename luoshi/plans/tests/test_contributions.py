@@ -14,7 +14,7 @@ from luoshi.audit.models import AuditEvent
 from luoshi.core.actions import Action
 from luoshi.notify import texts
 from luoshi.notify.models import Notice
-from luoshi.plans import services
+from luoshi.plans import deliveries, services
 from luoshi.plans.forms import ContributionForm
 from luoshi.plans.history import task_history
 from luoshi.plans.models import Contribution, Delivery, DeliveryFile, Milestone
@@ -49,7 +49,7 @@ def shared(city, clock, media):
 
 
 def contribute(city, task, unit=None, by=None, statement="完成了供地手续", uploads=()):
-    return services.submit_contribution(
+    return deliveries.submit_contribution(
         task=task,
         unit=unit or city.fgw,
         by=by or city.department_liaison,
@@ -81,7 +81,7 @@ def test_a_co_unit_writes_its_contribution_and_may_rewrite_it_until_it_is_gather
 
 def test_the_delivery_gathers_the_pending_contributions_and_the_missing_co_unit_is_told(city, shared):
     written = contribute(city, shared)
-    delivery = services.submit_delivery(task=shared, by=city.county_liaison, statement="厂房已建成投用")
+    delivery = deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="厂房已建成投用")
     written.refresh_from_db()
     assert written.delivery == delivery
     submitted = AuditEvent.objects.get(action=Action.DELIVERY_SUBMIT)
@@ -91,7 +91,7 @@ def test_the_delivery_gathers_the_pending_contributions_and_the_missing_co_unit_
 
 
 def test_a_contribution_written_while_the_delivery_awaits_the_office_joins_it(city, shared):
-    delivery = services.submit_delivery(task=shared, by=city.county_liaison, statement="厂房已建成投用")
+    delivery = deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="厂房已建成投用")
     late = contribute(city, shared)
     assert late.delivery == delivery
     with pytest.raises(ValidationError) as refused:
@@ -102,12 +102,12 @@ def test_a_contribution_written_while_the_delivery_awaits_the_office_joins_it(ci
 
 def test_a_rejected_delivery_keeps_its_contributions_and_the_co_units_write_again(city, shared):
     contribute(city, shared, statement="第一次的配合情况")
-    first = services.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
-    services.reject_delivery(delivery=first, by=city.city_supervisor, reason="缺少竣工验收材料")
+    first = deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
+    deliveries.reject_delivery(delivery=first, by=city.city_supervisor, reason="缺少竣工验收材料")
     assert [c.statement for c in first.contributions.all()] == ["第一次的配合情况"]
     fresh = contribute(city, shared, statement="补充了验收材料")
     assert fresh.delivery is None  # waits for the next delivery, the old one keeps its own
-    second = services.submit_delivery(task=shared, by=city.county_liaison, statement="补充后再交账")
+    second = deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="补充后再交账")
     assert [c.statement for c in second.contributions.all()] == ["补充了验收材料"]
     assert Contribution.objects.filter(delivery=first).count() == 1
 
@@ -115,7 +115,7 @@ def test_a_rejected_delivery_keeps_its_contributions_and_the_co_units_write_agai
 def test_a_co_unit_may_not_deliver_the_task(city, shared):
     for persona in ("department_liaison", "township_liaison"):
         with pytest.raises(PermissionDenied):
-            services.submit_delivery(task=shared, by=getattr(city, persona), statement="已完成")
+            deliveries.submit_delivery(task=shared, by=getattr(city, persona), statement="已完成")
     assert not Delivery.objects.exists()
 
 
@@ -143,8 +143,8 @@ def test_a_unit_that_is_not_a_co_unit_has_no_contribution_to_write(city, shared)
 
 
 def test_a_closed_task_takes_no_contribution(city, shared):
-    delivery = services.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
-    services.accept_delivery(delivery=delivery, by=city.city_supervisor)
+    delivery = deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
+    deliveries.accept_delivery(delivery=delivery, by=city.city_supervisor)
     with pytest.raises(ValidationError):
         contribute(city, shared)
 
@@ -164,7 +164,7 @@ def test_files_are_kept_once_per_contribution_and_per_delivery(city, shared):
     contribute(city, shared, uploads=[upload(), upload("副本.pdf")])  # the same bytes twice
     contribute(city, shared, uploads=[upload()])  # and again with the rewrite
     assert DeliveryFile.objects.filter(contribution__isnull=False).count() == 1
-    delivery = services.submit_delivery(
+    delivery = deliveries.submit_delivery(
         task=shared, by=city.county_liaison, statement="已完成", uploads=[upload(), upload("照片.png", PNG)]
     )
     # The lead unit's files are its own, even where a co-unit sent the same bytes.
@@ -179,22 +179,22 @@ def test_a_pending_contributions_file_is_removed_by_its_unit_only(city, shared, 
     assert stored.is_file()
     for persona in ("county_liaison", "city_supervisor", "township_liaison"):
         with pytest.raises(PermissionDenied):
-            services.remove_delivery_file(file=row, by=getattr(city, persona))
+            deliveries.remove_delivery_file(file=row, by=getattr(city, persona))
     with django_on_commit():
-        services.remove_delivery_file(file=row, by=city.department_liaison)
+        deliveries.remove_delivery_file(file=row, by=city.department_liaison)
     assert not DeliveryFile.objects.exists() and not stored.exists()
     assert AuditEvent.objects.filter(action=Action.DELIVERY_FILE_REMOVE).count() == 1
 
 
 def test_files_sent_to_the_office_stay_as_sent(city, shared):
     contribution = contribute(city, shared, uploads=[upload()])
-    delivery = services.submit_delivery(
+    delivery = deliveries.submit_delivery(
         task=shared, by=city.county_liaison, statement="已完成", uploads=[upload("照片.png", PNG)]
     )
     with pytest.raises(ValidationError):
-        services.remove_delivery_file(file=contribution.files.get(), by=city.department_liaison)
+        deliveries.remove_delivery_file(file=contribution.files.get(), by=city.department_liaison)
     with pytest.raises(ValidationError):
-        services.remove_delivery_file(file=delivery.files.get(), by=city.county_liaison)
+        deliveries.remove_delivery_file(file=delivery.files.get(), by=city.county_liaison)
     assert DeliveryFile.objects.count() == 2
 
 
@@ -237,7 +237,7 @@ def test_a_delivery_file_opens_for_whoever_sees_the_task(city, shared, client, p
 
 
 def test_a_file_is_shown_inline_or_saved_and_not_reached_through_another_task(city, shared, client):
-    delivery = services.submit_delivery(
+    delivery = deliveries.submit_delivery(
         task=shared, by=city.county_liaison, statement="已完成", uploads=[upload(), upload("方案.docx", DOCX)]
     )
     pdf, docx = delivery.files.get(name="验收报告.pdf"), delivery.files.get(name="方案.docx")
@@ -266,12 +266,12 @@ def test_an_accepted_milestone_delivery_records_the_declared_date_and_the_task_g
 ):
     contribute(city, shared)
     clock.set(dt.date(2026, 11, 18))
-    delivery = services.submit_delivery(
+    delivery = deliveries.submit_delivery(
         task=shared, by=city.county_liaison, statement="主体已封顶", milestone=milestone
     )
     assert Contribution.objects.get().delivery is None  # contributions wait for the task's own delivery
     clock.set(dt.date(2026, 11, 20))
-    services.accept_delivery(delivery=delivery, by=city.city_supervisor)
+    deliveries.accept_delivery(delivery=delivery, by=city.city_supervisor)
     milestone.refresh_from_db()
     shared.refresh_from_db()
     assert milestone.reached_on == dt.date(2026, 11, 18)
@@ -283,24 +283,28 @@ def test_an_accepted_milestone_delivery_records_the_declared_date_and_the_task_g
 
 
 def test_a_rejected_milestone_delivery_leaves_the_milestone_open(city, shared, milestone):
-    delivery = services.submit_delivery(
+    delivery = deliveries.submit_delivery(
         task=shared, by=city.county_liaison, statement="主体已封顶", milestone=milestone
     )
-    services.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="尚未通过质检")
+    deliveries.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="尚未通过质检")
     milestone.refresh_from_db()
     assert milestone.reached_on is None
-    services.submit_delivery(task=shared, by=city.county_liaison, statement="已通过质检", milestone=milestone)
+    deliveries.submit_delivery(
+        task=shared, by=city.county_liaison, statement="已通过质检", milestone=milestone
+    )
 
 
 def test_one_open_delivery_per_milestone_and_one_for_the_whole_task(city, shared, milestone):
-    services.submit_delivery(task=shared, by=city.county_liaison, statement="主体已封顶", milestone=milestone)
+    deliveries.submit_delivery(
+        task=shared, by=city.county_liaison, statement="主体已封顶", milestone=milestone
+    )
     with pytest.raises(ValidationError) as refused:
-        services.submit_delivery(task=shared, by=city.county_liaison, statement="再报", milestone=milestone)
+        deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="再报", milestone=milestone)
     assert "milestone" in refused.value.message_dict
     # The whole task may be delivered meanwhile, once.
-    services.submit_delivery(task=shared, by=city.county_liaison, statement="全部完成")
+    deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="全部完成")
     with pytest.raises(ValidationError):
-        services.submit_delivery(task=shared, by=city.county_liaison, statement="再报")
+        deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="再报")
     assert Delivery.objects.filter(state=Delivery.State.SUBMITTED).count() == 2
 
 
@@ -310,28 +314,30 @@ def test_a_milestone_of_another_task_or_already_reached_cannot_be_delivered(city
     )
     foreign = Milestone.objects.get(task=other)
     with pytest.raises(ValidationError):
-        services.submit_delivery(task=shared, by=city.county_liaison, statement="已完成", milestone=foreign)
+        deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="已完成", milestone=foreign)
     services.confirm_milestone(milestone=milestone, by=city.city_supervisor, on=dt.date(2026, 10, 1))
     with pytest.raises(ValidationError):
-        services.submit_delivery(task=shared, by=city.county_liaison, statement="已完成", milestone=milestone)
+        deliveries.submit_delivery(
+            task=shared, by=city.county_liaison, statement="已完成", milestone=milestone
+        )
 
 
 # Notices ------------------------------------------------------------------------------------------------
 
 
 def test_the_office_over_the_issuer_hears_of_a_delivery_once(city, shared):
-    delivery = services.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
+    delivery = deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
     assert told("delivery_submitted") == ["city_supervisor"]  # not 青山县's own office: the city issued it
     notice = Notice.objects.get(kind="delivery_submitted")
     assert notice.url == f"/tasks/{shared.pk}/#closing" and notice.key == f"delivery_submitted:{delivery.pk}"
-    services.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="材料不全")
-    services.submit_delivery(task=shared, by=city.county_liaison, statement="补充材料后再交")
+    deliveries.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="材料不全")
+    deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="补充材料后再交")
     assert told("delivery_submitted") == ["city_supervisor", "city_supervisor"]  # once per delivery
 
 
 def test_a_late_acceptance_tells_the_lead_unit_and_the_co_units_once(city, shared):
-    delivery = services.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
-    services.accept_delivery(delivery=delivery, by=city.city_supervisor)
+    delivery = deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
+    deliveries.accept_delivery(delivery=delivery, by=city.city_supervisor)
     expected = ["county_head", "county_liaison", "department_liaison", "township_liaison"]
     assert told("delivery_accepted_late") == expected
     assert not Notice.objects.filter(kind="delivery_accepted").exists()
@@ -343,8 +349,8 @@ def test_a_late_acceptance_tells_the_lead_unit_and_the_co_units_once(city, share
 
 
 def test_a_rejection_tells_the_units_its_reason(city, shared):
-    delivery = services.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
-    services.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="缺少竣工验收材料")
+    delivery = deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="已完成")
+    deliveries.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="缺少竣工验收材料")
     notices = Notice.objects.filter(kind="delivery_rejected")
     assert sorted(n.recipient.username for n in notices) == [
         "county_head",
@@ -374,7 +380,7 @@ def test_the_lead_unit_sees_who_has_contributed_and_who_not(city, shared, client
 
 def test_the_office_sees_the_contributions_and_who_is_missing_with_the_delivery(city, shared, client):
     contribute(city, shared, statement="完成供地手续", uploads=[upload()])
-    services.submit_delivery(task=shared, by=city.county_liaison, statement="厂房已投用")
+    deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="厂房已投用")
     html = page(client, city.city_supervisor, shared)
     assert 'data-testid="delivery-accept"' in html and 'data-testid="delivery-late"' in html
     assert "完成供地手续" in html and 'data-testid="contribution-missing"' in html
@@ -427,7 +433,7 @@ def test_the_history_names_the_contribution_and_the_files(city, shared):
 
 def test_the_task_page_reads_the_closing_work_in_as_many_queries_whatever_its_files(city, shared, client):
     contribute(city, shared, uploads=[upload()])
-    services.submit_delivery(task=shared, by=city.county_liaison, statement="已完成", uploads=[upload()])
+    deliveries.submit_delivery(task=shared, by=city.county_liaison, statement="已完成", uploads=[upload()])
     client.force_login(city.city_supervisor)
     url = reverse("plans:task_detail", args=[shared.pk])
     before = count_queries(client, url)
@@ -435,8 +441,8 @@ def test_the_task_page_reads_the_closing_work_in_as_many_queries_whatever_its_fi
         city, shared, unit=city.qingshan_town, by=city.township_liaison, uploads=[upload("照片.png", PNG)]
     )
     delivery = Delivery.objects.get()
-    services.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="材料不全")
-    services.submit_delivery(
+    deliveries.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="材料不全")
+    deliveries.submit_delivery(
         task=shared, by=city.county_liaison, statement="补充后", uploads=[upload(), upload("照片.png", PNG)]
     )
     # Two deliveries now, two contributions, four files more: not one query more.

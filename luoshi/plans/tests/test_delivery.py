@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from luoshi.audit.models import AuditEvent
-from luoshi.plans import services
+from luoshi.plans import deliveries
 from luoshi.plans.history import task_history
 from luoshi.plans.models import Delivery, Task, overdue_q
 from luoshi.testing import make_task
@@ -27,14 +27,14 @@ def due_task(city, clock):
 def test_the_lead_units_liaison_delivers_and_the_office_accepts_it_late(city, clock, due_task):
     today = clock.set(dt.date(2026, 11, 18)).date()
     assert due_task.is_overdue and overdue_count(today) == 1
-    delivery = services.submit_delivery(task=due_task, by=city.county_liaison, statement="厂房已建成投用")
+    delivery = deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement="厂房已建成投用")
     assert delivery.state == Delivery.State.SUBMITTED
     assert AuditEvent.objects.filter(action="delivery.submit", object_id=str(delivery.pk)).exists()
     due_task.refresh_from_db()
     assert due_task.is_overdue  # declared, not yet accepted: still overdue
 
     clock.set(dt.date(2026, 11, 20))
-    services.accept_delivery(delivery=delivery, by=city.city_supervisor)
+    deliveries.accept_delivery(delivery=delivery, by=city.city_supervisor)
     due_task.refresh_from_db()
     delivery.refresh_from_db()
     assert delivery.state == Delivery.State.ACCEPTED and delivery.decided_by == city.city_supervisor
@@ -48,37 +48,37 @@ def test_the_lead_units_liaison_delivers_and_the_office_accepts_it_late(city, cl
 def test_a_delivery_declared_before_the_deadline_is_done_on_time_whenever_accepted(city, clock):
     clock.set(dt.date(2026, 11, 18))
     task = make_task(city, start=dt.date(2026, 1, 1), due=dt.date(2026, 11, 30))
-    delivery = services.submit_delivery(task=task, by=city.county_head, statement="提前完成")
+    delivery = deliveries.submit_delivery(task=task, by=city.county_head, statement="提前完成")
     clock.set(dt.date(2026, 12, 5))
-    services.accept_delivery(delivery=delivery, by=city.city_supervisor)
+    deliveries.accept_delivery(delivery=delivery, by=city.city_supervisor)
     task.refresh_from_db()
     assert task.completed_on == dt.date(2026, 11, 18) <= task.due
     assert overdue_count(dt.date(2026, 12, 5)) == 0
 
 
 def test_a_rejection_reopens_the_task_and_stays_in_its_history(city, clock, due_task):
-    delivery = services.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
+    delivery = deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
     with pytest.raises(ValidationError):
-        services.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="  ")
-    services.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="缺少竣工验收材料")
+        deliveries.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="  ")
+    deliveries.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="缺少竣工验收材料")
     due_task.refresh_from_db()
     assert due_task.completed_on is None and due_task.is_overdue
-    assert services.open_delivery(due_task) is None
+    assert deliveries.open_delivery(due_task) is None
     entries = task_history(due_task)
     assert [e.reason for e in entries if e.reason] == ["缺少竣工验收材料"]
     assert any(e.detail == "已完成" for e in entries)
     # The unit may deliver again; the rejected one stays on record.
-    again = services.submit_delivery(task=due_task, by=city.county_liaison, statement="补充了验收材料")
+    again = deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement="补充了验收材料")
     assert list(due_task.deliveries.values_list("state", flat=True)) == ["rejected", "submitted"]
-    services.accept_delivery(delivery=again, by=city.city_supervisor)
+    deliveries.accept_delivery(delivery=again, by=city.city_supervisor)
     due_task.refresh_from_db()
     assert due_task.is_done
 
 
 def test_a_task_has_at_most_one_open_delivery(city, clock, due_task):
-    services.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
+    deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
     with pytest.raises(ValidationError):
-        services.submit_delivery(task=due_task, by=city.county_head, statement="再报一次")
+        deliveries.submit_delivery(task=due_task, by=city.county_head, statement="再报一次")
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.create(
             task=due_task, statement="绕过服务", by=city.county_head, at=due_task.created_at
@@ -86,17 +86,17 @@ def test_a_task_has_at_most_one_open_delivery(city, clock, due_task):
 
 
 def test_a_decided_delivery_cannot_be_decided_again_nor_a_done_task_delivered(city, clock, due_task):
-    delivery = services.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
-    services.accept_delivery(delivery=delivery, by=city.city_supervisor)
+    delivery = deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
+    deliveries.accept_delivery(delivery=delivery, by=city.city_supervisor)
     with pytest.raises(ValidationError):
-        services.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="改主意")
+        deliveries.reject_delivery(delivery=delivery, by=city.city_supervisor, reason="改主意")
     with pytest.raises(ValidationError):
-        services.submit_delivery(task=due_task, by=city.county_liaison, statement="又一次")
+        deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement="又一次")
 
 
 def test_a_delivery_needs_a_statement(city, clock, due_task):
     with pytest.raises(ValidationError):
-        services.submit_delivery(task=due_task, by=city.county_liaison, statement=" ")
+        deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement=" ")
     assert not Delivery.objects.exists()
 
 
@@ -105,16 +105,16 @@ def test_a_delivery_needs_a_statement(city, clock, due_task):
 )
 def test_only_the_lead_units_liaisons_and_heads_deliver(city, clock, due_task, persona):
     with pytest.raises(PermissionDenied):
-        services.submit_delivery(task=due_task, by=getattr(city, persona), statement="已完成")
+        deliveries.submit_delivery(task=due_task, by=getattr(city, persona), statement="已完成")
 
 
 @pytest.mark.parametrize("persona", ["county_supervisor", "county_liaison", "county_head", "outsider"])
 def test_only_the_office_that_may_edit_the_task_decides(city, clock, due_task, persona):
-    delivery = services.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
+    delivery = deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
     with pytest.raises(PermissionDenied):
-        services.accept_delivery(delivery=delivery, by=getattr(city, persona))
+        deliveries.accept_delivery(delivery=delivery, by=getattr(city, persona))
     with pytest.raises(PermissionDenied):
-        services.reject_delivery(delivery=delivery, by=getattr(city, persona), reason="不行")
+        deliveries.reject_delivery(delivery=delivery, by=getattr(city, persona), reason="不行")
     delivery.refresh_from_db()
     assert delivery.state == Delivery.State.SUBMITTED
 
@@ -154,7 +154,7 @@ def test_the_office_accepts_from_the_task_page(city, clock, client, due_task):
 
 
 def test_a_rejection_without_reason_from_the_page_changes_nothing(city, clock, client, due_task):
-    delivery = services.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
+    delivery = deliveries.submit_delivery(task=due_task, by=city.county_liaison, statement="已完成")
     signed_in(client, city.city_supervisor)
     client.post(reverse("plans:delivery_reject", args=[delivery.pk]), {"reason": ""})
     delivery.refresh_from_db()

@@ -35,7 +35,8 @@ from luoshi.dispatch.models import EscalationStep, Report
 from luoshi.ingest.services import create_draft
 from luoshi.notify.services import add_webhook, notify
 from luoshi.orgs.models import UnitAlias
-from luoshi.plans.services import MilestoneSpec, submit_contribution, submit_delivery
+from luoshi.plans.deliveries import submit_contribution, submit_delivery
+from luoshi.plans.services import MilestoneSpec
 from luoshi.testing import make_task, make_unit, make_user, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))

@@ -536,13 +536,12 @@ def build_world() -> World:
     from luoshi.ingest.services import create_draft
     from luoshi.notify.services import add_webhook, notify
     from luoshi.orgs.models import UnitAlias
+    from luoshi.plans.deliveries import submit_contribution, submit_delivery
     from luoshi.plans.services import (
         MilestoneSpec,
         add_milestone,
         create_plan,
         create_task_list,
-        submit_contribution,
-        submit_delivery,
     )
     from luoshi.testing import make_weekly_cadence
 
