@@ -6,7 +6,7 @@ validation and no audit. Reads are the task list page at city scale (DESIGN §7:
 rendered in-process for a city supervisor and for a county liaison, with their query counts.
 
 Set LUOSHI_DATABASE_URL to bench PostgreSQL; by default a fresh SQLite file in a temporary folder is used.
-`python -m bench ingest` (or writes, list, review) runs one section.
+`python -m bench ingest` (or writes, list, review, create) runs one section.
 """
 
 from __future__ import annotations
@@ -152,10 +152,10 @@ def bench_ingest() -> None:
 
 
 def main() -> None:
-    sections = set(sys.argv[1:]) or {"writes", "list", "ingest", "review"}
+    sections = set(sys.argv[1:]) or {"writes", "list", "ingest", "review", "create"}
     if "ingest" in sections:
         bench_ingest()
-    if sections & {"writes", "list", "review"}:
+    if sections & {"writes", "list", "review", "create"}:
         setup_django()
     if "writes" in sections:
         bench_writes()
@@ -166,6 +166,11 @@ def main() -> None:
 
         print()
         ingest_review.run()
+    if "create" in sections:
+        from bench import ingest_create
+
+        print()
+        ingest_create.run()
 
 
 if __name__ == "__main__":

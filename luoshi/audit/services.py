@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 import functools
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -75,6 +75,47 @@ def record(
     event.save()
     _seal_on_commit()
     return event
+
+
+def record_many(
+    *, actor: Any, action: str, written: Sequence[tuple[models.Model, dict[str, Any] | None]]
+) -> list[AuditEvent]:
+    """Append one event per (object, after) pair for a bulk write in the caller's transaction.
+
+    The events are those `record` would append one by one: the same content, subjects and digests (each
+    digest covers its own event only; the chain links them when they are sealed, in the order written).
+    Their subjects are derived together, with one query per model and step at most.
+    """
+    ctx = context.get()
+    at = clock.now()
+    actor_id, actor_name = getattr(actor, "pk", None), str(actor) if actor is not None else ""
+    events = [
+        AuditEvent(
+            occurred_at=at,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            after=after,
+            ip_address=ctx.ip_address,
+            request_id=ctx.request_id,
+        )
+        for obj, after in written
+    ]
+    if not events:
+        return []
+    known: dict[tuple[str, str, str], Any] = {}
+    for obj, _after in written:
+        known |= subjects.known_from(obj)
+    scheme = configured_scheme()
+    for event, subject in zip(events, subjects.derive(events, known=known), strict=True):
+        event.subject_type, event.subject_id = subject or (event.object_type, event.object_id)
+        event.digest = event.compute_digest(scheme)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    _seal_on_commit()
+    return events
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from luoshi.audit.services import record, snapshot
+from luoshi.audit.services import record, record_many, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
 from luoshi.core.attachments import delete_on_commit
@@ -70,9 +70,10 @@ def join_open_cycles(*, task_ids: Iterable[int], now: dt.datetime) -> list[Repor
             due = report_due(task, cycle)
             if due <= now:
                 continue
-            report = Report.objects.create(task=task, cycle=cycle, unit_id=task.lead_unit_id, due_at=due)
-            record(actor=None, action=Action.REPORT_CREATE, obj=report, after=snapshot(report))
-            added.append(report)
+            added.append(Report(task=task, cycle=cycle, unit_id=task.lead_unit_id, due_at=due))
+    # In bulk: a list created from a document joins hundreds of tasks at once.
+    Report.objects.bulk_create(added, batch_size=500)
+    record_many(actor=None, action=Action.REPORT_CREATE, written=[(r, snapshot(r)) for r in added])
     return added
 
 

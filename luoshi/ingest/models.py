@@ -35,6 +35,7 @@ class ImportDraft(models.Model):
     repairs = models.JSONField(default=dict)
     items = models.JSONField(default=list)  # everything the extractor found, as it found it
     sections = models.JSONField(default=list)  # the document's headings: {"title", "level", "start"}
+    pages_without_text = models.JSONField(default=list)  # a partly scanned PDF's pages not read (from 1)
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     task_list = models.ForeignKey(
         TaskList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -25,6 +25,7 @@ from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Frequency
 from luoshi.ingest.models import DraftItem, ImportDraft
 from luoshi.ingest.rhythm import next_period_start
+from luoshi.ingest.roles import Role, assignment_end, lead_first, roles
 from luoshi.ingest.sections import find_sections, section_of
 from luoshi.ingest.units import Directory, find_mentions
 from luoshi.orgs import policy
@@ -71,9 +72,19 @@ def _open(draft: ImportDraft) -> ImportDraft:
 
 @transaction.atomic
 def create_draft(
-    *, plan: Plan, by: User, source_name: str, raw_text: str, simplified: bool = True
+    *,
+    plan: Plan,
+    by: User,
+    source_name: str,
+    raw_text: str,
+    simplified: bool = True,
+    pages_without_text: Sequence[int] = (),
 ) -> ImportDraft:
-    """Repair the text, extract its commitments and lay every task and target out for review."""
+    """Repair the text, extract its commitments and lay every task and target out for review.
+
+    `pages_without_text` are the pages of the source that could not be read (a partly scanned PDF,
+    files.Reading): kept on the draft, so the review says what is missing from it.
+    """
     if not policy.can_supervise(by, plan.issuer):
         raise PermissionDenied
     if not raw_text.strip():
@@ -92,6 +103,7 @@ def create_draft(
         repairs=cleaned.repairs,
         items=items,
         sections=find_sections(cleaned.text),
+        pages_without_text=list(pages_without_text),
         created_by=by,
     )
     rows = lay_out(draft, items, Directory.for_units(units))
@@ -106,6 +118,7 @@ def create_draft(
             "rows": len(rows),
             "kept": sum(r.state == DraftItem.State.KEPT for r in rows),
             "repairs": cleaned.repairs,
+            "pages_without_text": list(pages_without_text),
         },
     )
     return draft
@@ -115,8 +128,10 @@ def lay_out(draft: ImportDraft, items: list[dict[str, Any]], directory: Director
     """A DraftItem for every task and target, with its section, units named and matched, and deadline.
 
     An item starts kept when the extractor says it commits someone (`commitment`, where it says so); the
-    units named in its sentence are matched (directory), the first matched becoming the lead unit and the
-    others co-units; a name not matched is kept on the row for the supervisor to choose.
+    units named in its sentence (and in the brackets or 责任单位 sentence right after it) are matched
+    (directory), the lead unit being the one the text says leads (roles: 牵头, 负责, 配合…, the first matched
+    where no role word tells) and the others co-units; a name not matched is kept on the row for the
+    supervisor to choose.
     """
     text, year = draft.text, draft.plan.year
     starts = [s["start"] for s in draft.sections]
@@ -128,11 +143,15 @@ def lay_out(draft: ImportDraft, items: list[dict[str, Any]], directory: Director
         if item["kind"] not in REVIEW_KINDS:
             continue
         lo, hi = layout.sentence_at(item["start"])
-        lo, hi = min(lo, item["start"]), max(hi, item["end"])
-        names = [name for at, name in mentions if lo <= at < hi]
-        names += [n for n in item.get("units") or [] if n not in names]
-        matched = [directory.match(n) for n in names]
-        ids = list(dict.fromkeys(m.unit_id for m in matched if m.unit_id is not None))
+        lo, hi = min(lo, item["start"]), assignment_end(text, max(hi, item["end"]))
+        named = [(at, name) for at, name in mentions if lo <= at < hi]
+        seen = {name for _at, name in named}
+        named += [(text.find(n, lo, hi), n) for n in item.get("units") or [] if n not in seen]
+        named.sort(key=lambda pair: (pair[0] < 0, pair[0]))  # a name found elsewhere only (-1): last
+        placed = [(at, name) for at, name in named if at >= 0]
+        matched = [directory.match(name) for _at, name in named]
+        said = roles(text, placed, start=lo) + [Role.NAMED] * (len(named) - len(placed))
+        lead, co_ids = lead_first(said, [m.unit_id for m in matched])
         is_target = item["kind"] == "target"
         keep = item.get("commitment", True) is not False
         rows.append(
@@ -145,7 +164,7 @@ def lay_out(draft: ImportDraft, items: list[dict[str, Any]], directory: Director
                 text=item["text"],
                 state=DraftItem.State.KEPT if keep else DraftItem.State.DROPPED,
                 reason=str(item.get("reason") or "")[:40],
-                lead_unit_id=ids[0] if ids else None,
+                lead_unit_id=lead,
                 due=deadline_date(item.get("deadline"), year=year) or dt.date(year, 12, 31),
                 deadline_text=(item.get("deadline") or "")[:40],
                 indicator_unit=(item.get("unit") or "")[:20] if is_target else "",
@@ -156,7 +175,7 @@ def lay_out(draft: ImportDraft, items: list[dict[str, Any]], directory: Director
                 ],
             )
         )
-        co.append(ids[1:])
+        co.append(co_ids)
     DraftItem.objects.bulk_create(rows, batch_size=500)
     through = DraftItem.co_units.through
     through.objects.bulk_create(
@@ -397,7 +416,7 @@ def create_list_from_draft(
     """Create the list (and any other list items were given) with every kept item at once, or nothing.
 
     A document names units, not people: each task says its responsible leader and person are still to be
-    named (plans.services.create_task). With a rhythm, each list made here gets a cadence that starts with
+    named (plans.services.create_tasks). With a rhythm, each list made here gets a cadence that starts with
     the next period, so its tasks are asked for reports from the next cycle on.
     """
     _require(by, draft)
@@ -419,32 +438,18 @@ def create_list_from_draft(
         raise ValidationError({"frequency": _("Choose a reporting rhythm.")})
     default = list_name.strip() or draft.source_name.rsplit(".", 1)[0][:100]
     existing = {tl.name: tl for tl in draft.plan.lists.all()}
-    lists: dict[str, TaskList] = {}
-    year = draft.plan.year
+    # Each list's items in the document's order, with their numbers there; lists in order of first mention.
+    grouped: dict[str, list[tuple[int, DraftItem]]] = {}
     for number, row in enumerate(rows, start=1):
-        assert row.lead_unit is not None  # checked above for every kept row
-        name = row.list_name or default
-        if name not in lists:
-            lists[name] = existing.get(name) or _new_list(draft, by, name, rhythm)
-        title = row.text if len(row.text) <= MAX_TITLE else row.text[: MAX_TITLE - 1] + "…"
-        is_target = row.kind == "target" and row.target is not None
+        grouped.setdefault(row.list_name or default, []).append((number, row))
+    lists: dict[str, TaskList] = {}
+    for name, numbered in grouped.items():
+        lists[name] = existing.get(name) or _new_list(draft, by, name, rhythm)
+        specs = [_task_spec(row, draft.plan.year) for _, row in numbered]
         try:
-            plans.create_task(
-                task_list=lists[name],
-                by=by,
-                title=title,
-                content=row.text,
-                lead_unit=row.lead_unit,
-                co_units=list(row.co_units.all()),
-                start=dt.date(year, 1, 1),
-                due=max(row.due, dt.date(year, 1, 1)),
-                indicator_name=title[:100] if is_target else "",
-                indicator_unit=row.indicator_unit if is_target else "",
-                target=row.target if is_target else None,
-                direction=row.direction if is_target else "",
-                responsibility_note=_("To be named"),
-            )
-        except ValidationError as exc:
+            plans.create_tasks(task_list=lists[name], by=by, specs=specs)
+        except plans.SpecError as exc:
+            number = numbered[exc.index][0]
             raise ValidationError(
                 {"__all__": _("Item %(n)s: %(error)s") % {"n": number, "error": " ".join(exc.messages)}}
             ) from None
@@ -465,6 +470,26 @@ def create_list_from_draft(
         },
     )
     return list(lists.values())
+
+
+def _task_spec(row: DraftItem, year: int) -> plans.TaskSpec:
+    """The task a kept item becomes: its text as title and content, from the start of the plan's year."""
+    assert row.lead_unit is not None  # create_list_from_draft checked every kept row
+    title = row.text if len(row.text) <= MAX_TITLE else row.text[: MAX_TITLE - 1] + "…"
+    is_target = row.kind == "target" and row.target is not None
+    return plans.TaskSpec(
+        title=title,
+        content=row.text,
+        lead_unit=row.lead_unit,
+        co_units=tuple(row.co_units.all()),
+        start=dt.date(year, 1, 1),
+        due=max(row.due, dt.date(year, 1, 1)),
+        indicator_name=title[:100] if is_target else "",
+        indicator_unit=row.indicator_unit if is_target else "",
+        target=row.target if is_target else None,
+        direction=row.direction if is_target else "",
+        responsibility_note=_("To be named"),
+    )
 
 
 def _new_list(draft: ImportDraft, by: User, name: str, rhythm: Rhythm | None) -> TaskList:

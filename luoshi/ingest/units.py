@@ -20,11 +20,14 @@ from luoshi.orgs.models import Unit, UnitAlias
 
 FUZZY_THRESHOLD = 85.0
 ORGAN = r"(?:委员会|办公室|领导小组|专班|局|委|办|厅|处|中心|公司|集团|院|部|队|所|站|馆)"
-ROLE = r"(?:牵头|负责|配合|参与|落实|督导|协调)"
+ROLE = r"(?:牵头|负责|配合|参与|协同|协助|会同|落实|督导|协调)"
+NOTE = r"[（(](?:牵头|负责|配合|参与|协同|协助|主办|协办)[）)]"  # 市发改委（牵头）, inside a list
 # Where a document names units: after 责任单位：, before 牵头/配合, inside （…牵头，…配合）.
-LABELLED = re.compile(r"(?:责任|牵头|配合|主办|协办)(?:单位|部门)[:：]\s*([^。；;\n）)]{2,200})")
-ROLE_CLAUSE = re.compile(rf"([^，,。；;：:（(）)\n]{{2,200}}?){ROLE}")
-PIECE = re.compile(r"[、，,和及与/]|等(?:单位|部门)?")
+LABELLED = re.compile(
+    rf"(?:责任|牵头|配合|主办|协办|参与|协同)(?:单位|部门)[:：]\s*((?:[^。；;\n（()）]|{NOTE}){{2,200}})"
+)
+ROLE_CLAUSE = re.compile(rf"([^，,。；;：:（(）)\n]{{2,200}}?)[（(]?{ROLE}")
+PIECE = re.compile(rf"{NOTE}|[、，,和及与/]|等(?:单位|部门)?|按职责(?:分工)?|分别|共同")
 LEAD_IN = re.compile(r"^(?:由|请|各|按职责分工)")
 MENTION = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,20}}?{ORGAN}|[\u4e00-\u9fff]{{2,4}}[省市县区州])$")
 

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from luoshi.core import clock
 from luoshi.core.attachments import max_bytes, zip_limits
@@ -28,7 +28,7 @@ from luoshi.orgs.models import Unit
 from luoshi.plans.forms import assignable_units
 from luoshi.plans.models import Plan
 from luoshi.text.damage import marked
-from luoshi.text.files import DocumentError, read_bytes
+from luoshi.text.files import DocumentError, Reading, read
 
 
 def _plans_for(user: Any) -> Any:
@@ -44,17 +44,18 @@ def intake_new(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         upload = data["file"]
         try:
-            raw = (
-                read_bytes(upload.read(), name=upload.name, limit=max_bytes(), archive_limits=zip_limits())
+            reading = (
+                read(upload.read(), name=upload.name, limit=max_bytes(), archive_limits=zip_limits())
                 if upload
-                else data["text"]
+                else Reading(data["text"])
             )
             draft = services.create_draft(
                 plan=data["plan"],
                 by=request.user,
-                raw_text=raw,
+                raw_text=reading.text,
                 source_name=upload.name if upload else "",
                 simplified=data["simplified"],
+                pages_without_text=reading.pages_without_text,
             )
         except DocumentError as exc:  # also a .docx or an OFD refused by the archive limits
             form.add_error("file", document_refusal(exc))
@@ -123,8 +124,9 @@ def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "proposed": proposed,
         "list_names": sorted({*draft.plan.lists.values_list("name", flat=True), *review.list_names}),
         "segments": segments(draft.text, draft.items),
-        "original": marked(draft.raw_text),
+        "original": [(piece, kind, DAMAGE_LABELS.get(kind, "")) for piece, kind in marked(draft.raw_text)],
         "counts": _count_kinds(draft.items),
+        "unread_pages": page_numbers(draft.pages_without_text),
     }
     return render(request, "ingest/draft_review.html", context)
 
@@ -321,6 +323,27 @@ def review_of(draft: ImportDraft, names: dict[int, str] | None = None) -> Review
         list_names={r.list_name for r in rows if r.list_name},
     )
 
+
+def page_numbers(pages: list[int]) -> str:
+    """Page numbers as the reader's language lists them, runs shortened: [3, 5, 6, 7] → "3、5–7"."""
+    runs: list[list[int]] = []
+    for page in sorted(set(pages)):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    # Translators: the separator between the items of a list of page numbers ("3, 5–7").
+    separator = pgettext("list separator", ", ")
+    return separator.join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+# The repairs marked in the original (luoshi.text.damage Span.kind), as the reader's language says them.
+DAMAGE_LABELS = {
+    "ruby": gettext_lazy("Pinyin reading removed"),
+    "comma": gettext_lazy("Stray comma removed"),
+    "mojibake": gettext_lazy("Garbled text (repaired, or marked lost)"),
+    "boilerplate": gettext_lazy("Site boilerplate moved out"),
+}
 
 KIND_LABELS = {
     "task": gettext_lazy("tasks"),

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from luoshi.audit.services import record, snapshot
+from luoshi.audit.services import record, record_many, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
 from luoshi.core.events import tasks_changed
@@ -31,6 +31,36 @@ class MilestoneSpec:
     title: str
     due: dt.date
     expected_progress: int
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """What `create_task` takes for a top-level task without milestones, for `create_tasks` to create many."""
+
+    title: str
+    lead_unit: Unit
+    start: dt.date
+    due: dt.date
+    content: str = ""
+    measures: str = ""
+    co_units: Sequence[Unit] = ()
+    leader: User | None = None
+    owner: User | None = None
+    weight: Decimal = Decimal(1)
+    indicator_name: str = ""
+    indicator_unit: str = ""
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    direction: str = ""
+    responsibility_note: str = ""
+
+
+class SpecError(ValidationError):
+    """`create_tasks` refused a spec: `index` says which (from 0), the messages why."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error)
+        self.index = index
 
 
 @transaction.atomic
@@ -72,10 +102,14 @@ def _check_people_and_units(
         raise ValidationError(errors)
 
 
-def _next_position(task_list: TaskList, parent: Task | None) -> tuple[str, str]:
-    """The next (code, sort_path) among the parent's children, e.g. ("3.2", "0003.0002")."""
+def _next_number(task_list: TaskList, parent: Task | None) -> int:
+    """The number the parent's next child takes: one past the last."""
     last = Task.objects.filter(task_list=task_list, parent=parent).aggregate(m=Max("sort_path"))["m"]
-    n = int(last.rsplit(".", 1)[-1]) + 1 if last else 1
+    return int(last.rsplit(".", 1)[-1]) + 1 if last else 1
+
+
+def _position(parent: Task | None, n: int) -> tuple[str, str]:
+    """The (code, sort_path) of the parent's n-th child, e.g. ("3.2", "0003.0002")."""
     code = f"{parent.code}.{n}" if parent else str(n)
     sort_path = (parent.sort_path + "." if parent else "") + f"{n:0{SORT_STEP}d}"
     return code, sort_path
@@ -158,31 +192,27 @@ def create_task(
     else:
         require(policy.can_supervise(by, task_list.plan.issuer))
         issuer = policy.issuing_unit(by)
-    _check_people_and_units(by=by, lead_unit=lead_unit, co_units=co_units, leader=leader, owner=owner)
-    code, sort_path = _next_position(task_list, parent)
-    task = Task(
-        task_list=task_list,
-        parent=parent,
-        code=code,
-        sort_path=sort_path,
-        title=title.strip(),
-        content=content.strip(),
-        measures=measures.strip(),
-        issuer=issuer,
+    described = TaskSpec(
+        title=title,
         lead_unit=lead_unit,
-        leader=leader,
-        owner=owner,
-        # A reason why someone is not named stops applying once both are.
-        responsibility_note=responsibility_note.strip() if leader is None or owner is None else "",
         start=start,
         due=due,
+        content=content,
+        measures=measures,
+        co_units=co_units,
+        leader=leader,
+        owner=owner,
         weight=weight,
-        indicator_name=indicator_name.strip(),
-        indicator_unit=indicator_unit.strip(),
+        indicator_name=indicator_name,
+        indicator_unit=indicator_unit,
         baseline=baseline,
         target=target,
-        direction=direction if indicator_name.strip() else "",
+        direction=direction,
+        responsibility_note=responsibility_note,
     )
+    _check_people_and_units(by=by, lead_unit=lead_unit, co_units=co_units, leader=leader, owner=owner)
+    position = _position(parent, _next_number(task_list, parent))
+    task = _new_task(described, task_list=task_list, parent=parent, issuer=issuer, position=position)
     _validate_task(task)
     task.save()
     task.co_units.set(co_units)
@@ -196,6 +226,88 @@ def create_task(
         _create_milestone(task=task, by=by, spec=spec)
     tasks_changed([task.pk])
     return task
+
+
+def _new_task(
+    spec: TaskSpec, *, task_list: TaskList, parent: Task | None, issuer: Unit, position: tuple[str, str]
+) -> Task:
+    """The unsaved task a spec describes, at `position` (code, sort_path)."""
+    code, sort_path = position
+    indicator_name = spec.indicator_name.strip()
+    return Task(
+        task_list=task_list,
+        parent=parent,
+        code=code,
+        sort_path=sort_path,
+        title=spec.title.strip(),
+        content=spec.content.strip(),
+        measures=spec.measures.strip(),
+        issuer=issuer,
+        lead_unit=spec.lead_unit,
+        leader=spec.leader,
+        owner=spec.owner,
+        # A reason why someone is not named stops applying once both are.
+        responsibility_note=(
+            spec.responsibility_note.strip() if spec.leader is None or spec.owner is None else ""
+        ),
+        start=spec.start,
+        due=spec.due,
+        weight=spec.weight,
+        indicator_name=indicator_name,
+        indicator_unit=spec.indicator_unit.strip(),
+        baseline=spec.baseline,
+        target=spec.target,
+        direction=spec.direction if indicator_name else "",
+    )
+
+
+@transaction.atomic
+def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) -> list[Task]:
+    """Create top-level tasks in a list at once, numbered on in the order given: what `create_task` would
+    make of each spec in turn, checked the same way, with its audit event, or nothing at all.
+
+    A refused spec raises SpecError with its index. The queries do not grow with the number of specs: the
+    scope checks run on units and people loaded up front, and the rows, the co-units, the audit events and
+    the tasks_changed receivers go in bulk.
+    """
+    require(policy.can_supervise(by, task_list.plan.issuer))
+    if not specs:
+        return []
+    issuer = policy.issuing_unit(by)
+    # The checks read each person's unit: load those not at hand in one query, not one per row.
+    prefetch_related_objects([p for s in specs for p in (s.leader, s.owner) if p is not None], "unit")
+    first = _next_number(task_list, None)
+    tasks = []
+    for index, spec in enumerate(specs):
+        try:
+            _check_people_and_units(
+                by=by, lead_unit=spec.lead_unit, co_units=spec.co_units, leader=spec.leader, owner=spec.owner
+            )
+            task = _new_task(
+                spec, task_list=task_list, parent=None, issuer=issuer, position=_position(None, first + index)
+            )
+            _validate_task(task)
+        except ValidationError as exc:
+            raise SpecError(index, exc) from None
+        tasks.append(task)
+    Task.objects.bulk_create(tasks, batch_size=500)
+    through = Task.co_units.through
+    # Each co-unit once, as `set` stores them, and sorted, as `snapshot` lists them.
+    co_units = [sorted({u.pk for u in spec.co_units}) for spec in specs]
+    through.objects.bulk_create(
+        [through(task_id=t.pk, unit_id=u) for t, units in zip(tasks, co_units, strict=True) for u in units],
+        batch_size=500,
+    )
+    record_many(
+        actor=by,
+        action=Action.TASK_CREATE,
+        written=[
+            (t, snapshot(t, exclude=["co_units"]) | {"co_units": units})
+            for t, units in zip(tasks, co_units, strict=True)
+        ],
+    )
+    tasks_changed([t.pk for t in tasks])
+    return tasks
 
 
 EDITABLE_TASK_FIELDS = (

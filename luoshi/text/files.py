@@ -18,6 +18,7 @@ import enum
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from luoshi.text.archives import LIMITS, ArchiveError, Problem, ZipLimits, check_zip
@@ -72,6 +73,14 @@ _ENGLISH = {
 }
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A document's text, and what of it could not be read: the pages of a PDF that are only pictures."""
+
+    text: str
+    pages_without_text: tuple[int, ...] = ()  # numbered from 1
+
+
 class DocumentError(ValueError):
     """A document that cannot be read: what is wrong (`kind`), with which file, as data to word."""
 
@@ -102,6 +111,11 @@ def read_document(path: str | Path, *, archive_limits: ZipLimits = LIMITS) -> st
 
 def read_bytes(data: bytes, *, name: str, limit: int = MAX_BYTES, archive_limits: ZipLimits = LIMITS) -> str:
     """The text of a document given as bytes; `name` (its file name) is only a hint, the bytes decide."""
+    return read(data, name=name, limit=limit, archive_limits=archive_limits).text
+
+
+def read(data: bytes, *, name: str, limit: int = MAX_BYTES, archive_limits: ZipLimits = LIMITS) -> Reading:
+    """As read_bytes, with what could not be read: the pages of a partly scanned PDF without text."""
     if len(data) > limit:
         raise DocumentError(name, Kind.TOO_LARGE, limit=limit)
     suffix = Path(name).suffix.lower()
@@ -109,6 +123,10 @@ def read_bytes(data: bytes, *, name: str, limit: int = MAX_BYTES, archive_limits
         from luoshi.text.pdf import read_pdf  # pypdf loads only for a PDF
 
         return read_pdf(data, name=name)
+    return Reading(_read_other(data, name=name, suffix=suffix, archive_limits=archive_limits))
+
+
+def _read_other(data: bytes, *, name: str, suffix: str, archive_limits: ZipLimits) -> str:
     if data.startswith(ZIP_HEADS) or suffix in (".docx", ".ofd"):
         return _zipped(data, name, suffix, archive_limits)
     if data.startswith(OLE_HEAD):

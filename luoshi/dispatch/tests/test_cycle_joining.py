@@ -9,7 +9,7 @@ from django.urls import reverse
 from luoshi.audit.models import AuditEvent
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Cycle, Report, ReportState
-from luoshi.plans.services import create_plan, create_task_list, update_task
+from luoshi.plans.services import TaskSpec, create_plan, create_task_list, create_tasks, update_task
 from luoshi.testing import make_task, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -108,3 +108,22 @@ def test_the_cycle_list_names_the_list_of_each_cycle(client, city, clock):
     cycle = Cycle.objects.get(cadence__task_list=pledges)
     detail = client.get(reverse("dispatch:cycle_detail", args=[cycle.pk])).content.decode()
     assert "勇争先重点工作清单" in detail
+
+
+def test_tasks_created_in_bulk_join_the_open_cycle_together_each_with_its_event(city, week46):
+    specs = [
+        TaskSpec(
+            title=f"成批新建的任务{i}",
+            lead_unit=city.baisha,
+            start=dt.date(2026, 1, 1),
+            due=dt.date(2026, 12, 31),
+            responsibility_note="待指定",
+        )
+        for i in range(3)
+    ]
+    tasks = create_tasks(task_list=city.economy, by=city.city_supervisor, specs=specs)
+    reports = Report.objects.filter(task__in=tasks, cycle=week46).order_by("task__sort_path")
+    assert [(r.task, r.unit, r.due_at) for r in reports] == [(t, city.baisha, FRIDAY_5PM) for t in tasks]
+    events = AuditEvent.objects.filter(action="report.create").order_by("id")
+    assert [(e.object_id, e.subject_id) for e in events] == [(str(r.pk), str(r.task_id)) for r in reports]
+    assert all(e.after["cycle_id"] == week46.pk for e in events)

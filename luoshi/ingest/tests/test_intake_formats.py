@@ -44,6 +44,28 @@ def test_a_pdf_or_an_ofd_becomes_a_draft_of_its_text(client, city, name, data):
     assert any("老旧小区" in item["text"] for item in draft.items if item["kind"] in ("task", "target"))
 
 
+def test_a_partly_scanned_pdf_is_drafted_from_its_text_and_the_review_names_the_pages_not_read(client, city):
+    first, second = documents.PAGES
+    data = documents.partly_scanned([first, None, second, None, None, ["三、保障措施", *second[1:]]])
+    response = post(client, city, "部分扫描.pdf", data)
+    assert response.status_code == 302
+    draft = ImportDraft.objects.get()
+    assert draft.pages_without_text == [2, 4, 5]
+    assert WRAPPED in draft.raw_text.splitlines()
+    assert any("老旧小区" in r.text for r in draft.rows.all())
+    event = AuditEvent.objects.get(action="ingest.draft")
+    assert event.after["pages_without_text"] == [2, 4, 5]
+    page = client.get(response["Location"]).content.decode()
+    assert "第2、4–5页没有文字层（扫描页），其中内容未能读取" in page
+
+
+def test_a_pdf_with_text_on_every_page_gives_no_warning(client, city):
+    response = post(client, city, "工作方案.pdf", documents.pdf())
+    draft = ImportDraft.objects.get()
+    assert draft.pages_without_text == []
+    assert 'data-testid="unread-pages"' not in client.get(response["Location"]).content.decode()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [

@@ -119,16 +119,22 @@ document.addEventListener("htmx:responseError", (event) => {
 // A batch form with a "select all" box (data-select-all=NAME over the checkboxes named NAME): the box ticks
 // them all, the submit button counts the ticked ones, and a submit with none ticked says so instead of
 // going. Without JavaScript the box stays hidden and the server answers an empty submit with the same words.
+// With data-select-scope=SELECTOR the box ticks only the boxes inside it (a review's kept rows, not the
+// dropped ones folded away); unticking it unticks every box.
 function selectionOf(form) {
   const all = form.querySelector("[data-select-all]");
-  return all ? { all, boxes: [...form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`)] } : null;
+  if (!all) return null;
+  const boxes = [...form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`)];
+  const scope = all.dataset.selectScope;
+  return { all, boxes, governed: scope ? boxes.filter((box) => box.closest(scope)) : boxes };
 }
 function showSelection(form) {
   const selection = selectionOf(form);
   if (!selection) return;
   const ticked = selection.boxes.filter((box) => box.checked).length;
-  selection.all.checked = ticked > 0 && ticked === selection.boxes.length;
-  selection.all.indeterminate = ticked > 0 && ticked < selection.boxes.length;
+  const governed = selection.governed.filter((box) => box.checked).length;
+  selection.all.checked = governed > 0 && governed === selection.governed.length;
+  selection.all.indeterminate = ticked > 0 && !selection.all.checked;
   const count = form.querySelector("[data-selected-count]");
   if (count) { count.textContent = ticked; count.hidden = ticked === 0; }
   const nothing = form.querySelector("[data-nothing-selected]");
@@ -142,7 +148,10 @@ document.addEventListener("change", (event) => {
   const form = event.target.form;
   const selection = form && selectionOf(form);
   if (!selection) return;
-  if (event.target === selection.all) selection.boxes.forEach((box) => { box.checked = selection.all.checked; });
+  if (event.target === selection.all) {
+    const ticking = selection.all.checked;
+    (ticking ? selection.governed : selection.boxes).forEach((box) => { box.checked = ticking; });
+  }
   showSelection(form);
 });
 document.addEventListener("submit", (event) => {

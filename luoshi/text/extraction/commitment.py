@@ -11,8 +11,8 @@ Each rule is a general property of how Chinese plans are written, not a list of 
 - **framing**: guiding principles (坚持… / 贯彻… / 以…为指导), statements about the report itself (总的要求是,
   意义重大), and the glossary notes at the end of a report (`5.稳增长“18”条：…`);
 - **heading**: the first sentence of a paragraph that opens with an enumerator (（一）, 一、,
-  一是) or a short lead sentence (≤ 20 characters, no number) that the rest of its paragraph
-  spells out;
+  一是), except a later clause of it that counts or dates its work, or a short lead sentence
+  (≤ 20 characters, no number) that the rest of its paragraph spells out;
 - **fragment**: a span cut before its object (打造40个吸引力强, 改造2.5万套（间）…), or ending on
   a conjunction or a copula (…和, 总的要求是);
 - **slogan**: exhortation (必须…, 我们要…, 努力…), 更好 + a verb, an object that is a quality of everything
@@ -77,6 +77,8 @@ GLOSSARY = re.compile(r"[ \t\u3000]*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)])[^�
 CN_ORDINAL = "[一二三四五六七八九十]{1,3}"
 ENUMERATOR = re.compile(rf"[ \t\u3000]*(?:[（(]{CN_ORDINAL}[）)]|{CN_ORDINAL}[、是]|第{CN_ORDINAL}[，,、部])")
 HEADING_MAX = 20
+CLAUSE_END = re.compile(r"[，,；;：:]")
+DEADLINE_WORD = re.compile(r"\d{1,2}月(?:底|末|中旬|上旬|下旬)?前|年底前|年内|前完成")
 
 # --- fragment ---------------------------------------------------------------------------------------------
 FRAGMENT_END = re.compile(r"(?:(?<![中平温缓饱调共融柔])和|[与及或、]|(?<![于就总还但])是|包括|如下|[：:])$")
@@ -209,13 +211,18 @@ class Judge:
         past, glossary = self._paragraph_cache[start]
         return start, end, past, glossary
 
-    def _is_heading(self, sentence: tuple[int, int], line: tuple[int, int]) -> bool:
+    def _is_heading(self, sentence: tuple[int, int], line: tuple[int, int], item: tuple[int, int]) -> bool:
         s_start, s_end = sentence
         l_start, l_end = line
         if self.text[l_start:s_start].strip():
             return False  # not the first sentence of its paragraph
         if ENUMERATOR.match(self.text, l_start, s_end):
-            return True
+            # The heading is the sentence's first clause; a later clause that counts or dates its work
+            # (（一）实施城市更新行动，改造老旧小区30个，6月底前完成) is a measure under it.
+            first_clause = CLAUSE_END.search(self.text, l_start, s_end)
+            later = first_clause is not None and item[0] >= first_clause.end()
+            body = self.text[item[0] : item[1]]
+            return not (later and (_has_quantity(body) or DEADLINE_WORD.search(body)))
         rest = self.text[s_end:l_end].strip("。；;！!？? \t\u3000")
         short = s_end - s_start <= HEADING_MAX
         return short and bool(rest) and not re.search(r"\d", self.text[s_start:s_end])
@@ -230,7 +237,7 @@ class Judge:
             return Verdict(False, "framing")
         if PAST_SENTENCE.search(text, sentence[0], sentence[1]) and kind == "task":
             return Verdict(False, "past")
-        if self._is_heading(sentence, (l_start, l_end)):
+        if self._is_heading(sentence, (l_start, l_end), (start, end)):
             return Verdict(False, "heading")
         head = skip_lead(text, start, end)
         body = text[head:end]

@@ -32,12 +32,16 @@ def pdf(pages: Sequence[Sequence[str]] = PAGES, *, compressed: bool = True) -> b
     out = io.BytesIO()
     sheet = canvas.Canvas(out, pageCompression=1 if compressed else 0)
     for lines in pages:
-        sheet.setFont(FONT, 12)
-        for at, line in enumerate(lines):
-            sheet.drawString(72, 780 - 20 * at, line)
-        sheet.showPage()
+        _write_page(sheet, lines)
     sheet.save()
     return out.getvalue()
+
+
+def _write_page(sheet: canvas.Canvas, lines: Sequence[str]) -> None:
+    sheet.setFont(FONT, 12)
+    for at, line in enumerate(lines):
+        sheet.drawString(72, 780 - 20 * at, line)
+    sheet.showPage()
 
 
 def scanned(pages: int = 2) -> bytes:
@@ -48,6 +52,27 @@ def scanned(pages: int = 2) -> bytes:
         sheet.setFillGray(0.3)
         sheet.rect(72, 300, 450, 400, stroke=0, fill=1)
         sheet.showPage()
+    sheet.save()
+    return out.getvalue()
+
+
+def partly_scanned(pages: Sequence[Sequence[str] | None]) -> bytes:
+    """A PDF whose pages are text (a sequence of lines) or, where None, a scanned picture with no text."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    picture = Image.new("L", (120, 160), 255)
+    for x in range(10, 110):  # a few dark "lines of print", so the picture is not blank
+        for y in range(20, 140, 12):
+            picture.putpixel((x, y), 40)
+    out = io.BytesIO()
+    sheet = canvas.Canvas(out)
+    for lines in pages:
+        if lines is None:
+            sheet.drawImage(ImageReader(picture), 72, 200, width=450, height=600)
+            sheet.showPage()
+        else:
+            _write_page(sheet, lines)
     sheet.save()
     return out.getvalue()
 

@@ -160,6 +160,18 @@ def test_an_enumerated_heading_and_a_short_lead_sentence_are_headings() -> None:
     assert verdict(text, "增强居民消费能力") == (False, "slogan")
 
 
+def test_a_later_clause_of_an_enumerated_heading_that_counts_or_dates_its_work_is_kept() -> None:
+    text = "（一）实施城市更新行动，改造老旧小区30个，6月底前完成，由市住房城乡建设局牵头。\n"
+    assert verdict(text, "实施城市更新行动") == (False, "heading")
+    assert verdict(text, "改造老旧小区30个") == (True, "target")
+    assert verdict(text, "6月底前完成，由市住房城乡建设局牵头") == (True, "deadline")
+    # Without a number or a date, the heading's later clause is still the heading.
+    assert verdict("（一）增强内需主导能力，巩固拓展经济稳中向好势头\n", "巩固拓展经济稳中向好势头") == (
+        False,
+        "heading",
+    )
+
+
 def test_a_span_ending_on_a_conjunction_is_a_fragment() -> None:
     text = "培育形成3个万亿级和7个千亿级产业集群。"
     items = [i for i in extract(text) if i.text.endswith("和")]

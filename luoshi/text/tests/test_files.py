@@ -5,7 +5,7 @@ import pytest
 from docx import Document
 
 from luoshi.text.archives import ArchiveError, Problem
-from luoshi.text.files import DocumentError, Kind, read_bytes, read_document
+from luoshi.text.files import DocumentError, Kind, read, read_bytes, read_document
 from luoshi.text.tests import documents, zipbombs
 
 TEXT = "加快推进青山县工业园区标准化厂房建设，年底前建成20万平方米。"
@@ -119,6 +119,21 @@ def test_a_scanned_pdf_has_no_text_layer():
     error = refused(documents.scanned(), "扫描件.pdf")
     assert (error.kind, error.format) == (Kind.SCANNED, "PDF")
     assert "no text layer" in str(error)
+
+
+def test_a_partly_scanned_pdf_is_read_from_its_text_pages_and_names_the_pages_without_text():
+    first, second = documents.PAGES
+    data = documents.partly_scanned([first, None, second, None, []])  # the last page is blank: no scan
+    reading = read(data, name="部分扫描.pdf")
+    assert reading.pages_without_text == (2, 4)
+    assert reading.text.splitlines() == LINES
+    assert read(documents.pdf(), name="方案.pdf").pages_without_text == ()
+    assert read(TEXT.encode(), name="计划.txt").pages_without_text == ()
+
+
+def test_a_pdf_of_pictures_only_is_still_refused_as_a_scan():
+    error = refused(documents.partly_scanned([None, None]), "扫描件.pdf")
+    assert error.kind == Kind.SCANNED
 
 
 def test_an_ofd_is_read_in_page_order_its_runs_on_one_baseline_joined():
