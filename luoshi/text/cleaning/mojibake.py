@@ -9,12 +9,13 @@ private-use characters and were mostly deleted, and the phantom character next t
 given a ruby reading whose `(` was lost with it (`?yōu)`).
 
 The repair re-encodes the run (GB18030, restoring folded forms) and pairs the bytes again from the `?`.
-Nothing here knows any word: every rule works on any character of any page.
+Every rule works on any character of any page; the only knowledge of the language is a general
+dictionary's word frequencies (`words`), never a list of phrases seen in the corpus.
 
-- A character one of whose bytes was lost is reconstructed only from the run's own evidence: the surviving
-  byte plus a stray reading, and only when exactly one GBK character fits them both (through its own
-  reading or through the phantom the lost byte formed with its neighbour). Otherwise it is U+FFFD, one per
-  lost character; no frequency ranking picks the likelier of two candidates.
+- A character one of whose bytes was lost is reconstructed from the run's own evidence: the surviving
+  byte plus a stray reading, when exactly one GBK character fits them both (through its own reading or
+  through the phantom the lost byte formed with its neighbour), or the surviving byte plus the words
+  around it (below). Otherwise it is U+FFFD, one per lost character.
 - Nothing in the bytes says where a user-defined pair was deleted, and a pair that straddles a deletion
   still decodes to some character, often a common one. So the readings of the bytes with a deletion put
   back at each place (at most two) are scored beside the plain one: a character stands only if every
@@ -23,6 +24,12 @@ Nothing here knows any word: every rule works on any character of any page.
 - A run is repaired only when the re-decoding is more plausible than the damaged span (common characters
   against rare ones, kana, private-use characters, stray `?`, readings and ASCII forms), at the end that
   explains the most damage, counting the run that would start at the next `?`.
+- The words around the run weigh its readings (`words`): a reading that splits a character casts no doubt
+  on it when the text around the run is over a thousand times likelier with the best reading (each lost
+  character summed over what its surviving byte admits). And the run's first or last character, one of
+  whose bytes survived, is settled when one of the characters that byte admits holds over a thousand
+  times more of the probability than all the others together. A character with no surviving byte is
+  never filled from its context.
 
 The GBK table and the common characters (with OpenCC's Traditional forms) are built on first use, not at
 import: they take most of a second, which a process that never meets a `?` should not pay.
@@ -31,11 +38,12 @@ import: they take most of a second, which a process that never meets a `?` shoul
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import chain
 
+from luoshi.text.cleaning import words
 from luoshi.text.cleaning.ruby import PINYIN_LETTERS, readings
 
 REPLACEMENT = "\ufffd"
@@ -59,6 +67,7 @@ PAGE_WINDOW = 4000  # characters around a run that count as its page
 # `yōu)` or `(yōu)` right after a `?`: a reading whose character was lost.
 _STRAY_READING = re.compile(rf"\(?[{PINYIN_LETTERS}]{{1,7}}\)")
 _TRAILING_RUBY = re.compile(rf"\([{PINYIN_LETTERS}]{{1,7}}\)$")
+_READINGS = re.compile(rf"\([{PINYIN_LETTERS}]{{1,7}}\)")
 _RUBY_AHEAD = re.compile(rf"\([{PINYIN_LETTERS}A-Z0-9 .\-]{{1,16}}\)")
 
 # Punctuation and symbols a Chinese text plausibly holds (GBK row A1 and the full-width forms in use).
@@ -148,6 +157,7 @@ class _Lost:
     trail: int | None
     trail_allowed: frozenset[int] | None = None
     choice: str | None = None
+    fits: frozenset[str] | None = None  # the characters a stray reading admits, when more than one
 
 
 @dataclass
@@ -172,8 +182,8 @@ def _fold(char: str) -> str:
 
 def _by_reading(
     data: list[int | None], index: int, reading: str, before: int | None, after: int | None
-) -> str | None:
-    """Reconstruct the character holding lost byte `index` from a reading of it or of its phantom."""
+) -> frozenset[str]:
+    """The characters holding lost byte `index` that a reading of it or of its phantom admits."""
     at_lead = index % 2 == 0
     if at_lead:
         partner = data[index + 1]
@@ -182,16 +192,17 @@ def _by_reading(
         partner = data[index - 1]
         neighbour = data[index + 1] if index + 1 < len(data) else after
     if partner is None:
-        return None
-    return _reconstruct(at_lead, partner, neighbour, reading)
+        return frozenset()
+    return _fits(at_lead, partner, neighbour, reading)
 
 
 @lru_cache(maxsize=4096)
-def _reconstruct(at_lead: bool, partner: int, neighbour: int | None, reading: str) -> str | None:
-    """The character (lost byte + `partner`) the reading points to, through its own reading or through the
-    phantom the lost byte formed with `neighbour`, when exactly one GBK character fits; else None.
+def _fits(at_lead: bool, partner: int, neighbour: int | None, reading: str) -> frozenset[str]:
+    """The characters (lost byte + `partner`) the reading points to, through their own reading or through
+    the phantom the lost byte formed with `neighbour`. Exactly one is a reconstruction; of several, none is
+    chosen here (choosing the likelier would be a guess), but the words around may settle it (`words`).
 
-    Every GBK character counts as a candidate, common or not: choosing the likelier of two would be a guess.
+    Every GBK character counts as a candidate, common or not.
     """
     found: set[str] = set()
     for byte in range(0x40, 0xFF):
@@ -201,9 +212,64 @@ def _reconstruct(at_lead: bool, partner: int, neighbour: int | None, reading: st
         phantom = _char(neighbour, byte) if at_lead else _char(byte, neighbour)
         if reading in readings(true) or (phantom is not None and reading in readings(phantom)):
             found.add(true)
-            if len(found) > 1:
-                return None
-    return next(iter(found)) if found else None
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def _with_byte(lead: int | None, trail: int | None, allowed: frozenset[int] | None) -> frozenset[str]:
+    """The Han characters and punctuation marks whose surviving byte is `lead` or `trail` (the other within
+    `allowed`)."""
+    if lead is not None:
+        chars = (_char(lead, byte) for byte in range(0x40, 0xFF) if allowed is None or byte in allowed)
+    elif trail is not None:
+        chars = (_char(byte, trail) for byte in range(0x81, 0xFF))
+    else:
+        return frozenset()
+    return frozenset(char for char in chars if char and (_is_han(char) or char in _PUNCTUATION))
+
+
+def _beaten_in(text: str, i: int, end: int) -> Callable[[_Option, _Option], bool]:
+    """Whether one reading of the run beats another by the words each forms with the text around the run."""
+    left = words.known_before(_READINGS.sub("", text[max(0, i - 40) : i]))
+    right = words.known_after(_READINGS.sub("", text[end : end + 40]))
+
+    def beaten(chosen: _Option, other: _Option) -> bool:
+        return words.beats(left, _reading_of(chosen[0]), _reading_of(other[0]), right)
+
+    return beaten
+
+
+def _reading_of(items: Sequence[str | _Lost]) -> list[words.Place]:
+    """The reading's characters, each lost one as the characters its surviving byte admits (or None)."""
+    return [item if isinstance(item, str) else item.choice or _open(item) for item in items]
+
+
+def _by_words(items: list[str | _Lost], text: str, i: int, end: int) -> None:
+    """Settle the run's first or last character, one of whose bytes was lost, by the words it forms with
+    the known text beside it (`words.choose`); the two together where they stand side by side.
+    """
+    ends = sorted(k for k in {0, len(items) - 1} if isinstance(item := items[k], _Lost) and _open(item))
+    if not ends:
+        return
+    left = words.known_before(_READINGS.sub("", text[max(0, i - 40) : i]))
+    right = words.known_after(_READINGS.sub("", text[end : end + 40]))
+    tries = [ends, *([k] for k in ends)] if len(ends) == 2 and len(items) == 2 else [[k] for k in ends]
+    for places in tries:
+        if any(_char_of(items[k]) is not None for k in places):
+            continue
+        stretch = [*left, *_reading_of(items), *right]
+        found = words.choose(stretch, [len(left) + k for k in places])
+        for k, char in zip(places, found or (), strict=False):
+            item = items[k]
+            if isinstance(item, _Lost):
+                items[k] = replace(item, choice=char)
+
+
+def _open(lost: _Lost) -> frozenset[str] | None:
+    """The characters a lost one may be, when its surviving byte is known and no reading settled it."""
+    if lost.choice is not None:
+        return None
+    return lost.fits or _with_byte(lost.lead, lost.trail, lost.trail_allowed) or None
 
 
 def _admits_something(lost: _Lost) -> bool:
@@ -258,10 +324,16 @@ def _decode(
         slot = slots.index(reading.byte)
         item = items[slot // 2]
         if isinstance(item, _Lost) and values[slot] is None:
-            choice = _by_reading(values, slot, reading.value, before, after)
-            encoded = _gbk(choice) if choice else None
-            if encoded and (item.trail_allowed is None or encoded[1] in item.trail_allowed):
-                item.choice = choice
+            allowed = item.trail_allowed
+            fits = frozenset(
+                char
+                for char in _by_reading(values, slot, reading.value, before, after)
+                if (encoded := _gbk(char)) and (allowed is None or encoded[1] in allowed)
+            )
+            if len(fits) == 1:
+                item.choice = next(iter(fits))
+            elif fits:
+                item.fits = fits
     for item in items:
         if isinstance(item, _Lost):
             score += plausibility(item.choice) if item.choice is not None else LOST
@@ -398,26 +470,52 @@ def _in_word(text: str, j: int) -> bool:
 
 
 def _best(
-    data: list[int | None], stray: list[_Reading], before: int | None, after: int | None
+    data: list[int | None],
+    stray: list[_Reading],
+    before: int | None,
+    after: int | None,
+    beaten: Callable[[_Option, _Option], bool] | None = None,
 ) -> tuple[list[str | _Lost], list[bool], float] | None:
-    """`_best_of`, with lists the caller may change."""
-    key = tuple((r.byte, r.value) for r in stray)
-    found = _best_of(tuple(data), key, before, after)
-    return None if found is None else (list(found[0]), list(found[1]), found[2])
-
-
-@lru_cache(maxsize=1024)
-def _best_of(
-    data_: tuple[int | None, ...], stray_: tuple[tuple[int, str], ...], before: int | None, after: int | None
-) -> tuple[tuple[str | _Lost, ...], tuple[bool, ...], float] | None:
     """The re-decoding of the run's bytes, as they are or with deleted user-defined pairs put back.
 
     Nothing in the bytes says where a pair was deleted: any pair of the run could be two characters with
     a deleted phantom between them. So every reading scoring within DOUBT of the best one is kept, and a
     character of the best reading stands only if each of them forms it from the same two bytes; elsewhere
     it is marked lost. A character that a reading within DOUBT_WIDE would split is flagged as doubted:
-    the caller keeps it only with further evidence (`_settle`).
+    the caller keeps it only with further evidence (`_settle`). A reading that `beaten` says the best one
+    beats (the words around the run, `words.beats`) casts no doubt.
     """
+    key = tuple((r.byte, r.value) for r in stray)
+    found = _options_of(tuple(data), key, before, after)
+    if found is None:
+        return None
+    chosen, near, wide = found
+    if beaten is not None:
+        near = tuple(o for o in near if o is chosen or not _differs(chosen, o) or not beaten(chosen, o))
+        wide = tuple(o for o in wide if o is chosen or not _differs(chosen, o) or not beaten(chosen, o))
+    items = _agree(chosen, list(near))
+    tables = [dict(zip(option[1], option[0], strict=True)) for option in wide]
+    doubted = [
+        char is not None and not all(_same(table.get(key), char) for table in tables)
+        for char, key in zip(map(_char_of, items), chosen[1], strict=True)
+    ]
+    return items, doubted, chosen[2]
+
+
+def _differs(chosen: _Option, other: _Option) -> bool:
+    """Whether `other` forms some character of `chosen` otherwise, or not from the same two bytes."""
+    table = dict(zip(other[1], other[0], strict=True))
+    return any(
+        char is not None and not _same(table.get(key), char)
+        for char, key in zip(map(_char_of, chosen[0]), chosen[1], strict=True)
+    )
+
+
+@lru_cache(maxsize=1024)
+def _options_of(
+    data_: tuple[int | None, ...], stray_: tuple[tuple[int, str], ...], before: int | None, after: int | None
+) -> tuple[_Option, tuple[_Option, ...], tuple[_Option, ...]] | None:
+    """The best reading of the run's bytes, and the readings within DOUBT and DOUBT_WIDE of it."""
     data = list(data_)
     stray = [_Reading(byte, value) for byte, value in stray_]
     places = range(1, len(data), 2)
@@ -428,15 +526,9 @@ def _best_of(
     if not options:
         return None
     chosen = max(options, key=lambda option: option[2])
-    near = [option for option in options if option[2] >= chosen[2] - DOUBT]
-    items = _agree(chosen, near)
-    wide = [option for option in options if option[2] >= chosen[2] - DOUBT_WIDE]
-    tables = [dict(zip(option[1], option[0], strict=True)) for option in wide]
-    doubted = [
-        char is not None and not all(_same(table.get(key), char) for table in tables)
-        for char, key in zip(map(_char_of, items), chosen[1], strict=True)
-    ]
-    return tuple(items), tuple(doubted), chosen[2]
+    near = tuple(option for option in options if option[2] >= chosen[2] - DOUBT)
+    wide = tuple(option for option in options if option[2] >= chosen[2] - DOUBT_WIDE)
+    return chosen, near, wide
 
 
 class _Page:
@@ -494,7 +586,7 @@ def _try_run(text: str, i: int, fold: bool, page: _Page, *, look_ahead: bool = T
     for data, stray, end, as_is in _ends(text, i):
         after_bytes = _gbk(text[end]) if end < len(text) else None
         after = after_bytes[0] if after_bytes else None
-        decoded = _best(data, stray, before, after)
+        decoded = _best(data, stray, before, after, _beaten_in(text, i, end))
         if decoded is None:
             continue
         items, doubted, score = decoded
@@ -506,6 +598,7 @@ def _try_run(text: str, i: int, fold: bool, page: _Page, *, look_ahead: bool = T
         if ruby and last and ruby.group()[1:-1] in readings(last):
             doubted[-1] = False  # its own reading right after the run confirms the last character
         _settle(items, doubted, _previous_char(text, i), text[end] if end < len(text) else None, page, i)
+        _by_words(items, text, i, end)
         repaired, lost = _render(items, fold)
         candidates.append(_Run(repaired, end, lost, gain))
     if not candidates:

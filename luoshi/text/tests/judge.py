@@ -69,6 +69,7 @@ def pages(script: str = "both") -> Iterator[str]:
                 page, size = [], 0
 
 
+@cache
 def judge(seed: int = 2026, script: str = "both", limit: int | None = None) -> tuple[Score, int]:
     """Damage every page (seeded), clean it, and score the output against the page; also the runs made."""
     rng = random.Random(seed)
