@@ -179,13 +179,18 @@ def _seal_next(*, limit: int, scheme: Scheme) -> AuditBlock | None:
 def seal_all() -> int:
     """Seal every pending event; return how many blocks were made."""
     blocks = 0
-    while seal() is not None:
+    while (block := seal()) is not None:
         blocks += 1
+        if block.event_count < SEAL_BATCH:
+            break  # it took every event pending then; one committed since has its own seal on the way
     return blocks
 
 
 def _seal_committed() -> None:
-    seal_all()
+    # A read first: when another writer's seal has already taken this transaction's events (at the surge,
+    # most of the time), no write transaction is begun for nothing.
+    if AuditEvent.objects.filter(block__isnull=True).exists():
+        seal_all()
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from luoshi.core.attachments import INLINE_TYPES, content_type_of
 from luoshi.core.fields import StampField
 from luoshi.dispatch import lights
 from luoshi.orgs.models import Unit
-from luoshi.plans.models import Task, TaskList, TaskQuerySet
+from luoshi.plans.models import Task, TaskList, TaskQuerySet, visible_task_q
 
 
 class Frequency(models.TextChoices):
@@ -130,8 +130,8 @@ UNSENT = (ReportState.PENDING, ReportState.DRAFT, ReportState.RETURNED)
 
 class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, user: Any) -> ReportQuerySet:
-        """Reports of tasks the user can see."""
-        return self.filter(task__in=Task.objects.visible_to(user))
+        """Reports of tasks the user can see; by primary key, one indexed query."""
+        return self.filter(visible_task_q(user, "task"))
 
     def sent(self) -> ReportQuerySet:
         """Reports that reached the office or the unit head, whatever became of them since."""
@@ -142,6 +142,7 @@ class ReportQuerySet(models.QuerySet["Report"]):
         return (
             self.filter(task_id=report.task_id, cycle__due_at__lt=report.cycle.due_at)
             .sent()
+            .select_related("cycle__cadence")
             .order_by("-cycle__due_at")
             .first()
         )

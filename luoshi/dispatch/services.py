@@ -212,6 +212,10 @@ def submit_report(
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError({"idempotency_key": _("A submission needs a key of at most 64 characters.")})
+    require(policy.can_report_for(by, report.unit))
+    # Advice, worked out before the row is locked: it reads only the text sent and an earlier cycle's report,
+    # and it is stored with the submission (and in its audit event) in the one commit.
+    flags = _quality_flags(report, data)
     try:
         with atomic_with_files() as files:
             return _submit(
@@ -223,6 +227,7 @@ def submit_report(
                 at=at,
                 uploads=uploads,
                 files=files,
+                flags=flags,
             )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its result.
@@ -248,9 +253,15 @@ def _submit(
     at: dt.datetime | None,
     uploads: Sequence[UploadedFile[bytes]],
     files: StoredFiles,
+    flags: list[dict[str, Any]],
 ) -> Report:
-    require(policy.can_report_for(by, report.unit))
-    current = Report.objects.select_for_update().select_related("cycle__cadence", "task").get(pk=report.pk)
+    # Only the report's row is locked: its cycle, cadence and task are shared by every report of the cycle,
+    # and locking them too made a cycle's submits wait one behind another at the deadline.
+    current = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("cycle__cadence", "task__issuer", "unit")
+        .get(pk=report.pk)
+    )
     # A repeated key is answered with its first result. Checked with the row locked, so that a twin request
     # that got here first has committed by now.
     done = Submission.objects.filter(idempotency_key=key).first()
@@ -283,7 +294,7 @@ def _submit(
     grace = dt.timedelta(minutes=current.cycle.cadence.grace_minutes)
     current.is_late = current.is_late or now > current.due_at + grace
     current.review_comment = "" if current.state == ReportState.SUBMITTED else current.review_comment
-    current.quality_flags = _quality_flags(current)
+    current.quality_flags = flags
     current.version += 1
     current.save()
     content = {name: plain(getattr(current, name)) for name in REPORT_FIELDS}
@@ -295,12 +306,17 @@ def _submit(
         submitted_by=by,
         submitted_at=now,
     )
+
+    # The notices are a courtesy to the reviewers: sent once the submission has committed, so that the row
+    # lock is not held for them and a notice that cannot be written never undoes an acknowledged submission.
+    # Asked for before the audit event, so that its sealing (also on commit) seals the notice's event too.
+    # (A function, not a partial: Django names the callback by its __qualname__ when it fails.)
+    def tell_reviewers() -> None:
+        (_tell_heads if needs_head else _tell_supervisors)(current, by=by)
+
+    transaction.on_commit(tell_reviewers, robust=True)
     action = Action.REPORT_SUBMIT_TO_HEAD if needs_head else Action.REPORT_SUBMIT
     record(actor=by, action=action, obj=current, before=before, after=snapshot(current))
-    if needs_head:
-        _tell_heads(current, by=by)
-    else:
-        _tell_supervisors(current, by=by)
     return current
 
 
@@ -334,17 +350,18 @@ def _tell_heads(report: Report, *, by: User) -> None:
     )
 
 
-def _narrative(report: Report) -> str:
-    return "\n".join(part for part in (report.progress, report.problems, report.next_steps) if part)
+def _narrative(report: Report | ReportData) -> str:
+    parts = (report.progress.strip(), report.problems.strip(), report.next_steps.strip())
+    return "\n".join(part for part in parts if part)
 
 
-def _quality_flags(report: Report) -> list[dict[str, Any]]:
-    """Advise the reviewer: is this last cycle's text again, or words without facts? (text.quality)
+def _quality_flags(report: Report, data: ReportData) -> list[dict[str, Any]]:
+    """Advise the reviewer: is `data` last cycle's text again, or words without facts? (text.quality)
 
     Stored as codes and numbers, never a sentence: `flags.flag_reason` words them for each reader.
     """
     previous = Report.objects.previous_to(report)
-    flags = check_report(_narrative(report), previous=_narrative(previous) if previous else None)
+    flags = check_report(_narrative(data), previous=_narrative(previous) if previous else None)
     return [{"code": f.code, "score": round(f.score, 3), **f.numbers} for f in flags]
 
 
@@ -490,6 +507,8 @@ def _attach(
     A file whose content the report already holds (sent again after a return, or twice in one go) is not
     stored again: the evidence already there is returned for it.
     """
+    if not uploads:
+        return []
     attached = []
     held = {e.sha256: e for e in report.evidence.exclude(sha256="")}
     for upload in uploads:

@@ -33,7 +33,7 @@ def may_accept(user: Any, report: Report) -> bool:
 
 def visible_report_or_404(request: AuthenticatedRequest, pk: int) -> Report:
     reports = Report.objects.visible_to(request.user).select_related(
-        "task__lead_unit", "cycle__cadence", "unit"
+        "task__lead_unit", "task__issuer", "cycle__cadence", "unit"
     )
     return get_object_or_404(reports, pk=pk)
 
@@ -68,19 +68,41 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # The first send committed but its answer was lost: the browser sends the same form again. The report
         # is no longer editable, so say that it was sent, as the first answer would have.
         messages.success(request, _sent_message(report))
+        return _answer(request, report)
+    form = _report_form(request, report, bound=request.method == "POST")
+    if form is not None and form.is_valid() and _save(request, report, form):
+        return _answer(request, report)
+    return _page(request, report, form)
+
+
+def _report_form(request: AuthenticatedRequest, report: Report, *, bound: bool) -> ReportForm | None:
+    """The form to fill in the report, for those who fill it in while it can still be changed."""
+    if not (report.is_editable and policy.can_report_for(request.user, report.unit)):
+        return None
+    initial = {f: getattr(report, f) for f in services.REPORT_FIELDS} | {"version": report.version}
+    return ReportForm(
+        (request.POST or None) if bound else None,
+        (request.FILES or None) if bound else None,
+        initial=initial,
+        has_indicator=report.task.has_indicator,
+    )
+
+
+def _partial(request: AuthenticatedRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def _answer(request: AuthenticatedRequest, report: Report) -> HttpResponse:
+    """After a write: htmx swaps the report in place, in this one answer; a browser without JavaScript is
+    redirected to the report's page (POST/redirect/GET), so a reload never sends the form again."""
+    if not _partial(request):
         return redirect("dispatch:report_detail", pk=report.pk)
-    can_fill = report.is_editable and policy.can_report_for(request.user, report.unit)
-    form = None
-    if can_fill:
-        initial = {f: getattr(report, f) for f in services.REPORT_FIELDS} | {"version": report.version}
-        form = ReportForm(
-            request.POST or None,
-            request.FILES or None,
-            initial=initial,
-            has_indicator=report.task.has_indicator,
-        )
-        if request.method == "POST" and form.is_valid() and _save(request, report, form):
-            return redirect("dispatch:report_detail", pk=report.pk)
+    report = visible_report_or_404(request, report.pk)
+    return _page(request, report, _report_form(request, report, bound=False))
+
+
+def _page(request: AuthenticatedRequest, report: Report, form: ReportForm | None) -> HttpResponse:
+    """The report's page, or for htmx only its body (the part a write changes), with the messages in it."""
     context = {
         "report": report,
         "task": report.task,
@@ -92,8 +114,10 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "previous": Report.objects.previous_to(report),
         "history": report_history(report),
         "evidence": report.evidence.select_related("uploaded_by"),
+        "partial": _partial(request),
     }
-    return render(request, "dispatch/report_detail.html", context)
+    template = "dispatch/_report_body.html" if context["partial"] else "dispatch/report_detail.html"
+    return render(request, template, context)
 
 
 def _resent(request: AuthenticatedRequest, report: Report) -> bool:

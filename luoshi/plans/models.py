@@ -111,12 +111,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
         """Tasks led by, shared with, or issued by a unit in the user's scope."""
         if policy.sees_everything(user):
             return self
-        co = Task.co_units.through.objects.all()
-        return self.filter(
-            policy.unit_q(user, "lead_unit")
-            | policy.unit_q(user, "issuer")
-            | Q(policy.exists_in_scope(user, co, "unit", "task"))
-        )
+        return self.filter(visible_task_q(user))
 
     def owned_by_unit(self, unit: Unit) -> TaskQuerySet:
         """Tasks that the unit or one below it leads or helps with."""
@@ -172,6 +167,26 @@ class TaskQuerySet(models.QuerySet["Task"]):
             .prefetch_related("co_units")
             .annotate(subtask_count=Coalesce(models.Subquery(subtask_count), 0))
         )
+
+
+def visible_task_q(user: Any, field: str = "") -> Q:
+    """A filter keeping rows whose task (reached through `field`, a task foreign key) the user can see: led
+    by, shared with, or issued by a unit in their scope. The one definition of a visible task.
+
+    Through `field` it is tested row by row on the task joined to the row, so a lookup by primary key stays
+    one indexed query (no pass over every task to build the visible set).
+    """
+    if policy.sees_everything(user):
+        return Q()
+    prefix = f"{field}__" if field else ""
+    co = Task.co_units.through.objects.filter(
+        policy.unit_q(user, "unit"), task=models.OuterRef(field or "pk")
+    )
+    return (
+        policy.unit_q(user, f"{prefix}lead_unit")
+        | policy.unit_q(user, f"{prefix}issuer")
+        | Q(models.Exists(co))
+    )
 
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:

@@ -4,11 +4,12 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 
 from luoshi.dispatch import services
-from luoshi.dispatch.models import Report, Submission
+from luoshi.dispatch.models import Cadence, Cycle, Report, Submission
 from luoshi.dispatch.services import ReportData
+from luoshi.plans.models import Task
 from luoshi.testing import build_city, make_task, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -71,3 +72,36 @@ def test_two_editors_at_the_same_moment_give_one_save_and_one_conflict(report):
     assert sorted(type(x).__name__ for x in results) == ["Report", "StaleVersion"], results
     saved = next(x for x in results if isinstance(x, Report))
     assert Report.objects.get(pk=r.pk).percent == saved.percent
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole database, not rows")
+def test_a_submit_does_not_wait_for_the_cycle_cadence_or_task_that_others_hold(report):
+    """At the deadline every report of a cycle is sent at once: each must lock its own row only."""
+    city, r = report
+    locked, released = threading.Event(), threading.Event()
+
+    def hold_the_shared_rows():
+        with transaction.atomic():
+            Cycle.objects.select_for_update().get(pk=r.cycle_id)
+            Cadence.objects.select_for_update().get(pk=r.cycle.cadence_id)
+            Task.objects.select_for_update().get(pk=r.task_id)
+            locked.set()
+            released.wait(30)
+        return "held"
+
+    def submit():
+        locked.wait(30)
+        try:
+            with connection.cursor() as cursor:  # waiting on a lock fails this test instead of hanging it
+                cursor.execute("SET lock_timeout = '5s'")
+            return services.submit_report(
+                report=r, by=city.county_liaison, data=ReportData(percent=60, progress="主体完工"),
+                expected_version=1, idempotency_key="while-held",
+            )  # fmt: skip
+        finally:
+            released.set()
+
+    holder, sent = at_once(hold_the_shared_rows, submit)
+    assert holder == "held"
+    assert isinstance(sent, Report), sent
+    assert Submission.objects.filter(report=r).count() == 1

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import TestCase
 from django.utils import translation
 
 from luoshi.audit.models import AuditEvent
@@ -39,13 +40,15 @@ def week(city, clock):
 
 
 def send(report, by, key, percent=50):
-    return services.submit_report(
-        report=report,
-        by=by,
-        data=ReportData(percent=percent, progress="路基完成"),
-        expected_version=report.version,
-        idempotency_key=key,
-    )
+    """Submit, and let the submission commit: its notices go out once it has."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.submit_report(
+            report=report,
+            by=by,
+            data=ReportData(percent=percent, progress="路基完成"),
+            expected_version=report.version,
+            idempotency_key=key,
+        )
 
 
 def notices(user, kind):
@@ -83,6 +86,7 @@ def test_a_sent_report_tells_the_office_that_reviews_it_once(city, week):
     task, cycle = week
     report = Report.objects.get(task=task, cycle=cycle)
     sent = send(report, city.county_liaison, key="qs-1")
+    assert Notice.objects.filter(recipient=city.city_supervisor, url=f"/reports/{report.pk}/").exists()
     send(report, city.county_liaison, key="qs-1")  # the same submission again: answered, not re-sent
     services._tell_supervisors(sent, by=city.county_liaison)  # the event told again: nobody hears twice
     [notice] = Notice.objects.filter(recipient=city.city_supervisor, url=f"/reports/{report.pk}/")
@@ -91,6 +95,36 @@ def test_a_sent_report_tells_the_office_that_reviews_it_once(city, week):
         assert notice.words()[0] == f"Report waiting for your review: {task}"
     # The county office did not issue the task and cannot review it; the units are not told.
     assert not Notice.objects.filter(url=f"/reports/{report.pk}/").exclude(recipient=city.city_supervisor)
+
+
+def test_the_office_is_told_only_once_the_submission_has_committed(city, week):
+    task, cycle = week
+    report = Report.objects.get(task=task, cycle=cycle)
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        sent = services.submit_report(
+            report=report,
+            by=city.county_liaison,
+            data=ReportData(percent=50, progress="路基完成"),
+            expected_version=report.version,
+            idempotency_key="qs-uncommitted",
+        )
+        assert not Notice.objects.filter(url=f"/reports/{report.pk}/").exists()
+    assert sent.state == "submitted"
+
+
+def test_a_notice_that_cannot_be_written_leaves_the_submission_acknowledged(city, week, monkeypatch):
+    task, cycle = week
+    report = Report.objects.get(task=task, cycle=cycle)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the notice table is unwell")
+
+    monkeypatch.setattr(services, "notify", broken)
+    sent = send(report, city.county_liaison, key="qs-broken")
+    assert Report.objects.get(pk=report.pk).state == sent.state == "submitted"
+    assert report.submissions.get().idempotency_key == "qs-broken"
+    assert AuditEvent.objects.filter(action="report.submit", object_id=str(report.pk)).exists()
+    assert not Notice.objects.filter(url=f"/reports/{report.pk}/").exists()
 
 
 def test_a_report_waiting_for_approval_tells_the_unit_head_and_then_the_office(city, clock):

@@ -75,6 +75,7 @@ class Form:
     action: str
     method: str
     fields: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # name: (kind, valid values)
+    htmx: bool = False  # sent by htmx (its answer is a part of the page), as well as without JavaScript
 
 
 @pytest.fixture
@@ -241,6 +242,8 @@ def parse_forms(page_url: str, html: str) -> list[Form]:
                 continue
             form.fields[name] = field_of(element, form.fields.get(name))
         forms.append(form)
+        if tag.get("hx-post") or tag.get("hx-get"):
+            forms.append(Form(form.page, form.action, form.method, dict(form.fields), htmx=True))
     return forms
 
 
@@ -270,10 +273,11 @@ def field_of(element: Any, seen: tuple[str, list[str]] | None) -> tuple[str, lis
 
 
 def send(client: Client, form: Form, data: dict[str, Any]) -> Any:
+    headers = {"HX-Request": "true"} if form.htmx else {}
     if form.method == "post":
-        return client.post(form.action, data)
+        return client.post(form.action, data, headers=headers)
     query = urlencode(data, doseq=True)
-    return client.get(f"{form.action}{'&' if '?' in form.action else '?'}{query}")
+    return client.get(f"{form.action}{'&' if '?' in form.action else '?'}{query}", headers=headers)
 
 
 def variants(form: Form) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -309,7 +313,9 @@ def reloaded(client: Client, form: Form) -> Form | None:
     if response.status_code != 200:
         return None
     again = parse_forms(form.page, response.content.decode())
-    return next((f for f in again if (f.action, f.method) == (form.action, form.method)), None)
+    return next(
+        (f for f in again if (f.action, f.method, f.htmx) == (form.action, form.method, form.htmx)), None
+    )
 
 
 def check(
@@ -376,7 +382,7 @@ def test_every_form_survives_hostile_input_and_a_refusal_writes_nothing(city, wo
             target = resolve(path)
         except Resolver404:
             continue
-        same = (persona, form.action, form.method, tuple(sorted(form.fields)))
+        same = (persona, form.action, form.method, form.htmx, tuple(sorted(form.fields)))
         if target.view_name.startswith(SKIPPED) or target.view_name in SKIPPED or same in tried:
             continue  # the language menu is on every page: once is enough
         tried.add(same)
