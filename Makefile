@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-dates lint bench install lock messages messages-update clean
+.PHONY: run serve test test-dates lint bench bench-http bench-soak install lock messages messages-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ messages-update: $(DEV_STAMP)
 
 run: install messages
 	$(BIN)/luoshi serve --demo
+
+# Production, on one machine or several (README, "Several machines"): PostgreSQL (LUOSHI_DATABASE_URL),
+# Redis (LUOSHI_REDIS_URL) and the same LUOSHI_SECRET_KEY and LUOSHI_AUDIT_KEY on every machine, or it
+# refuses to start and says what is missing.
+serve: install messages
+	$(BIN)/luoshi serve --production
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
@@ -78,6 +84,16 @@ test-dates: $(DEV_STAMP) messages
 
 bench: $(DEV_STAMP) messages
 	$(BIN)/python -m bench
+
+# Over real HTTP only (bench/README.md): BENCH_HTTP_CLIENTS, BENCH_HTTP_SECONDS, BENCH_HTTP_TASKS lengthen it;
+# LUOSHI_DATABASE_URL=postgres://…/postgres runs it in a fresh database on that server.
+bench-http: $(DEV_STAMP) messages
+	$(BIN)/python -m bench http
+
+# The surge for SOAK_SECONDS (10 minutes): no errors, each worker's memory growth under 10%. Not in CI.
+SOAK_SECONDS ?= 600
+bench-soak: $(DEV_STAMP) messages
+	$(BIN)/python -m bench http --soak $(SOAK_SECONDS)
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

@@ -6,13 +6,15 @@ validation and no audit. Reads are the task list page at city scale (DESIGN §7:
 rendered in-process for a city supervisor and for a county liaison, with their query counts.
 
 Set LUOSHI_DATABASE_URL to bench PostgreSQL; by default a fresh SQLite file in a temporary folder is used.
-`python -m bench ingest` (or writes, list, review, create) runs one section.
+`python -m bench ingest` (or writes, list, review, create, http) runs one section. `http` (bench/http/) runs
+in a process of its own, against `luoshi serve` over real HTTP; `python -m bench http --soak 600` soaks it.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -151,8 +153,18 @@ def bench_ingest() -> None:
     report_quality.run()
 
 
+def bench_http(args: list[str]) -> None:
+    """Its own process: it makes its own database and starts a server on it (bench/http/__main__.py)."""
+    done = subprocess.run([sys.executable, "-m", "bench.http", *args], check=False)
+    if done.returncode:
+        sys.exit(done.returncode)
+
+
 def main() -> None:
-    sections = set(sys.argv[1:]) or {"writes", "list", "ingest", "review", "create"}
+    if sys.argv[1:2] == ["http"]:
+        bench_http(sys.argv[2:])
+        return
+    sections = set(sys.argv[1:]) or {"writes", "list", "ingest", "review", "create", "http"}
     if "ingest" in sections:
         bench_ingest()
     if sections & {"writes", "list", "review", "create"}:
@@ -171,6 +183,8 @@ def main() -> None:
 
         print()
         ingest_create.run()
+    if "http" in sections:
+        bench_http([])
 
 
 if __name__ == "__main__":

@@ -294,25 +294,52 @@ if S3_BUCKET:
         },
     }
 
-# Background jobs: Huey on SQLite under var/ by default, on Redis when LUOSHI_REDIS_URL is set.
+# Background jobs: Huey on SQLite under var/ by default, on Redis when LUOSHI_REDIS_URL is set, shared by
+# every machine; LUOSHI_REDIS_NAMESPACE names the queue and prefixes every key, so that two sites (or a test)
+# can share one Redis. Periodic jobs are claimed once per minute in Redis (luoshi.jobqueue). No job's return
+# value is read, so none is kept: Huey would otherwise store one per job (a notice's delivery per submit)
+# until read, that is forever. Crontabs read the city's clock (TIME_ZONE, through luoshi.core.clock), not
+# UTC: the nightly sweep at 01:10 runs at 01:10 in Shanghai, not at 09:10.
 REDIS_URL = env_str("LUOSHI_REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"LUOSHI_REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}"
+    )
+REDIS_NAMESPACE = env_str("LUOSHI_REDIS_NAMESPACE", "luoshi")
 HUEY_IMMEDIATE = env_bool("LUOSHI_HUEY_IMMEDIATE", False)
 if REDIS_URL:
     HUEY = {
-        "huey_class": "huey.RedisHuey",
-        "name": "luoshi",
+        "huey_class": "luoshi.jobqueue.LuoshiRedisHuey",
+        "name": REDIS_NAMESPACE,
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
+        "results": False,
+        "utc": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "luoshi.jobqueue.LuoshiSqliteHuey",
         "name": "luoshi",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
+        "results": False,
+        "utc": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+
+# The cache: Redis, shared by every process and machine, when LUOSHI_REDIS_URL is set; otherwise each
+# process's own memory. Nothing may depend on it for correctness: sessions and sign-in throttling
+# (django-axes, luoshi.orgs.throttle) are kept in the database, which every process already shares.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_NAMESPACE,
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS_PER_PAGE = env_int("LUOSHI_TASKS_PER_PAGE", 25)
 LUOSHI_CYCLE_CLOSE_DAYS = env_int("LUOSHI_CYCLE_CLOSE_DAYS", 7)  # late reports are taken this long after due

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from luoshi.web import benchfloor
 from luoshi.web.forms import SignInForm
 
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     path("ingest/", include("luoshi.ingest.urls")),
     path("admin/", admin.site.urls),
 ]
+if benchfloor.ENABLED:  # only in the server `python -m bench http` starts
+    urlpatterns.append(path("__bench__/floor/", benchfloor.floor))
 
 # Every error page is styled and in the interface language (web/errors.py), never Django's bare English.
 handler400 = "luoshi.web.errors.bad_request"

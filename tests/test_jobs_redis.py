@@ -17,7 +17,8 @@ from huey.contrib.djhuey import HUEY
 from luoshi.audit.jobs import seal_audit_events
 from luoshi.audit.models import AuditBlock
 from luoshi.orgs.services import create_unit
-assert type(HUEY).__name__ == "RedisHuey", type(HUEY)
+from huey import RedisHuey
+assert isinstance(HUEY, RedisHuey), type(HUEY)
 from unittest import mock
 HUEY.flush()
 with mock.patch("luoshi.audit.services.seal_all"):  # the writer's own seal after commit fails (dies)
