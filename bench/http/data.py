@@ -127,6 +127,10 @@ def populate(*, city: str, tasks: int, progress: bool = True) -> City:
     # The framework floor adds its rows to one report of the cycle, which no liaison then sends.
     floor_report = Report.objects.filter(cycle=cycle).order_by("id").values_list("id", flat=True)[0]
     queues = assign(liaisons, cycle_id=cycle.pk, skip=floor_report)
+    # As an office's database would have them: autovacuum has not yet looked at the rows just loaded.
+    from luoshi.core.db import analyze
+
+    analyze()
     leaders = list(
         User.objects.filter(role__in=(Role.LEADER, Role.SUPERVISOR), unit=root, is_active=True)
         .order_by("id")

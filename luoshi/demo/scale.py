@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record, record_many, sealing_deferred, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
+from luoshi.core.db import analyze
 from luoshi.demo import bulk, city, history, loader
 from luoshi.dispatch import calendar, status
 from luoshi.dispatch.models import Cadence, Cycle, Report, ReportState
@@ -641,6 +642,7 @@ def generate(
                 )
             bulk.reset_sequences(Unit, User, Task, Cycle, Report)
             timings["written"] = time.monotonic() - began
+        analyze()  # the planner's statistics, before the lights query what was just written
         lights = bulk.Bar(_("Lights"), len(tasks), out)
         for i in range(0, len(tasks), 2000):
             with transaction.atomic():
@@ -650,6 +652,7 @@ def generate(
                 )
             lights.advance(len(tasks[i : i + 2000]))
         timings["lights"] = lights.finish()
+        analyze()
         sealing = time.monotonic()
     timings["audit sealed"] = time.monotonic() - sealing
     timings["total"] = time.monotonic() - began
