@@ -48,7 +48,6 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     args = arguments(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress, also into a file
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress, also into a file
     clients = sorted({int(c) for c in args.clients.split(",")})
     var = Path(tempfile.mkdtemp(prefix="luoshi-bench-http-"))
     db = data.fresh_database(var)
