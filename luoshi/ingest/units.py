@@ -27,7 +27,8 @@ LABELLED = re.compile(
     rf"(?:责任|牵头|配合|主办|协办|参与|协同)(?:单位|部门)[:：]\s*((?:[^。；;\n（()）]|{NOTE}){{2,200}})"
 )
 ROLE_CLAUSE = re.compile(rf"([^，,。；;：:（(）)\n]{{2,200}}?)[（(]?{ROLE}")
-PIECE = re.compile(rf"{NOTE}|[、，,和及与/]|等(?:单位|部门)?|按职责(?:分工)?|分别|共同")
+PIECE = re.compile(rf"({NOTE}|[、，,和及与/]|等(?:单位|部门)?|按职责(?:分工)?|分别|共同)")
+JOINING = frozenset("和及与")  # between two names, or inside one: 市住房和城乡建设局, 人力资源和社会保障局
 LEAD_IN = re.compile(r"^(?:由|请|各|按职责分工)")
 MENTION = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,20}}?{ORGAN}|[\u4e00-\u9fff]{{2,4}}[省市县区州])$")
 
@@ -46,13 +47,28 @@ def find_mentions(text: str) -> list[tuple[int, str]]:
     for pattern in (LABELLED, ROLE_CLAUSE):
         for m in pattern.finditer(text):
             at = m.start(1)
-            for piece in PIECE.split(m.group(1)):
+            for piece in _pieces(m.group(1)):
                 name = LEAD_IN.sub("", piece.strip())
                 start = text.find(name, at) if name else -1
-                if name and MENTION.match(name) and start >= 0:
+                if start < 0:
+                    continue
+                at = start + len(name)
+                if MENTION.match(name):
                     found.setdefault(start, name)
-                at += len(piece) + 1
     return sorted(found.items())
+
+
+def _pieces(names: str) -> list[str]:
+    """The names of a list, split at its separators; 和/及/与 joins two names only where the part before it is
+    a whole name (市发改委和市财政局), else it is inside one (市住房和城乡建设局)."""
+    parts = PIECE.split(names)  # piece, separator, piece, …
+    pieces = [parts[0]]
+    for separator, piece in zip(parts[1::2], parts[2::2], strict=True):
+        if separator in JOINING and not MENTION.match(LEAD_IN.sub("", pieces[-1].strip())):
+            pieces[-1] += separator + piece
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def _core(name: str) -> str:

@@ -127,6 +127,18 @@ def test_the_mentions_are_the_names_given_a_role_not_any_word_ending_in_a_suffix
     assert [name for _at, name in find_mentions(text)] == ["市教育局", "市卫健委", "市发改委", "市财政局"]
 
 
+def test_a_name_with_he_inside_it_is_one_name_and_he_between_two_names_parts_them():
+    # 和 joins two names only where the part before it is a whole name.
+    text = "由市住房和城乡建设局牵头，市发改委和市财政局配合。责任单位：市人力资源和社会保障局、市教育局"
+    assert [name for _at, name in find_mentions(text)] == [
+        "市住房和城乡建设局",
+        "市发改委",
+        "市财政局",
+        "市人力资源和社会保障局",
+        "市教育局",
+    ]
+
+
 def test_an_unmatched_name_is_resolved_by_the_supervisor_on_every_item_naming_it(city, units):
     draft = _draft(city)
     naming = [r.pk for r in draft.rows.all() if "市城管委" in r.unmatched]
