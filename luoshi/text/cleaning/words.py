@@ -118,7 +118,10 @@ def _single(char: str, unknown: float) -> float:
     return PUNCTUATION if char in _MARKS else unknown
 
 
+@lru_cache(maxsize=8192)
 def _place(place: Place) -> Place:
+    """The place as the dictionary spells it (Simplified); a lost place's candidates are the same few sets
+    over and over (one per surviving byte), so each is converted once."""
     if isinstance(place, str):
         return _simplified(place) if is_han(place) else place
     if place is None:
