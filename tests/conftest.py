@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from luoshi.core import clock
 from luoshi.dispatch import calendar, services, status
@@ -60,7 +61,16 @@ class Browser:
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        path = str(ARTIFACTS / f"{name}.png")
+        try:
+            self.page.screenshot(path=path, full_page=True)
+        except PlaywrightError as exc:
+            # Chromium now and then fails to capture a full page ("Unable to capture screenshot") while a
+            # frame is being composited; the page itself is fine. Once more; a second failure stands.
+            if "Unable to capture screenshot" not in str(exc):
+                raise
+            self.page.wait_for_timeout(200)
+            self.page.screenshot(path=path, full_page=True)
 
 
 @pytest.fixture
