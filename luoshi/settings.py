@@ -94,6 +94,9 @@ AUDIT_HASH = env_str("LUOSHI_AUDIT_HASH", "sha256")
 if AUDIT_HASH not in ("sha256", "sm3"):
     raise ImproperlyConfigured(f"LUOSHI_AUDIT_HASH must be sha256 or sm3, not {AUDIT_HASH!r}")
 AUDIT_ANCHOR = Path(env_str("LUOSHI_AUDIT_ANCHOR", str(VAR_DIR / "audit_anchor.log")))
+# A process seals the events its commits wrote at most once in this many milliseconds (0: after every
+# commit); the worker seals what is left every minute. See audit.services._seal_committed.
+AUDIT_SEAL_EVERY = env_int("LUOSHI_AUDIT_SEAL_EVERY_MS", 1000) / 1000
 DEBUG = env_bool("LUOSHI_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in env_str("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("LUOSHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import decimal
 import functools
 import itertools
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 
 from luoshi.audit import anchor, context, hashing, subjects
@@ -186,7 +188,23 @@ def seal_all() -> int:
     return blocks
 
 
+_last_sealed = -math.inf  # this process's last seal after a commit, on clock.monotonic()
+
+
 def _seal_committed() -> None:
+    """Seal what waits, unless this process sealed less than AUDIT_SEAL_EVERY seconds ago.
+
+    At the deadline surge every commit would otherwise begin a second write transaction of its own (a
+    block of one or two events, its own commit and fsync): group sealing, as a transparency log does, makes
+    that at most one per process per interval, in larger blocks. What a quiet moment leaves unsealed is
+    sealed by the next commit after the interval, or by the worker's job within the minute.
+    """
+    global _last_sealed
+    every = settings.AUDIT_SEAL_EVERY
+    started = clock.monotonic()
+    if every and started - _last_sealed < every:
+        return
+    _last_sealed = started
     # A read first: when another writer's seal has already taken this transaction's events (at the surge,
     # most of the time), no write transaction is begun for nothing.
     if AuditEvent.objects.filter(block__isnull=True).exists():

@@ -7,6 +7,7 @@ holds for every thread of the process, the live server's included.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,6 +34,12 @@ def local(at: dt.datetime | None = None) -> dt.datetime:
 def at_local(day: dt.date, time: dt.time = dt.time(0)) -> dt.datetime:
     """The aware moment of a local date and time."""
     return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
+
+
+def monotonic() -> float:
+    """Seconds on a clock that only moves forward, for spacing work out (a throttle), never for a rule or a
+    date: it is not the moment, and `frozen` does not stop it."""
+    return time.monotonic()
 
 
 def set_now(at: dt.datetime | None) -> None:

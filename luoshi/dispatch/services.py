@@ -148,8 +148,19 @@ def close_cycles(*, now: dt.datetime) -> list[Cycle]:
     return closing
 
 
+# What the report's page reads of a report's relations: the writes load them with the locked row, so that the
+# page can be answered from what they return.
+PAGE_RELATIONS = ("cycle__cadence", "task__issuer", "task__lead_unit", "unit")
+
+
+def _locked(report: Report) -> Report:
+    """The report's row, locked (its own row only: its cycle, cadence and task are shared by every report of
+    the cycle, and locking them too made a cycle's submits wait one behind another at the deadline)."""
+    return Report.objects.select_for_update(of=("self",)).select_related(*PAGE_RELATIONS).get(pk=report.pk)
+
+
 def _check_version(report: Report, expected_version: int) -> Report:
-    current = Report.objects.select_for_update().select_related("cycle__cadence", "task").get(pk=report.pk)
+    current = _locked(report)
     if current.version != expected_version:
         raise StaleVersion(current.version)
     return current
@@ -240,7 +251,7 @@ def submit_report(
 def _replayed(done: Submission, report: Report) -> Report:
     if done.report_id != report.pk:
         raise ValidationError({"idempotency_key": _("This key was already used for another report.")})
-    return Report.objects.get(pk=report.pk)
+    return Report.objects.select_related(*PAGE_RELATIONS).get(pk=report.pk)
 
 
 def _submit(
@@ -255,13 +266,7 @@ def _submit(
     files: StoredFiles,
     flags: list[dict[str, Any]],
 ) -> Report:
-    # Only the report's row is locked: its cycle, cadence and task are shared by every report of the cycle,
-    # and locking them too made a cycle's submits wait one behind another at the deadline.
-    current = (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("cycle__cadence", "task__issuer", "unit")
-        .get(pk=report.pk)
-    )
+    current = _locked(report)
     # A repeated key is answered with its first result. Checked with the row locked, so that a twin request
     # that got here first has committed by now.
     done = Submission.objects.filter(idempotency_key=key).first()
@@ -307,16 +312,17 @@ def _submit(
         submitted_at=now,
     )
 
-    # The notices are a courtesy to the reviewers: sent once the submission has committed, so that the row
-    # lock is not held for them and a notice that cannot be written never undoes an acknowledged submission.
-    # Asked for before the audit event, so that its sealing (also on commit) seals the notice's event too.
-    # (A function, not a partial: Django names the callback by its __qualname__ when it fails.)
-    def tell_reviewers() -> None:
-        (_tell_heads if needs_head else _tell_supervisors)(current, by=by)
-
-    transaction.on_commit(tell_reviewers, robust=True)
     action = Action.REPORT_SUBMIT_TO_HEAD if needs_head else Action.REPORT_SUBMIT
     record(actor=by, action=action, obj=current, before=before, after=snapshot(current))
+    # The reviewers' notice goes in the same commit: one transaction per submit, not a second one (its own
+    # lock and commit) after it, which at the deadline surge cost as much again. Only the report's row is
+    # locked meanwhile. The notice is a courtesy, so one that cannot be written is logged and rolled back
+    # to its savepoint, never undoing the submission.
+    try:
+        with transaction.atomic():
+            (_tell_heads if needs_head else _tell_supervisors)(current, by=by)
+    except Exception:  # whatever it was, as a failed callback after the commit would have been
+        logger.exception("the reviewers of report %s were not told of its submission", current.pk)
     return current
 
 

@@ -70,8 +70,8 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, _sent_message(report))
         return _answer(request, report)
     form = _report_form(request, report, bound=request.method == "POST")
-    if form is not None and form.is_valid() and _save(request, report, form):
-        return _answer(request, report)
+    if form is not None and form.is_valid() and (saved := _save(request, report, form)):
+        return _answer(request, saved)
     return _page(request, report, form)
 
 
@@ -94,10 +94,12 @@ def _partial(request: AuthenticatedRequest) -> bool:
 
 def _answer(request: AuthenticatedRequest, report: Report) -> HttpResponse:
     """After a write: htmx swaps the report in place, in this one answer; a browser without JavaScript is
-    redirected to the report's page (POST/redirect/GET), so a reload never sends the form again."""
+    redirected to the report's page (POST/redirect/GET), so a reload never sends the form again.
+
+    `report` is as the write left it (the service's answer, read with the page's relations), so it is not
+    looked up again."""
     if not _partial(request):
         return redirect("dispatch:report_detail", pk=report.pk)
-    report = visible_report_or_404(request, report.pk)
     return _page(request, report, _report_form(request, report, bound=False))
 
 
@@ -137,8 +139,9 @@ def _sent_message(report: Report) -> str:
     return _("Report sent.")
 
 
-def _save(request: AuthenticatedRequest, report: Report, form: ReportForm) -> bool:
-    """Save or submit the form; attach errors and return False when it cannot be done."""
+def _save(request: AuthenticatedRequest, report: Report, form: ReportForm) -> Report | None:
+    """Save or submit the form and return the report as saved; attach errors and return None when it cannot
+    be done."""
     data, version = form.data_for_service(), form.cleaned_data["version"]
     uploads = form.cleaned_data["evidence"]
     try:
@@ -153,7 +156,7 @@ def _save(request: AuthenticatedRequest, report: Report, form: ReportForm) -> bo
             )
             messages.success(request, _sent_message(done))
         else:
-            services.save_draft(
+            done = services.save_draft(
                 report=report, by=request.user, data=data, expected_version=version, uploads=uploads
             )
             messages.success(request, _("Draft saved."))
@@ -165,11 +168,11 @@ def _save(request: AuthenticatedRequest, report: Report, form: ReportForm) -> bo
                 "their changes, then make yours again."
             ),
         )
-        return False
+        return None
     except ValidationError as exc:
         attach_errors(form, exc)
-        return False
-    return True
+        return None
+    return done
 
 
 @login_required

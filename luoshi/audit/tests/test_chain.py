@@ -418,7 +418,8 @@ def test_a_chain_sealed_with_sm3_verifies_and_catches_an_edit(city, settings):
     assert any(f"event {victim.pk}" in p for p in verify().problems)
 
 
-def test_writers_sealing_at_the_same_moment_make_one_unforked_chain(transactional_db):
+def test_writers_sealing_at_the_same_moment_make_one_unforked_chain(transactional_db, settings):
+    settings.AUDIT_SEAL_EVERY = 0  # every commit seals: the writers race each other for the head
     city = build_city()
     barrier = threading.Barrier(4)
     failures = []
@@ -447,3 +448,41 @@ def test_writers_sealing_at_the_same_moment_make_one_unforked_chain(transactiona
     result = verify()
     assert result.ok, result.problems
     assert result.unsealed == 0 and result.unanchored == 0
+
+
+def test_a_process_seals_after_a_commit_at_most_once_an_interval_and_the_job_seals_the_rest(
+    transactional_db, settings, monkeypatch
+):
+    from luoshi.audit import jobs, services
+    from luoshi.core import clock
+
+    city = build_city()
+    seal_all()
+    settings.AUDIT_SEAL_EVERY = 1.0
+    moment = [1000.0]
+    monkeypatch.setattr(clock, "monotonic", lambda: moment[0])
+    monkeypatch.setattr(services, "_last_sealed", -float("inf"))
+    blocks = AuditBlock.objects.count()
+
+    def commit_one():
+        with transaction.atomic():
+            record(actor=city.admin, action="unit.update", obj=city.qingshan)
+
+    commit_one()  # the first commit of the process seals at once
+    unsealed = AuditEvent.objects.filter(block__isnull=True)
+    assert (AuditBlock.objects.count(), unsealed.count()) == (blocks + 1, 0)
+    moment[0] += 0.4
+    commit_one()
+    moment[0] += 0.5
+    commit_one()  # 0.9 s after the last seal: both wait
+    assert unsealed.count() == 2
+    moment[0] += 0.2
+    commit_one()  # past the second: the three go into one block
+    assert AuditBlock.objects.count() == blocks + 2
+    assert AuditBlock.objects.order_by("-id").first().event_count == 3
+    moment[0] += 0.1
+    commit_one()  # a quiet moment after it: left for the worker
+    assert unsealed.count() == 1
+    assert jobs.seal_audit_events.call_local() == 1
+    result = verify()
+    assert result.ok and result.unsealed == 0, result.problems

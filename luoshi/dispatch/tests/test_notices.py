@@ -97,19 +97,24 @@ def test_a_sent_report_tells_the_office_that_reviews_it_once(city, week):
     assert not Notice.objects.filter(url=f"/reports/{report.pk}/").exclude(recipient=city.city_supervisor)
 
 
-def test_the_office_is_told_only_once_the_submission_has_committed(city, week):
+def test_the_office_is_told_in_the_submissions_own_commit(city, week):
+    # One transaction per submit: the notice is written before the commit, not by a second transaction after
+    # it, and e-mail and robots wait for the commit.
     task, cycle = week
     report = Report.objects.get(task=task, cycle=cycle)
-    with TestCase.captureOnCommitCallbacks(execute=False):
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
         sent = services.submit_report(
             report=report,
             by=city.county_liaison,
             data=ReportData(percent=50, progress="路基完成"),
             expected_version=report.version,
-            idempotency_key="qs-uncommitted",
+            idempotency_key="qs-one-commit",
         )
-        assert not Notice.objects.filter(url=f"/reports/{report.pk}/").exists()
+        [notice] = Notice.objects.filter(url=f"/reports/{report.pk}/")
+        assert notice.recipient == city.city_supervisor
+        assert AuditEvent.objects.filter(action="notify.send", object_id=str(notice.pk)).exists()
     assert sent.state == "submitted"
+    assert any(c.__qualname__.startswith("notify.") for c in callbacks)  # its e-mail and robots
 
 
 def test_a_notice_that_cannot_be_written_leaves_the_submission_acknowledged(city, week, monkeypatch):
