@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.forms.utils import ErrorList
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -79,8 +81,57 @@ class StyledForm(forms.Form):
         field.queryset = queryset
 
 
+class FastSelect(forms.Select):
+    """A select written in Python, not one template include per option: the same HTML as Django's, but a
+    filter of 3,000 units or people renders in milliseconds rather than most of a second."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',
+                    str(option["value"]),
+                    _attributes(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 -- every part above is format_html's, escaped
+
+
+class FastSelectMultiple(FastSelect, forms.SelectMultiple):
+    pass
+
+
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Django's attrs.html, in the same order: False leaves the attribute out, True writes its name alone."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+_FAST = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
+
+
 def _style(field: forms.Field) -> None:
     widget = field.widget
+    if fast := _FAST.get(type(widget)):
+        widget.__class__ = fast  # the same widget, options written without a template each (no state added)
     css = "form-select" if isinstance(widget, forms.Select) else "form-control"
     if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
 from luoshi.core.forms import attach_errors
+from luoshi.core.paging import KeysFirstPaginator
 from luoshi.core.panels import panels_for
 from luoshi.core.services import StaleVersion
 from luoshi.orgs import policy
@@ -86,7 +86,7 @@ def filtered_tasks(request: AuthenticatedRequest) -> tuple[TaskFilterForm, Any]:
 @login_required
 def task_list(request: AuthenticatedRequest) -> HttpResponse:
     form, tasks = filtered_tasks(request)
-    page = Paginator(tasks, settings.TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(tasks, settings.TASKS_PER_PAGE).get_page(request.GET.get("page"))
     chosen = form.cleaned_data.get("list") if form.is_valid() else None
     context = {
         "form": form,

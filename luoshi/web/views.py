@@ -15,6 +15,7 @@ from luoshi.core import clock
 from luoshi.dispatch.models import LightChoice
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
+from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task, TaskList, TaskQuerySet, overdue_q
 
 ATTENTION_DAYS = 30
@@ -48,18 +49,28 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "today": today,
     }
     if jurisdiction:
-        context["by_unit"] = (
-            tasks.open()
-            .values("lead_unit__id", "lead_unit__name")
-            .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
-            .filter(overdue__gt=0)
-            .order_by("-overdue", "-open")[:10]
-        )
+        context["by_unit"] = _most_overdue_units(tasks, today)
         context["chart"] = _lists_chart(tasks, user, today)
         context["lights"] = _light_breakdown(tasks)
     else:
         context["led_here"] = tasks.filter(lead_unit=unit).for_listing().order_by("due", "sort_path")[:12]
     return render(request, "web/home.html", context)
+
+
+def _most_overdue_units(tasks: TaskQuerySet, today: dt.date, limit: int = 10) -> list[dict[str, Any]]:
+    """The lead units with the most overdue tasks: grouped by the key alone, the ten named afterwards."""
+    rows = list(
+        tasks.open()
+        .order_by()
+        .values("lead_unit")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
+        .filter(overdue__gt=0)
+        .order_by("-overdue", "-open", "lead_unit")[:limit]
+    )
+    names = dict(Unit.objects.filter(pk__in=[row["lead_unit"] for row in rows]).values_list("pk", "name"))
+    return [
+        {"lead_unit__id": row["lead_unit"], "lead_unit__name": names[row["lead_unit"]], **row} for row in rows
+    ]
 
 
 def _light_breakdown(tasks: TaskQuerySet) -> list[dict[str, Any]]:
@@ -80,14 +91,23 @@ def _light_breakdown(tasks: TaskQuerySet) -> list[dict[str, Any]]:
 
 def _lists_chart(tasks: TaskQuerySet, user: Any, today: dt.date) -> dict[str, Any]:
     """A stacked bar per list: done, open on time, overdue. Data for ECharts, built here, not in JS."""
-    mine = Q(tasks__in=tasks)
-    open_ = mine & Q(tasks__completed_on__isnull=True)
-    lists = TaskList.objects.visible_to(user).annotate(
-        done=Count("tasks", filter=mine & Q(tasks__completed_on__isnull=False)),
-        overdue=Count("tasks", filter=mine & overdue_q(today, "tasks__")),
-        on_time=Count("tasks", filter=open_ & Q(tasks__due__gte=today)),
-    )
-    rows = list(lists.values("name", "done", "on_time", "overdue"))
+    # One pass over the tasks, grouped by list (not a join of every list with a subquery over the tasks per
+    # figure); the visible lists, those without tasks too, in their order.
+    by_list: dict[int, dict[str, int]] = {
+        row["task_list"]: {"done": row["done"], "on_time": row["on_time"], "overdue": row["overdue"]}
+        for row in tasks.order_by()
+        .values("task_list")
+        .annotate(
+            done=Count("pk", filter=Q(completed_on__isnull=False)),
+            on_time=Count("pk", filter=Q(completed_on__isnull=True, due__gte=today)),
+            overdue=Count("pk", filter=overdue_q(today)),
+        )
+    }
+    nothing = {"done": 0, "on_time": 0, "overdue": 0}
+    rows = [
+        {"name": name, **by_list.get(pk, nothing)}
+        for pk, name in TaskList.objects.visible_to(user).values_list("pk", "name")
+    ]
     return {
         "categories": [row["name"] for row in rows],
         "series": [

@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
 
@@ -46,3 +48,28 @@ def test_an_anonymous_user_sees_nothing(city):
 
     assert not policy.visible_units(AnonymousUser()).exists()
     assert not policy.can_see_unit(AnonymousUser(), city.city)
+
+
+def test_the_root_of_the_only_tree_covers_everything_and_its_filters_test_no_unit(city):
+    from luoshi.orgs.models import User
+    from luoshi.plans.models import Task, visible_task_q
+    from luoshi.testing import make_task
+
+    make_task(city, title="白沙区任务", lead_unit=city.baisha)
+    supervisor = User.objects.get(pk=city.city_supervisor.pk)
+    assert policy.covers_everything(supervisor) and not policy.covers_everything(city.county_liaison)
+    assert policy.unit_q(supervisor) == Q() and visible_task_q(supervisor) == Q()
+    assert policy.unit_q(supervisor, "lead_unit") == Q(lead_unit__isnull=False)  # a missing unit stays out
+    assert Task.objects.visible_to(supervisor).count() == Task.objects.count()
+
+
+def test_a_second_tree_takes_the_shortcut_away_and_stays_out_of_the_first_ones_scope(city):
+    from luoshi.orgs.models import User
+    from luoshi.testing import make_unit
+
+    make_unit("远山市", "city")
+    supervisor = User.objects.get(pk=city.city_supervisor.pk)  # a fresh user: the answer is kept per object
+    assert not policy.covers_everything(supervisor)
+    assert "远山市" not in names(policy.visible_units(supervisor))
+    assert policy.unit_q(supervisor) == Q(path__startswith=city.city.path)
+    assert policy.covers_everything(city.admin)

@@ -131,7 +131,9 @@ def test_the_task_list_runs_the_same_number_of_queries_for_5_or_60_tasks(client,
         make_task(city, title=f"更多任务{i}", lead_unit=city.baisha, co_units=[city.fgw, city.qingshan])
     many = count_queries(), count_queries(**filtered)
     assert few == many
-    assert many[0] <= 12
+    # 13: besides the page's own, whether the supervisor's scope is the whole tree (then no row is tested
+    # for it) and the page's keys, sorted alone before its rows are read (core.paging).
+    assert many[0] <= 13
     assert many[1] <= many[0] + 2  # the chosen leader and person, each looked up once
 
 
