@@ -76,3 +76,18 @@ def test_a_pdf_and_an_ofd_are_read_and_a_scan_or_a_doc_is_refused_in_chinese(tmp
         result = luoshi("extract", str(path), "--json", tmp_path=tmp_path)
         assert result.returncode == 2 and result.stdout == ""
         assert len(result.stderr.strip().splitlines()) == 1 and said in result.stderr, result.stderr
+
+
+def test_a_partly_scanned_pdf_is_read_from_its_text_pages_and_stderr_names_the_others(tmp_path):
+    from luoshi.text.tests import documents
+
+    first, second = documents.PAGES
+    path = tmp_path / "部分扫描.pdf"
+    path.write_bytes(documents.partly_scanned([first, None, second, None, None]))
+    result = luoshi("extract", str(path), "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "第2、4–5页没有文字层（扫描页），其中内容未能读取" in result.stderr
+    assert any("老旧小区" in item["text"] for item in json.loads(result.stdout)["items"])
+    whole = tmp_path / "方案.pdf"
+    whole.write_bytes(documents.pdf())
+    assert luoshi("clean", str(whole), tmp_path=tmp_path).stderr == ""

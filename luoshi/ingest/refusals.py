@@ -9,6 +9,7 @@ is worded as every other upload's refusal is (core.attachments.archive_refusal).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from luoshi.core.attachments import archive_refusal
 from luoshi.text.files import DocumentError, DocumentRefused, Kind
@@ -61,3 +62,29 @@ def document_refusal(exc: DocumentError) -> str:
         "limit": f"{exc.limit:,}",
         "mb": exc.limit >> 20,
     }
+
+
+def page_numbers(pages: list[int]) -> str:
+    """Page numbers as the reader's language lists them, runs shortened: [3, 5, 6, 7] → "3、5–7"."""
+    runs: list[list[int]] = []
+    for page in sorted(set(pages)):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    # Translators: the separator between the items of a list of page numbers ("3, 5–7").
+    separator = pgettext("list separator", ", ")
+    return separator.join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def unread_pages_warning(pages: list[int]) -> str:
+    """The warning for pages a partly scanned PDF could not be read from; empty when every page was read."""
+    if not pages:
+        return ""
+    return ngettext(
+        "Page %(pages)s has no text layer (a scanned page): what it says was not read. Check it against "
+        "the original and add its tasks, or ask for a PDF with text.",
+        "Pages %(pages)s have no text layer (scanned pages): what they say was not read. Check them "
+        "against the original and add their tasks, or ask for a PDF with text.",
+        len(set(pages)),
+    ) % {"pages": page_numbers(pages)}

@@ -27,6 +27,9 @@ LABELLED = re.compile(
     rf"(?:责任|牵头|配合|主办|协办|参与|协同)(?:单位|部门)[:：]\s*((?:[^。；;\n（()）]|{NOTE}){{2,200}})"
 )
 ROLE_CLAUSE = re.compile(rf"([^，,。；;：:（(）)\n]{{2,200}}?)[（(]?{ROLE}")
+# The units after 会同 (they assist the one before it), up to the clause's end or a role word of their own:
+# 市住建局会同市发改委、市财政局）.
+WITH_CLAUSE = re.compile(rf"会同((?:(?!{ROLE})[^，,。；;：:（(）)\n]){{2,200}})")
 PIECE = re.compile(rf"({NOTE}|[、，,和及与/]|等(?:单位|部门)?|按职责(?:分工)?|分别|共同)")
 JOINING = frozenset("和及与")  # between two names, or inside one: 市住房和城乡建设局, 人力资源和社会保障局
 LEAD_IN = re.compile(r"^(?:由|请|各|按职责分工)")
@@ -44,7 +47,7 @@ class Match:
 def find_mentions(text: str) -> list[tuple[int, str]]:
     """(offset, name) of each unit-like name the text gives a role or lists as responsible, in order."""
     found: dict[int, str] = {}
-    for pattern in (LABELLED, ROLE_CLAUSE):
+    for pattern in (LABELLED, ROLE_CLAUSE, WITH_CLAUSE):
         for m in pattern.finditer(text):
             at = m.start(1)
             for piece in _pieces(m.group(1)):

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from luoshi.core import clock
 from luoshi.core.attachments import max_bytes, zip_limits
@@ -21,7 +21,7 @@ from luoshi.dispatch.models import Frequency
 from luoshi.ingest import rhythm, services
 from luoshi.ingest.forms import NO_RHYTHM, BulkForm, CreateForm, ResolveForm, SplitForm, UploadForm
 from luoshi.ingest.models import DraftItem, ImportDraft
-from luoshi.ingest.refusals import document_refusal
+from luoshi.ingest.refusals import document_refusal, page_numbers
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
@@ -322,19 +322,6 @@ def review_of(draft: ImportDraft, names: dict[int, str] | None = None) -> Review
         unmatched=sorted(unmatched.items(), key=lambda pair: -pair[1]),
         list_names={r.list_name for r in rows if r.list_name},
     )
-
-
-def page_numbers(pages: list[int]) -> str:
-    """Page numbers as the reader's language lists them, runs shortened: [3, 5, 6, 7] → "3、5–7"."""
-    runs: list[list[int]] = []
-    for page in sorted(set(pages)):
-        if runs and page == runs[-1][-1] + 1:
-            runs[-1].append(page)
-        else:
-            runs.append([page])
-    # Translators: the separator between the items of a list of page numbers ("3, 5–7").
-    separator = pgettext("list separator", ", ")
-    return separator.join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 # The repairs marked in the original (luoshi.text.damage Span.kind), as the reader's language says them.

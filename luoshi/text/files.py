@@ -99,6 +99,11 @@ class DocumentRefused(DocumentError, ArchiveError):
 
 
 def read_document(path: str | Path, *, archive_limits: ZipLimits = LIMITS) -> str:
+    return read_file(path, archive_limits=archive_limits).text
+
+
+def read_file(path: str | Path, *, archive_limits: ZipLimits = LIMITS) -> Reading:
+    """As read_document, with what could not be read (the pages of a partly scanned PDF without text)."""
     p = Path(path)
     if not p.exists():
         raise DocumentError(str(p), Kind.MISSING)
@@ -106,7 +111,7 @@ def read_document(path: str | Path, *, archive_limits: ZipLimits = LIMITS) -> st
         raise DocumentError(str(p), Kind.NOT_A_FILE)
     if p.stat().st_size > MAX_BYTES:
         raise DocumentError(p.name, Kind.TOO_LARGE, limit=MAX_BYTES)
-    return read_bytes(p.read_bytes(), name=p.name, archive_limits=archive_limits)
+    return read(p.read_bytes(), name=p.name, archive_limits=archive_limits)
 
 
 def read_bytes(data: bytes, *, name: str, limit: int = MAX_BYTES, archive_limits: ZipLimits = LIMITS) -> str:

@@ -51,6 +51,8 @@ def _row(city, text):
         (f"{TASK}，年底前完成。（市财政局配合，市住建局牵头）", "市住建局", ["市财政局"]),
         (f"{TASK}，年底前完成。责任单位：市住建局、市财政局。", "市住建局", ["市财政局"]),
         (f"{TASK}，市住建局、市财政局按职责分工负责。", "市住建局", ["市财政局"]),
+        (f"{TASK}，由市发改委会同市财政局、市住建局负责。", "市发改委", ["市财政局", "市住建局"]),
+        (f"{TASK}。（市住建局会同市发改委、市财政局）", "市住建局", ["市发改委", "市财政局"]),
     ],
 )
 def test_the_unit_the_text_says_leads_is_the_lead_unit_wherever_it_is_named(city, offices, text, lead, co):

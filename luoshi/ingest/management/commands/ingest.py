@@ -2,7 +2,8 @@
 
 Other tools rely on this interface: the JSON shapes are fixed by the issue that introduced them, and a
 file that cannot be read (missing, binary, damaged, a scan, a .doc) gets one line on stderr, in the
-interface language, and exit status 2.
+interface language, and exit status 2. A PDF with some scanned pages is read from its text pages, and a
+line on stderr names the pages that were not read.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from luoshi.core.attachments import zip_limits
-from luoshi.ingest.refusals import document_refusal
+from luoshi.ingest.refusals import document_refusal, unread_pages_warning
 from luoshi.text.clean import clean
 from luoshi.text.extract import extract
-from luoshi.text.files import DocumentError, read_document
+from luoshi.text.files import DocumentError, read_file
 
 ITEM_KEYS = ("kind", "text", "start", "end", "value", "unit", "qualifier", "deadline", "units")
 
@@ -36,10 +37,12 @@ class Command(BaseCommand):
         self, *args: Any, action: str, file: str, simplified: bool, as_json: bool, units: bool, **o: Any
     ) -> None:
         try:
-            raw = read_document(file, archive_limits=zip_limits())
+            reading = read_file(file, archive_limits=zip_limits())
         except DocumentError as exc:
             raise CommandError(document_refusal(exc), returncode=2) from None
-        cleaned = clean(raw, simplified=simplified)
+        if warning := unread_pages_warning(list(reading.pages_without_text)):
+            self.stderr.write(warning)  # what was read is still cleaned and printed: the scan is the reader's
+        cleaned = clean(reading.text, simplified=simplified)
         if action == "clean":
             if as_json:
                 self._print(
