@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -222,6 +223,12 @@ class Report(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in UNSENT
+
+    @cached_property
+    def previous(self) -> Report | None:
+        """What this report is compared with (ReportQuerySet.previous_to), read once per instance: the
+        submit's advice and the page it answers with share it."""
+        return Report.objects.previous_to(self)
 
     @property
     def is_awaiting_review(self) -> bool:

@@ -267,6 +267,7 @@ def _submit(
     flags: list[dict[str, Any]],
 ) -> Report:
     current = _locked(report)
+    current.previous = report.previous  # the same task and cycle: read once, for the advice
     # A repeated key is answered with its first result. Checked with the row locked, so that a twin request
     # that got here first has committed by now.
     done = Submission.objects.filter(idempotency_key=key).first()
@@ -366,7 +367,7 @@ def _quality_flags(report: Report, data: ReportData) -> list[dict[str, Any]]:
 
     Stored as codes and numbers, never a sentence: `flags.flag_reason` words them for each reader.
     """
-    previous = Report.objects.previous_to(report)
+    previous = report.previous
     flags = check_report(_narrative(data), previous=_narrative(previous) if previous else None)
     return [{"code": f.code, "score": round(f.score, 3), **f.numbers} for f in flags]
 

@@ -113,7 +113,7 @@ def _page(request: AuthenticatedRequest, report: Report, form: ReportForm | None
         "can_review": may_accept(request.user, report),
         "can_approve": report.state == ReportState.AWAITING_APPROVAL
         and policy.can_approve_for(request.user, report.unit),
-        "previous": Report.objects.previous_to(report),
+        "previous": report.previous,
         "history": report_history(report),
         "evidence": report.evidence.select_related("uploaded_by"),
         "partial": _partial(request),
