@@ -56,6 +56,7 @@ def main(argv: list[str]) -> int:
         LUOSHI_DATABASE_URL=db.url,
         DJANGO_SETTINGS_MODULE="luoshi.settings",
         LUOSHI_ALLOWED_HOSTS="127.0.0.1,localhost",
+        LUOSHI_TASKS_PER_PAGE="100",  # the list page: 100 rows (the site's default is 25)
     )
     server: Server | None = None
     failed = True

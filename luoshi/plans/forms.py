@@ -30,6 +30,9 @@ class UnitsChoiceField(forms.ModelMultipleChoiceField):
         return "\u3000" * obj.depth + obj.name
 
 
+PERSON_LABEL_FIELDS = ("id", "username", "full_name", "title", "unit__id", "unit__name", "unit__path")
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         unit = obj.unit.name if obj.unit else ""
@@ -196,6 +199,7 @@ class TaskFilterForm(StyledForm):
                 name,
                 User.objects.filter(pk__in=visible.filter(**{f"{name}__isnull": False}).values(name))
                 .select_related("unit")
+                .only(*PERSON_LABEL_FIELDS)  # a city's hundreds of people: their labels, not whole rows
                 .order_by("unit__path", "id"),
             )
         # Columns other apps add to the list (the light, from dispatch), each with its filter.
