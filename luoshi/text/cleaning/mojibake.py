@@ -16,20 +16,25 @@ dictionary's word frequencies (`words`), never a list of phrases seen in the cor
   byte plus a stray reading, when exactly one GBK character fits them both (through its own reading or
   through the phantom the lost byte formed with its neighbour), or the surviving byte plus the words
   around it (below). Otherwise it is U+FFFD, one per lost character.
-- Nothing in the bytes says where a user-defined pair was deleted, and a pair that straddles a deletion
+- Nothing in the bytes says where a private-use pair was deleted, and a pair that straddles a deletion
   still decodes to some character, often a common one. So the readings of the bytes with a deletion put
-  back at each place (at most two) are scored beside the plain one: a character stands only if every
-  reading within DOUBT of the best forms it from the same two bytes, and, if a reading within DOUBT_WIDE
-  would split it, only where it also stands beside its neighbour elsewhere on the same page. Else U+FFFD.
+  back at each place (at most two) are scored beside the plain one. A deletion is put back only where the
+  bytes around it can have formed a pair that GB18030 decodes to a private-use character (the character
+  before it ends, and the one after it begins, with a byte such a pair can hold). A character stands only
+  if every reading within DOUBT of the chosen one forms it from the same two bytes, and, if a reading
+  within DOUBT_WIDE would split it, only where it also stands beside its neighbour elsewhere on the same
+  page. Else U+FFFD.
 - A run is repaired only when the re-decoding is more plausible than the damaged span (common characters
   against rare ones, kana, private-use characters, stray `?`, readings and ASCII forms), at the end that
   explains the most damage, counting the run that would start at the next `?`.
-- The words around the run weigh its readings (`words`): a reading that splits a character casts no doubt
-  on it when the text around the run is over a thousand times likelier with the best reading (each lost
-  character summed over what its surviving byte admits). And the run's first or last character, one of
-  whose bytes survived, is settled when one of the characters that byte admits holds over a thousand
-  times more of the probability than all the others together. A character with no surviving byte is
-  never filled from its context.
+- The words around the run weigh its readings (`words`): the most plausible reading is chosen unless the
+  text around the run is over a thousand times likelier with another one (such as one that splits a
+  character in two around a deleted pair) than with all the other readings near it together; a reading
+  that splits a character casts no doubt on it when the text is over a thousand times likelier with the
+  chosen reading (each lost character summed over what its surviving byte admits). And each character
+  one of whose bytes survived (the run's first and last, and the two beside a deleted pair) is settled
+  when one of the characters that byte admits holds over a thousand times more of the probability than
+  all the others together. A character with no surviving byte is never filled from its context.
 
 The GBK table and the common characters (with OpenCC's Traditional forms) are built on first use, not at
 import: they take most of a second, which a process that never meets a `?` should not pay.
@@ -37,8 +42,9 @@ import: they take most of a second, which a process that never meets a `?` shoul
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import chain
@@ -117,8 +123,28 @@ def _gbk(char: str) -> bytes | None:
     return encoded if len(encoded) == 2 else None
 
 
-# Lead bytes of GBK's user-defined areas (AAA1–AFFE, F8A1–FEFE, A140–A7A0): a deleted pair started with one.
-_USER_DEFINED_LEADS = frozenset(chain(range(0xAA, 0xB0), range(0xF8, 0xFF), range(0xA1, 0xA8)))
+@cache
+def _private_use_pairs() -> frozenset[tuple[int, int]]:
+    """The byte pairs GB18030 decodes to a private-use character (GBK's user-defined areas AAA1–AFFE,
+    F8A1–FEFE, A140–A7A0, and the unassigned codes in the symbol rows): the pairs a decoder could delete."""
+    pairs = set()
+    for lead in range(0x81, 0xFF):
+        for trail in chain(range(0x40, 0x7F), range(0x80, 0xFF)):
+            try:
+                char = bytes((lead, trail)).decode("gb18030")
+            except UnicodeDecodeError:
+                continue
+            if len(char) == 1 and "\ue000" <= char <= "\uf8ff":
+                pairs.add((lead, trail))
+    return frozenset(pairs)
+
+
+@cache
+def _deletion_bytes() -> tuple[frozenset[int], frozenset[int]]:
+    """The bytes a deleted private-use pair can begin with (the trail of the character before it) and end
+    with (the lead of the character after it)."""
+    pairs = _private_use_pairs()
+    return frozenset(lead for lead, _ in pairs), frozenset(trail for _, trail in pairs if _valid_lead(trail))
 
 
 def _char(lead: int | None, trail: int | None) -> str | None:
@@ -150,12 +176,13 @@ def _valid_trail(byte: int) -> bool:
 
 @dataclass
 class _Lost:
-    """A character one of whose bytes was lost; `trail_allowed` limits an unknown trail when it is known
-    to have begun a deleted user-defined pair; `choice` is the one character the evidence admits."""
+    """A character one of whose bytes was lost; `allowed` limits the unknown byte when it is known to have
+    begun (an unknown trail) or ended (an unknown lead) a deleted private-use pair; `choice` is the one
+    character the evidence admits."""
 
     lead: int | None
     trail: int | None
-    trail_allowed: frozenset[int] | None = None
+    allowed: frozenset[int] | None = None
     choice: str | None = None
     fits: frozenset[str] | None = None  # the characters a stray reading admits, when more than one
 
@@ -222,21 +249,50 @@ def _with_byte(lead: int | None, trail: int | None, allowed: frozenset[int] | No
     if lead is not None:
         chars = (_char(lead, byte) for byte in range(0x40, 0xFF) if allowed is None or byte in allowed)
     elif trail is not None:
-        chars = (_char(byte, trail) for byte in range(0x81, 0xFF))
+        chars = (_char(byte, trail) for byte in range(0x81, 0xFF) if allowed is None or byte in allowed)
     else:
         return frozenset()
     return frozenset(char for char in chars if char and (_is_han(char) or char in _PUNCTUATION))
 
 
-def _beaten_in(text: str, i: int, end: int) -> Callable[[_Option, _Option], bool]:
-    """Whether one reading of the run beats another by the words each forms with the text around the run."""
-    left = words.known_before(_READINGS.sub("", text[max(0, i - 40) : i]))
-    right = words.known_after(_READINGS.sub("", text[end : end + 40]))
+class _Words:
+    """The words around a run, asked how likely the text is with each reading of the run (`words`)."""
 
-    def beaten(chosen: _Option, other: _Option) -> bool:
-        return words.beats(left, _reading_of(chosen[0]), _reading_of(other[0]), right)
+    def __init__(self, text: str, i: int, end: int) -> None:
+        self.left = words.known_before(_READINGS.sub("", text[max(0, i - 40) : i]))
+        self.right = words.known_after(_READINGS.sub("", text[end : end + 40]))
+        self.known: dict[int, float] = {}
 
-    return beaten
+    def likelihood(self, option: _Option) -> float:
+        key = id(option)
+        if key not in self.known:
+            self.known[key] = words.likelihood([*self.left, *_reading_of(option[0]), *self.right])
+        return self.known[key]
+
+    def beats(self, chosen: _Option, other: _Option) -> bool:
+        """Whether the text around the run is MARGIN likelier with `chosen` than with `other`."""
+        if not (self.left or self.right):
+            return False
+        return self.likelihood(chosen) - self.likelihood(other) >= words.MARGIN
+
+    def pick(self, options: Sequence[_Option]) -> _Option:
+        """The reading the words make MARGIN likelier than every other reading near it together (those
+        scoring within DOUBT_WIDE of either), else the most plausible one (`options[0]`).
+
+        A reading with a character of which no byte survived is never picked: such a place costs the words
+        nothing, which would favour it over a reading whose characters are all known."""
+        top = options[0]
+        if not (self.left or self.right):
+            return top
+        pool = [o for o in options if o[2] >= top[2] - DOUBT_WIDE]
+        best = max(pool, key=self.likelihood)
+        if best is top or any(isinstance(item, _Lost) and _reading_of([item])[0] is None for item in best[0]):
+            return top
+        rivals = [o for o in options if o is not best and o[2] >= best[2] - DOUBT_WIDE and _differs(best, o)]
+        rest = -math.inf
+        for rival in rivals:
+            rest = words.log_add(rest, self.likelihood(rival))
+        return best if self.likelihood(best) - rest >= words.MARGIN else top
 
 
 def _reading_of(items: Sequence[str | _Lost]) -> list[words.Place]:
@@ -245,21 +301,27 @@ def _reading_of(items: Sequence[str | _Lost]) -> list[words.Place]:
 
 
 def _by_words(items: list[str | _Lost], text: str, i: int, end: int) -> None:
-    """Settle the run's first or last character, one of whose bytes was lost, by the words it forms with
-    the known text beside it (`words.choose`); the two together where they stand side by side.
+    """Settle each character of the run one of whose bytes was lost (its first and last, and the two
+    beside a deleted pair) by the words it forms with the known text around it (`words.choose`), each
+    alone; the two of a run of two together first.
     """
-    ends = sorted(k for k in {0, len(items) - 1} if isinstance(item := items[k], _Lost) and _open(item))
-    if not ends:
+    places = [k for k, item in enumerate(items) if isinstance(item, _Lost) and _open(item)]
+    if not places:
         return
     left = words.known_before(_READINGS.sub("", text[max(0, i - 40) : i]))
     right = words.known_after(_READINGS.sub("", text[end : end + 40]))
-    tries = [ends, *([k] for k in ends)] if len(ends) == 2 and len(items) == 2 else [[k] for k in ends]
-    for places in tries:
-        if any(_char_of(items[k]) is not None for k in places):
+    tries: list[list[int]] = []
+    for k in places:
+        if k - 1 in places and len(items) == 2:
+            tries[-1:] = [[k - 1, k], [k - 1], [k]]
+        else:
+            tries.append([k])
+    for group in tries:
+        if any(_char_of(items[k]) is not None for k in group):
             continue
         stretch = [*left, *_reading_of(items), *right]
-        found = words.choose(stretch, [len(left) + k for k in places])
-        for k, char in zip(places, found or (), strict=False):
+        found = words.choose(stretch, [len(left) + k for k in group])
+        for k, char in zip(group, found or (), strict=False):
             item = items[k]
             if isinstance(item, _Lost):
                 items[k] = replace(item, choice=char)
@@ -269,7 +331,7 @@ def _open(lost: _Lost) -> frozenset[str] | None:
     """The characters a lost one may be, when its surviving byte is known and no reading settled it."""
     if lost.choice is not None:
         return None
-    return lost.fits or _with_byte(lost.lead, lost.trail, lost.trail_allowed) or None
+    return lost.fits or _with_byte(lost.lead, lost.trail, lost.allowed) or None
 
 
 def _admits_something(lost: _Lost) -> bool:
@@ -314,9 +376,15 @@ def _decode(
             items.append(char)
             score += plausibility(char)
         else:
-            # The first byte of a deleted user-defined pair is this character's trail.
-            deleted = slots[k] is not None and slots[k + 1] is None
-            lost = _Lost(lead, trail, _USER_DEFINED_LEADS if deleted else None)
+            # A deleted private-use pair began with this character's trail, or ended with its lead.
+            begins, ends = _deletion_bytes()
+            if slots[k] is not None and slots[k + 1] is None and k + 2 < len(slots) and slots[k + 2] is None:
+                allowed: frozenset[int] | None = begins
+            elif slots[k] is None and slots[k + 1] is not None and k > 0 and slots[k - 1] is None:
+                allowed = ends
+            else:
+                allowed = None
+            lost = _Lost(lead, trail, allowed)
             if not _admits_something(lost):
                 return None
             items.append(lost)
@@ -324,11 +392,10 @@ def _decode(
         slot = slots.index(reading.byte)
         item = items[slot // 2]
         if isinstance(item, _Lost) and values[slot] is None:
-            allowed = item.trail_allowed
             fits = frozenset(
                 char
                 for char in _by_reading(values, slot, reading.value, before, after)
-                if (encoded := _gbk(char)) and (allowed is None or encoded[1] in allowed)
+                if (encoded := _gbk(char)) and (item.allowed is None or encoded[slot % 2] in item.allowed)
             )
             if len(fits) == 1:
                 item.choice = next(iter(fits))
@@ -474,32 +541,35 @@ def _best(
     stray: list[_Reading],
     before: int | None,
     after: int | None,
-    beaten: Callable[[_Option, _Option], bool] | None = None,
+    judge: _Words | None = None,
 ) -> tuple[list[str | _Lost], list[bool], float] | None:
-    """The re-decoding of the run's bytes, as they are or with deleted user-defined pairs put back.
+    """The re-decoding of the run's bytes, as they are or with deleted private-use pairs put back.
 
     Nothing in the bytes says where a pair was deleted: any pair of the run could be two characters with
-    a deleted phantom between them. So every reading scoring within DOUBT of the best one is kept, and a
-    character of the best reading stands only if each of them forms it from the same two bytes; elsewhere
-    it is marked lost. A character that a reading within DOUBT_WIDE would split is flagged as doubted:
-    the caller keeps it only with further evidence (`_settle`). A reading that `beaten` says the best one
-    beats (the words around the run, `words.beats`) casts no doubt.
+    a deleted phantom between them. The most plausible reading is chosen, unless the words around the run
+    (`judge`) make another one MARGIN likelier than all the readings near it together. Every reading scoring
+    within DOUBT of the chosen one is kept, and a character of the chosen reading stands only if each of
+    them forms it from the same two bytes; elsewhere it is marked lost. A character that a reading within
+    DOUBT_WIDE would split is flagged as doubted: the caller keeps it only with further evidence
+    (`_settle`). A reading that the chosen one beats by the words around the run casts no doubt.
     """
     key = tuple((r.byte, r.value) for r in stray)
-    found = _options_of(tuple(data), key, before, after)
-    if found is None:
+    options = _options_of(tuple(data), key, before, after)
+    if not options:
         return None
-    chosen, near, wide = found
-    if beaten is not None:
-        near = tuple(o for o in near if o is chosen or not _differs(chosen, o) or not beaten(chosen, o))
-        wide = tuple(o for o in wide if o is chosen or not _differs(chosen, o) or not beaten(chosen, o))
-    items = _agree(chosen, list(near))
+    chosen = judge.pick(options) if judge is not None else options[0]
+    near = [o for o in options if o[2] >= chosen[2] - DOUBT]
+    wide = [o for o in options if o[2] >= chosen[2] - DOUBT_WIDE]
+    if judge is not None:
+        near = [o for o in near if o is chosen or not _differs(chosen, o) or not judge.beats(chosen, o)]
+        wide = [o for o in wide if o is chosen or not _differs(chosen, o) or not judge.beats(chosen, o)]
+    items = _agree(chosen, near)
     tables = [dict(zip(option[1], option[0], strict=True)) for option in wide]
     doubted = [
         char is not None and not all(_same(table.get(key), char) for table in tables)
         for char, key in zip(map(_char_of, items), chosen[1], strict=True)
     ]
-    return items, doubted, chosen[2]
+    return items, doubted, options[0][2]  # how plausible the run's bytes are re-decoded, whichever reading
 
 
 def _differs(chosen: _Option, other: _Option) -> bool:
@@ -514,8 +584,9 @@ def _differs(chosen: _Option, other: _Option) -> bool:
 @lru_cache(maxsize=1024)
 def _options_of(
     data_: tuple[int | None, ...], stray_: tuple[tuple[int, str], ...], before: int | None, after: int | None
-) -> tuple[_Option, tuple[_Option, ...], tuple[_Option, ...]] | None:
-    """The best reading of the run's bytes, and the readings within DOUBT and DOUBT_WIDE of it."""
+) -> tuple[_Option, ...]:
+    """The readings of the run's bytes, with a deleted pair put back nowhere, at one place or at two, most
+    plausible first."""
     data = list(data_)
     stray = [_Reading(byte, value) for byte, value in stray_]
     places = range(1, len(data), 2)
@@ -523,12 +594,7 @@ def _options_of(
     plans += [(c,) for c in places]
     plans += [(a, b) for a in places for b in places if a <= b][: MAX_PLANS - len(plans)]
     options = [option for plan in plans if (option := _decode(data, plan, stray, before, after)) is not None]
-    if not options:
-        return None
-    chosen = max(options, key=lambda option: option[2])
-    near = tuple(option for option in options if option[2] >= chosen[2] - DOUBT)
-    wide = tuple(option for option in options if option[2] >= chosen[2] - DOUBT_WIDE)
-    return chosen, near, wide
+    return tuple(sorted(options, key=lambda option: -option[2]))
 
 
 class _Page:
@@ -586,7 +652,7 @@ def _try_run(text: str, i: int, fold: bool, page: _Page, *, look_ahead: bool = T
     for data, stray, end, as_is in _ends(text, i):
         after_bytes = _gbk(text[end]) if end < len(text) else None
         after = after_bytes[0] if after_bytes else None
-        decoded = _best(data, stray, before, after, _beaten_in(text, i, end))
+        decoded = _best(data, stray, before, after, _Words(text, i, end))
         if decoded is None:
             continue
         items, doubted, score = decoded

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from luoshi.text.clean import Cleaned, clean
-from luoshi.text.cleaning.mojibake import REPLACEMENT, common
+from luoshi.text.cleaning.mojibake import REPLACEMENT, _deletion_bytes, _private_use_pairs, common
 from luoshi.text.cleaning.ruby import readings
 
 SEEDS = Path(__file__).parent / "corpus" / "seeds"
@@ -203,3 +203,12 @@ def test_every_confirmed_reading_and_no_character_is_removed(chars: list[tuple[s
     cleaned = clean(text)
     assert cleaned.text == "".join(char for char, _ in chars)
     assert cleaned.repairs["ruby"] == inserted
+
+
+def test_a_deleted_pair_is_any_pair_gb18030_decodes_to_a_private_use_character() -> None:
+    # Not only GBK's user-defined areas: A2B0 (、's trail A2, then a character such as 安 whose lead is B0)
+    # is unassigned in the symbol row and decodes to a private-use character too, so it may be deleted.
+    assert (0xA2, 0xB0) in _private_use_pairs() and (0xAC, 0xB6) in _private_use_pairs()
+    assert (0xB0, 0xB2) not in _private_use_pairs()  # 安 itself
+    begins, ends = _deletion_bytes()
+    assert 0xA2 in begins and 0xB0 in ends and 0xB0 not in begins

@@ -32,3 +32,34 @@ def test_a_character_with_no_surviving_byte_is_never_filled_from_its_context() -
 def test_traditional_text_is_read_through_its_simplified_form() -> None:
     assert words.likelihood([*"貫徹"]) == words.likelihood([*"贯彻"])
     assert words.likelihood([*"貫徹"]) > words.likelihood([*"徹貫"])
+
+
+def test_the_words_a_page_repeats_settle_what_the_dictionary_alone_leaves_open() -> None:
+    stretch = [*"以", frozenset("上下"), *"的"]
+    assert words.choose(stretch, [1]) is None
+    page = words.PageWords("以下的内容。以下的要求。")
+    assert words.choose(stretch, [1], page) == ("下",)
+    # A run of characters the page holds only once is no word of the page.
+    assert words.choose(stretch, [1], words.PageWords("以下的内容。")) is None
+
+
+def test_two_candidates_spelt_alike_in_simplified_are_never_told_apart() -> None:
+    # 結 and 结 are one word to the dictionary: which one the page wrote is not in the words.
+    assert words.choose([*"團", frozenset("結结"), *"奮進"], [1]) is None
+
+
+def test_each_candidate_is_weighed_as_if_the_stretch_were_read_whole() -> None:
+    candidates = frozenset("些休信修兄兴写凶新，！")
+    page = words.PageWords("构建新发展格局，构建新发展格局")
+    for stretch in (
+        [*"构建", candidates, *"发展格局"],
+        [candidates, *"发展"],
+        [*"聚", None, candidates, "，"],
+    ):
+        at = stretch.index(candidates)
+        for source in (None, page):
+            total, each = words._scores(tuple(stretch), at, source)
+            assert abs(total - words.likelihood(stretch, source)) < 1e-9
+            for char in candidates:
+                alone = words.likelihood([*stretch[:at], char, *stretch[at + 1 :]], source)
+                assert abs(each[char] - alone) < 1e-9
