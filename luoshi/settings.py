@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "luoshi.notify",
     "luoshi.plans",
     "luoshi.dispatch",
+    "luoshi.challenges",
+    "luoshi.supervision",
     "luoshi.ingest",
     "luoshi.web",
     "luoshi.demo",

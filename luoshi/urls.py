@@ -20,6 +20,8 @@ urlpatterns = [
     path("units/", include("luoshi.orgs.urls")),
     path("", include("luoshi.plans.urls")),
     path("", include("luoshi.dispatch.urls")),
+    path("supervision/", include("luoshi.supervision.urls")),
+    path("calls/", include("luoshi.challenges.urls")),
     path("notices/", include("luoshi.notify.urls")),
     path("ingest/", include("luoshi.ingest.urls")),
     path("admin/", admin.site.urls),

@@ -83,6 +83,37 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
         _("Milestone delivery rejected: %(task)s"),
         _("“%(milestone)s” stays open. Reason: %(reason)s"),
     ),
+    # 揭榜挂帅 (challenges.services): a call published to the units, an application, the office's decision.
+    "open_call_published": (
+        _("Open call (揭榜挂帅): %(call)s"),
+        _("%(office)s invites your unit to apply until %(closes)s."),
+    ),
+    "open_call_application": (
+        _("Application for the open call: %(call)s"),
+        _("%(unit)s applied."),
+    ),
+    "open_call_selected": (
+        _("Your unit was selected: %(call)s"),
+        _(
+            "Task %(task)s was created, due %(due)s; your unit head signs its pledge. "
+            "The office's note: %(note)s"
+        ),
+    ),
+    "open_call_not_selected": (
+        _("Not selected: %(call)s"),
+        _("The office's note: %(note)s"),
+    ),
+    "open_call_cancelled": (
+        _("Open call cancelled: %(call)s"),
+        _("Reason: %(reason)s"),
+    ),
+    "pledge_awaited": (
+        _("A pledge awaits your signature: %(task)s"),
+        _(
+            "Your unit was selected for the open call “%(call)s”; "
+            "sign the pledge (军令状) on the call's page."
+        ),
+    ),
     "task_cancelled": (
         _("Task cancelled by the office: %(task)s"),
         _("No more reports are due for it. Reason: %(reason)s"),
@@ -90,6 +121,47 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
     "task_deadline_moved": (
         _("Deadline moved: %(task)s"),
         _("The office moved the deadline from %(previous)s to %(new)s. Reason: %(reason)s"),
+    ),
+    # 督办件 and 领导批示 (supervision): the units hear what the office asks, the office what the units do.
+    "supervision_assigned": (
+        _("Supervision item %(code)s: %(title)s"),
+        _("%(issuer)s assigned it to %(unit)s, due %(due)s. Sign for it."),
+    ),
+    "supervision_signed": (
+        _("Signed for: %(code)s"),
+        _("%(unit)s signed for “%(title)s”."),
+    ),
+    "supervision_feedback": (
+        _("Feedback awaiting your decision: %(code)s"),
+        _("%(unit)s reported what was done on “%(title)s”."),
+    ),
+    "supervision_returned": (
+        _("Feedback returned: %(code)s"),
+        _("The office returned your feedback on “%(title)s” for rework. Reason: %(reason)s"),
+    ),
+    "supervision_closed": (
+        _("Supervision item closed: %(code)s"),
+        _("The office closed “%(title)s”."),
+    ),
+    "supervision_extension_requested": (
+        _("Extension requested: %(code)s"),
+        _("%(unit)s asks to move the deadline of “%(title)s” from %(due)s to %(new)s. Reason: %(reason)s"),
+    ),
+    "supervision_extension_granted": (
+        _("Extension granted: %(code)s"),
+        _("The deadline of “%(title)s” moves from %(due)s to %(new)s. %(reason)s"),
+    ),
+    "supervision_extension_denied": (
+        _("Extension denied: %(code)s"),
+        _("The deadline of “%(title)s” stays %(due)s. Reason: %(reason)s"),
+    ),
+    "supervision_note": (
+        _("Co-unit note: %(code)s"),
+        _("%(unit)s wrote what it did for “%(title)s”."),
+    ),
+    "instruction_written": (
+        _("Leader's instruction: %(target)s"),
+        _("%(leader)s: %(text)s"),
     ),
 }
 

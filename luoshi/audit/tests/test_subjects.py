@@ -91,6 +91,10 @@ def test_the_back_fill_follows_the_links_the_models_name():
         "plans.contribution",
         "plans.deliveryfile",
         "orgs.unitalias",
+        "supervision.feedback",
+        "supervision.feedbackfile",
+        "supervision.extension",
+        "supervision.counitnote",
     }
     links = {label: link for label in labels if label not in later and (link := link_of(label))}
     assert links == migration.LINKS

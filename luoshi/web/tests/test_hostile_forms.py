@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
+from luoshi.challenges.tests import worlds as ch
 from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.ladder import install_default_ladder
 from luoshi.dispatch.models import EscalationStep, Report
@@ -37,6 +38,7 @@ from luoshi.notify.services import add_webhook, notify
 from luoshi.orgs.models import UnitAlias
 from luoshi.plans.deliveries import submit_contribution, submit_delivery
 from luoshi.plans.services import MilestoneSpec
+from luoshi.supervision.tests import matrix_world as sv
 from luoshi.testing import make_task, make_unit, make_user, make_weekly_cadence
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -113,6 +115,7 @@ def world(city: Any) -> dict[str, Any]:
         unit=city.qingshan, platform="dingtalk", url="https://oapi.dingtalk.com/robot/send?access_token=t",
         by=city.city_supervisor,
     )  # fmt: skip
+    sv.build(city, (city.qingshan,))
     return {
         "task": task,
         "milestone": task.milestones.first(),
@@ -130,6 +133,7 @@ def world(city: Any) -> dict[str, Any]:
         **_shared(city),
         "rung": EscalationStep.objects.order_by("order").last(),  # to edit and delete
         "alias": UnitAlias.objects.create(alias="青山", unit=city.qingshan),  # to remove
+        **ch.hostile_world(city),  # 揭榜挂帅: the city's calls in each state, with 青山县's applications
     }
 
 
@@ -205,6 +209,34 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "orgs:alias_generate": ("admin", {}),
         "orgs:alias_delete": ("admin", {"pk": w["alias"].pk}),
         "plans:unit_tasks_export": (boss, {"pk": city.qingshan.pk}),
+        # The closed call's page has the decision form; the open call's, the forms to edit and to apply.
+        "challenges:call_detail": (boss, {"pk": w["challenge"].closed.pk}),
+        "challenges:call_edit": (boss, {"pk": w["challenge"].call.pk}),
+        "challenges:call_publish": (boss, {"pk": w["challenge"].draft.pk}),
+        "challenges:call_close": (boss, {"pk": w["challenge"].call.pk}),
+        "challenges:call_cancel": (boss, {"pk": w["challenge"].closed.pk}),
+        "challenges:call_decide": (boss, {"pk": w["challenge"].closed.pk}),
+        "challenges:application_submit": ("county_liaison", {"pk": w["challenge"].call.pk}),
+        "challenges:application_withdraw": ("county_liaison", {"pk": w["challenge"].application.pk}),
+        "challenges:pledge_sign": ("county_head", {"pk": w["challenge"].selected.pk}),
+        "challenges:application_file": (
+            "county_liaison",
+            {"pk": w["challenge"].application.pk, "file_pk": w["challenge"].file.pk},
+        ),
+        "supervision:item_detail": ("county_liaison", sv.args(city.qingshan, "signed")),
+        "supervision:item_docx": (boss, sv.args(city.qingshan, "assigned")),
+        "supervision:item_print": (boss, sv.args(city.qingshan, "assigned")),
+        "supervision:feedback_file": (boss, sv.file_args(city.qingshan)),
+        "supervision:item_sign": ("county_liaison", sv.args(city.qingshan, "assigned")),
+        "supervision:item_start": ("county_liaison", sv.args(city.qingshan, "signed")),
+        "supervision:item_feedback": ("county_liaison", sv.args(city.qingshan, "signed")),
+        "supervision:extension_request": ("county_liaison", sv.args(city.qingshan, "signed")),
+        "supervision:item_return": (boss, sv.args(city.qingshan, "feedback")),
+        "supervision:item_close": (boss, sv.args(city.qingshan, "feedback")),
+        "supervision:extension_decide": (boss, sv.extension_args(city.qingshan)),
+        "supervision:item_note": ("department_liaison", sv.args(city.qingshan, "assigned")),
+        "supervision:item_instruction": ("leader", sv.args(city.qingshan, "assigned")),
+        "supervision:task_instruction": ("leader", {"pk": w["task"].pk}),
     }
 
 

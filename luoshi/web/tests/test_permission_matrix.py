@@ -39,7 +39,9 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import Workbook
 
+from luoshi.challenges.tests import worlds as ch
 from luoshi.core import clock as core_clock
+from luoshi.supervision.tests import matrix_world as sv
 from luoshi.testing import DEFAULT_NOW, PASSWORD, City, Clock, build_city, make_task, make_unit
 
 PERSONAS = (  # the MATRIX columns
@@ -293,6 +295,93 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "GET there":  "200 404 404 404 404 404 403 404 403 200",
                                      "POST here":  "302 302 403 403 404 404 404 404 403 302",
                                      "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    # 督办件: seen by the issuing office (the city's) and those above it, by the lead unit and its co-unit
+    # and those above them. The office decides, the lead unit's liaisons and heads act, the co-unit notes,
+    # a leader instructs.
+    "supervision:item_list":        {"GET":         every(200)},
+    "supervision:item_list_export": {"GET":         every(200)},
+    "supervision:item_create":      {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "supervision:series_edit":      {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST":       "302 302 403 403 403 403 403 403 403 302"},
+    "supervision:item_detail":      {"GET here":   "200 200 200 200 200 404 404 200 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:item_docx":        {"GET here":   "200 200 200 200 200 404 404 200 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:item_print":       {"GET here":   "200 200 200 200 200 404 404 200 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:feedback_file":    {"GET here":   "200 200 200 200 200 404 404 200 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:item_sign":        {"GET here":    every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 403 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "supervision:item_start":       {"GET here":    every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 403 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "supervision:item_feedback":    {"GET here":    every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 403 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "supervision:extension_request": {"GET here":   every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 403 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "supervision:item_return":      {"GET here":    every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 403 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:item_close":       {"GET here":    every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 403 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:extension_decide": {"GET here":    every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 403 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:item_note":        {"GET here":    every(405),
+                                     "POST here":  "403 403 403 403 403 404 404 302 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "supervision:item_instruction": {"GET here":    every(405),
+                                     "POST here":  "403 403 403 403 403 404 404 403 302 403",
+                                     "POST there": "403 404 404 404 404 404 403 404 302 403"},
+    "supervision:task_instruction": {"GET here":    every(405),
+                                     "POST here":  "403 403 403 403 403 404 404 404 302 403",
+                                     "POST there": "403 404 404 404 404 404 403 404 302 403"},
+    "challenges:call_list":         {"GET":         every(200)},
+    # 揭榜挂帅: HERE 青山县's office's calls, open to all its units (龙泉镇 too); THERE the city's, open to
+    # 白沙县 only. A draft is the office's alone; a unit applies and sees its own application, the head of
+    # the selected unit signs the pledge; the office (and a leader over it) sees every application.
+    "challenges:call_create":       {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "challenges:call_detail":       {"GET here":   "200 200 200 200 200 200 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "challenges:call_edit":         {"GET here":   "200 200 403 403 403 403 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "challenges:call_publish":      {"GET here":    every(405),
+                                     "POST here":  "302 302 404 404 404 404 404 404 404 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 404 302"},
+    "challenges:call_close":        {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "challenges:call_cancel":       {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "challenges:call_decide":       {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    # 龙泉镇's liaison may apply, but for 龙泉镇: the form naming 青山镇 is refused (shown again).
+    "challenges:application_submit": {"GET here":  "403 403 200 200 200 200 404 404 403 403",
+                                     "GET there":  "403 404 404 404 404 404 200 404 403 403",
+                                     "POST here":  "403 403 302 302 302 200 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "challenges:application_withdraw": {"GET here": every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    # Only a unit head signs a 军令状, and 白沙县 has none among the personas.
+    "challenges:pledge_sign":       {"GET here":    every(405),
+                                     "POST here":  "403 403 403 302 403 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 403 404 403 403"},
+    "challenges:application_file":  {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
 }
 # fmt: on
 
@@ -349,6 +438,16 @@ class World:
 
 
 ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
+    "challenges:call_detail": lambda w, p: {"pk": ch.of(p).call.pk},
+    "challenges:call_edit": lambda w, p: {"pk": ch.of(p).call.pk},
+    "challenges:call_publish": lambda w, p: {"pk": ch.of(p).draft.pk},
+    "challenges:call_close": lambda w, p: {"pk": ch.of(p).call.pk},
+    "challenges:call_cancel": lambda w, p: {"pk": ch.of(p).call.pk},
+    "challenges:call_decide": lambda w, p: {"pk": ch.of(p).closed.pk},
+    "challenges:application_submit": lambda w, p: {"pk": ch.of(p).call.pk},
+    "challenges:application_withdraw": lambda w, p: {"pk": ch.of(p).application.pk},
+    "challenges:pledge_sign": lambda w, p: {"pk": ch.of(p).selected.pk},
+    "challenges:application_file": lambda w, p: {"pk": ch.of(p).application.pk, "file_pk": ch.of(p).file.pk},
     "orgs:unit_detail": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_create": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_edit": lambda w, p: {"pk": p.unit.pk},
@@ -395,6 +494,20 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "accounts:reset_password": lambda w, p: {"pk": p.person.pk},
     "ingest:draft_review": lambda w, p: {"pk": p.draft.pk},
     "orgs:alias_delete": lambda w, p: {"pk": p.alias.pk},
+    "supervision:item_detail": lambda w, p: sv.args(p.unit, "assigned"),
+    "supervision:item_docx": lambda w, p: sv.args(p.unit, "assigned"),
+    "supervision:item_print": lambda w, p: sv.args(p.unit, "assigned"),
+    "supervision:feedback_file": lambda w, p: sv.file_args(p.unit),
+    "supervision:item_sign": lambda w, p: sv.args(p.unit, "assigned"),
+    "supervision:item_start": lambda w, p: sv.args(p.unit, "signed"),
+    "supervision:item_feedback": lambda w, p: sv.args(p.unit, "signed"),
+    "supervision:extension_request": lambda w, p: sv.args(p.unit, "signed"),
+    "supervision:item_return": lambda w, p: sv.args(p.unit, "feedback"),
+    "supervision:item_close": lambda w, p: sv.args(p.unit, "feedback"),
+    "supervision:extension_decide": lambda w, p: sv.extension_args(p.unit),
+    "supervision:item_note": lambda w, p: sv.args(p.unit, "assigned"),
+    "supervision:item_instruction": lambda w, p: sv.args(p.unit, "assigned"),
+    "supervision:task_instruction": lambda w, p: {"pk": p.task.pk},
 }
 
 
@@ -435,6 +548,18 @@ MILESTONE = {"title": "主体完工", "due": "2026-12-01", "expected_progress": 
 PLAN_TEXT = "一、加快推进工业园区标准化厂房建设，年底前建成投用。\n"
 
 PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
+    "challenges:call_create": lambda w, p: {**ch.matrix_form(p), "task_list": p.task_list.pk},
+    "challenges:call_edit": lambda w, p: {**ch.matrix_form(p), "version": ch.of(p).call.version},
+    "challenges:call_publish": lambda w, p: {},
+    "challenges:call_close": lambda w, p: {},
+    "challenges:call_cancel": lambda w, p: {"reason": "省里已统一部署"},
+    "challenges:call_decide": lambda w, p: {
+        f"decision-{ch.of(p).application_to_decide.pk}": "select",
+        f"note-{ch.of(p).application_to_decide.pk}": "方案完整",
+    },
+    "challenges:application_submit": lambda w, p: ch.application_form(p),
+    "challenges:application_withdraw": lambda w, p: {},
+    "challenges:pledge_sign": lambda w, p: {"commitment": "确保按期完成"},
     "logout": lambda w, p: {},
     "set_language": lambda w, p: {"language": "en"},
     "plans:task_edit": lambda w, p: _task_form(p, version=p.task.version),
@@ -525,6 +650,18 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "orgs:alias_list": lambda w, p: {"alias": "青山", "unit": p.unit.pk},
     "orgs:alias_generate": lambda w, p: {},
     "orgs:alias_delete": lambda w, p: {},
+    "supervision:item_create": lambda w, p: sv.item_form(p.unit),
+    "supervision:series_edit": lambda w, p: {"number_prefix": "临市督"},
+    "supervision:item_sign": lambda w, p: {},
+    "supervision:item_start": lambda w, p: {},
+    "supervision:item_feedback": lambda w, p: {"statement": "已完成整改"},
+    "supervision:extension_request": lambda w, p: {"new_due": "2027-01-31", "reason": "需协调省级部门"},
+    "supervision:item_return": lambda w, p: {"reason": "缺少佐证材料"},
+    "supervision:item_close": lambda w, p: {},
+    "supervision:extension_decide": lambda w, p: {"decision": "grant", "reason": ""},
+    "supervision:item_note": lambda w, p: {"unit": sv.co_unit(w.city, p.unit).pk, "text": "已配合办理"},
+    "supervision:item_instruction": lambda w, p: {"text": "请抓紧办理"},
+    "supervision:task_instruction": lambda w, p: {"text": "请督查室跟踪督办"},
 }
 
 
@@ -667,6 +804,8 @@ def build_world() -> World:
         ),
         alias=UnitAlias.objects.create(alias="白沙", unit=c.baisha),
     )
+    sv.build(c, (c.qingshan_town, c.baisha))
+    ch.build_matrix(c)  # 揭榜挂帅: calls of 青山县's office (HERE) and of the city open to 白沙县 (THERE)
     sessions = {}
     for persona in PERSONAS:
         client = Client()

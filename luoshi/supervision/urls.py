@@ -1,0 +1,26 @@
+from django.urls import path
+
+from luoshi.supervision import exports, views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", views.item_list, name="item_list"),
+    path("export/", exports.item_list_export, name="item_list_export"),
+    path("new/", views.item_create, name="item_create"),
+    path("numbering/", views.series_edit, name="series_edit"),
+    path("<int:pk>/", views.item_detail, name="item_detail"),
+    path("<int:pk>/docx/", views.item_docx, name="item_docx"),
+    path("<int:pk>/print/", views.item_print, name="item_print"),
+    path("<int:pk>/sign/", views.item_sign, name="item_sign"),
+    path("<int:pk>/start/", views.item_start, name="item_start"),
+    path("<int:pk>/feedback/", views.item_feedback, name="item_feedback"),
+    path("<int:pk>/return/", views.item_return, name="item_return"),
+    path("<int:pk>/close/", views.item_close, name="item_close"),
+    path("<int:pk>/extension/", views.extension_request, name="extension_request"),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("<int:pk>/note/", views.item_note, name="item_note"),
+    path("<int:pk>/instruction/", views.item_instruction, name="item_instruction"),
+    path("<int:pk>/files/<int:file_pk>/", views.feedback_file, name="feedback_file"),
+    path("tasks/<int:pk>/instruction/", views.task_instruction, name="task_instruction"),
+]
