@@ -29,7 +29,7 @@ from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task
-from luoshi.supervision import docs, instructions, services
+from luoshi.supervision import instructions, services
 from luoshi.supervision.forms import (
     OVERDUE,
     DecisionForm,
@@ -206,6 +206,8 @@ def _source_instruction(item: SupervisionItem) -> tuple[str, str]:
 def item_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = visible_item_or_404(request, pk)
     text, by = _source_instruction(item)
+    from luoshi.supervision import docs  # python-docx loads for a download, not with the site's URLs
+
     return docs.response(item, instruction_text=text, instruction_by=by)
 
 

@@ -95,6 +95,8 @@ def test_the_back_fill_follows_the_links_the_models_name():
         "supervision.feedbackfile",
         "supervision.extension",
         "supervision.counitnote",
+        "challenges.application",
+        "challenges.applicationfile",
     }
     links = {label: link for label in labels if label not in later and (link := link_of(label))}
     assert links == migration.LINKS

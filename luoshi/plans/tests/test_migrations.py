@@ -14,10 +14,19 @@ BEFORE = [("plans", "0004_stamps_from_the_clock")]
 @pytest.mark.django_db(transaction=True)
 def test_tasks_saved_before_the_rule_say_their_people_are_to_be_named():
     executor = MigrationExecutor(connection)
-    # Every other app as it is now, plans just before the rule.
-    before = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "plans"] + BEFORE
+    # Every other app as it is now, plans just before the rule; an app whose migrations need a later plans
+    # migration (supervision, challenges) is taken out for the while, and comes back with the rest.
+    graph = executor.loader.graph
+    kept = {node for target in BEFORE for node in graph.forwards_plan(target)}
+    before = [
+        node
+        if not any(n[0] == "plans" and n not in kept for n in graph.forwards_plan(node))
+        else (node[0], None)
+        for node in graph.leaf_nodes()
+        if node[0] != "plans"
+    ] + BEFORE
     executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = executor.loader.project_state([node for node in before if node[1] is not None]).apps
     unit = old.get_model("orgs", "Unit").objects.create(name="临江市", kind="city", path="0001")
     person = old.get_model("orgs", "User").objects.create(username="mayor", role="leader", unit=unit)
     task_list = old.get_model("plans", "TaskList").objects.create(

@@ -8,7 +8,7 @@ from django.conf import settings
 # `{% if x == "submitted" %}`, `{% elif light != 'red' %}`…; the active menu item (url_name) and Django's
 # message tags are names of the page itself, not of data.
 COMPARISON = re.compile(r"""\{%\s*(?:if|elif)\b[^%]*?[!=]=\s*["'][^"']*["']""")
-ALLOWED = re.compile(r"""(?:url_name|message\.tags)\s*[!=]=\s*["'][^"']*["']""")
+ALLOWED = re.compile(r"""(?:url_name|app_name|message\.tags)\s*[!=]=\s*["'][^"']*["']""")
 
 
 def test_no_template_compares_a_state_string():
