@@ -13,6 +13,7 @@ from luoshi.challenges.models import Application, OpenCall
 from luoshi.challenges.services import CallText, Choice, Commitment
 from luoshi.core.forms import LONG_TEXT, StyledForm, evidence_field, version_field
 from luoshi.orgs.models import Role, Unit, User
+from luoshi.plans.forms import PersonChoiceField
 from luoshi.plans.models import TaskList
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,6 +25,13 @@ def _text(label: Any, rows: int = 4, help_text: Any = "") -> forms.CharField:
     )
 
 
+class ListChoiceField(forms.ModelChoiceField):
+    """A list named with its plan, as the same list name recurs year after year."""
+
+    def label_from_instance(self, obj: TaskList) -> str:
+        return f"{obj.plan.title} · {obj.name}"
+
+
 class CallForm(StyledForm):
     """An office's open call: what it asks, of whom, until when, and where the tasks go."""
 
@@ -31,7 +39,7 @@ class CallForm(StyledForm):
     problem = _text(_("The problem (难题)"))
     requirements = _text(_("Requirements for applicants (揭榜条件)"))
     goal = _text(_("What is expected (目标)"), rows=3)
-    task_list = forms.ModelChoiceField(
+    task_list = ListChoiceField(
         label=_("List for the resulting tasks"), queryset=TaskList.objects.none(), empty_label=None
     )
     closes_on = forms.DateField(label=_("Applications close on"), widget=DATE)
@@ -58,7 +66,6 @@ class CallForm(StyledForm):
             "task_list", lists.select_related("plan").order_by("plan__year", "plan_id", "sort_order")
         )
         self.limit_choices("units", units.order_by("path"))
-        self.fields["task_list"].label_from_instance = lambda tl: f"{tl.plan.title} · {tl.name}"  # type: ignore[attr-defined]
 
     def text(self) -> CallText:
         data = self.cleaned_data
@@ -89,8 +96,8 @@ class ApplicationForm(StyledForm):
     proposal = _text(_("Proposal (揭榜方案)"), rows=6)
     target = _text(_("What your unit commits to achieve"), rows=3)
     committed_due = forms.DateField(label=_("Committed deadline"), widget=DATE)
-    leader = forms.ModelChoiceField(label=_("Responsible leader"), queryset=User.objects.none())
-    owner = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    leader = PersonChoiceField(label=_("Responsible leader"), queryset=User.objects.none())
+    owner = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none())
     attachments = evidence_field()
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
@@ -105,8 +112,6 @@ class ApplicationForm(StyledForm):
         people = people.order_by("unit__path", "role", "id")
         self.limit_choices("leader", people)
         self.limit_choices("owner", people)
-        for name in ("leader", "owner"):
-            self.fields[name].label_from_instance = _person  # type: ignore[attr-defined]
         if len(units) == 1:  # the only unit the user may apply for: nothing to choose
             self.fields["unit"].widget = forms.HiddenInput()
             self.fields["unit"].initial = units[0].pk
@@ -120,11 +125,6 @@ class ApplicationForm(StyledForm):
             leader=data["leader"],
             owner=data["owner"],
         )
-
-
-def _person(person: User) -> str:
-    unit = person.unit.name if person.unit else ""
-    return f"{person.display_name} · {person.get_role_display()} · {unit}"
 
 
 DECISIONS = [("", _("Not yet")), ("select", _("Select this application")), ("not_select", _("Do not select"))]

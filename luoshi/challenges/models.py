@@ -134,6 +134,12 @@ class OpenCall(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def own_state_label(self) -> str:
+        """The state of the viewer's own unit's application, where the list annotated it (`own_state`)."""
+        state = getattr(self, "own_state", None)
+        return str(ApplicationState(state).label) if state else ""
+
     def is_open_to(self, unit: Unit) -> bool:
         """Whether `unit` may apply: below the issuer when open to all, else one of the chosen units."""
         if self.open_to_all:

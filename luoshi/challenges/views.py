@@ -104,9 +104,6 @@ def call_list(request: AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("-id")
     )
-    states = dict(ApplicationState.choices)
-    for call in calls:
-        call.own_state_label = states.get(call.own_state or "", "")  # type: ignore[attr-defined]
     context = {"calls": calls, "today": clock.today(), "can_create": access.can_create_call(user)}
     return render(request, "challenges/call_list.html", context)
 

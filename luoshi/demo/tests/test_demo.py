@@ -6,10 +6,13 @@ from django.db.models import Count
 
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import seal_all, verify
+from luoshi.challenges.models import Application, OpenCall
+from luoshi.challenges.rules import ApplicationState, CallState
 from luoshi.core import clock as core_clock
 from luoshi.demo import loader
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task, TaskList
+from luoshi.supervision.models import Instruction, State, SupervisionItem
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -115,3 +118,43 @@ def test_rebuilding_the_demo_citys_lights_gives_the_incremental_numbers(demo):
     status.rebuild(today=TODAY)
     assert status.rollup_numbers() == incremental
     assert dict(TaskLight.objects.values_list("task_id", "light")) == lights
+
+
+# The demo city's 揭榜挂帅: a decided call with three applicants, one selected with its task and signed
+# pledge, and a call still open with two applications, all through the services.
+def test_the_demo_has_a_decided_call_with_its_pledge_and_an_open_one(demo):
+    decided = OpenCall.objects.get(state=CallState.DECIDED)
+    states = sorted(decided.applications.values_list("state", flat=True))
+    assert states == [ApplicationState.NOT_SELECTED, ApplicationState.NOT_SELECTED, ApplicationState.SELECTED]
+    chosen = decided.applications.get(state=ApplicationState.SELECTED)
+    assert chosen.task is not None and chosen.task.task_list == decided.task_list
+    assert chosen.task.lead_unit == chosen.unit and chosen.task.due == chosen.committed_due
+    pledge = Pledge.objects.get(task=chosen.task)
+    assert pledge.signer.unit == chosen.unit and pledge.signed_at.date() < TODAY
+    still_open = OpenCall.objects.get(state=CallState.PUBLISHED)
+    assert still_open.closes_on > TODAY and still_open.applications.count() == 2
+    assert still_open.takes_applications
+
+
+def test_every_demo_call_and_application_is_audited(demo):
+    assert AuditEvent.objects.filter(action="open_call.create").count() == OpenCall.objects.count()
+    assert AuditEvent.objects.filter(action="call_application.submit").count() == Application.objects.count()
+
+
+# The demo city's 督办件 and 领导批示: every state, one overdue, one extended, all through the services.
+def test_the_demo_has_items_in_every_state_with_one_overdue_and_one_extended(demo):
+    items = SupervisionItem.objects.all()
+    assert 7 <= items.count() <= 10
+    assert {i.state for i in items} == set(State.values)
+    assert items.overdue_items(TODAY).count() >= 1
+    assert items.extended().count() == 1
+    assert items.filter(feedbacks__outcome="returned").exists()
+    assert items.filter(extensions__decision="pending").exists()
+    assert Instruction.objects.filter(task__isnull=False).count() >= 2
+    assert items.filter(instruction__isnull=False, source="instruction").exists()
+    assert [i.number for i in items.order_by("number")] == list(range(1, items.count() + 1))
+
+
+def test_every_demo_item_is_audited_from_its_creation(demo):
+    created = AuditEvent.objects.filter(action="supervision_item.create").count()
+    assert created == SupervisionItem.objects.count()
