@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from luoshi.dispatch.ladder import install_default_ladder
-from luoshi.dispatch.models import EscalationStep
+from luoshi.notify.ladder import install_default_ladder
+from luoshi.notify.models import EscalationStep
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

@@ -9,9 +9,10 @@ from playwright.sync_api import expect
 
 from luoshi.core import clock
 from luoshi.dispatch import calendar, services, status
-from luoshi.dispatch.ladder import install_default_ladder
-from luoshi.dispatch.models import Escalation, EscalationStep, Report
+from luoshi.dispatch.models import Escalation, Report
 from luoshi.dispatch.services import ReportData
+from luoshi.notify.ladder import install_default_ladder
+from luoshi.notify.models import EscalationStep
 from luoshi.testing import make_task
 
 pytestmark = pytest.mark.browser

@@ -65,6 +65,7 @@ class Action(StrEnum):
     REPORT_WITHDRAW = "report.withdraw"
     SUPERVISION_CLOSE = "supervision_item.close"
     SUPERVISION_CREATE = "supervision_item.create"
+    SUPERVISION_ESCALATE = "supervision_item.escalate"
     SUPERVISION_EXTENSION_DENY = "supervision_extension.deny"
     SUPERVISION_EXTENSION_GRANT = "supervision_extension.grant"
     SUPERVISION_EXTENSION_REQUEST = "supervision_extension.request"

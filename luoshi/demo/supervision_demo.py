@@ -12,7 +12,7 @@ from typing import Any
 from luoshi.core import clock
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Task
-from luoshi.supervision import instructions, services
+from luoshi.supervision import chasing, instructions, services
 from luoshi.supervision.models import Source, SupervisionItem, Urgency
 
 
@@ -110,6 +110,14 @@ def load(
         co_units=[_unit("市住房城乡建设局")], due=today - dt.timedelta(days=3),
     )  # fmt: skip
     act(-28, services.sign_item, item=late, by=_liaison(late.lead_unit))
+    # Long past its deadline: the morning chase (below) has taken it up the ladder to a yellow notice.
+    behind = item(
+        -45, title="督促推进城北片区雨污分流改造", content="暗访发现城北片区雨污混流，限期完成管网改造。",
+        source=Source.INSPECTION, urgency=Urgency.EXTRA_URGENT, lead_unit=_unit("临港区"),
+        co_units=[_unit("市住房城乡建设局")], due=today - dt.timedelta(days=17),
+    )  # fmt: skip
+    act(-44, services.sign_item, item=behind, by=_liaison(behind.lead_unit))
+    act(-40, services.start_item, item=behind, by=_liaison(behind.lead_unit))
     # An extension asked for and granted: the deadline moved, the first one kept.
     moved = item(
         -40, title="督促整改白沙县农村饮水安全问题", content="群众反映3个村自来水水压不足，限期整改到位。",
@@ -163,5 +171,8 @@ def load(
         act(days + 1, services.sign_item, item=done, by=by)
         act(fed, services.submit_feedback, item=done, by=by, statement="已办结，详见附件说明。")
         act(closed, services.close_item, item=done, by=office)
+    for days in range(-20, 1):  # the morning chase of the last three weeks: reminders, late notices, rungs
+        with _on(today, days, 8):
+            chasing.chase_items(now=clock.now())
     progress(f"{len(made)} supervision items")
     return {"supervision_items": len(made), "instructions": min(len(tasks), 3)}

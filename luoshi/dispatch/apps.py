@@ -17,13 +17,14 @@ class DispatchConfig(AppConfig):
         from luoshi.dispatch.cycles import join_changed, leave_changed
         from luoshi.dispatch.exports import light_column
         from luoshi.dispatch.history import cycle_names
-        from luoshi.dispatch.panels import task_list_light, task_panel, unit_panel
+        from luoshi.dispatch.panels import latest_reports_panel, task_list_light, task_panel, unit_panel
         from luoshi.dispatch.status import refresh_changed
         from luoshi.plans.history import name_with
 
         register("task", task_panel)
         sheets.register_column("tasks", light_column)
         register("unit", unit_panel)
+        register("task_reports", latest_reports_panel)  # what a task's unit already reported, for any page
         register_column("tasks", task_list_light)
         name_with("cycle_id", cycle_names)
         task_changed.connect(refresh_changed, dispatch_uid="dispatch.refresh_changed")

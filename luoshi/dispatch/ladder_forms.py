@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.forms import STALE_FORM, StyledForm
-from luoshi.dispatch.ladder_services import COLOURS, NAME_MAX, THRESHOLD_MAX, THRESHOLD_MIN
+from luoshi.notify.ladder_services import COLOURS, NAME_MAX, THRESHOLD_MAX, THRESHOLD_MIN
 
 
 def seen_field() -> forms.CharField:

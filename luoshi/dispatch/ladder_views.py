@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core.forms import STALE_FORM, attach_errors
-from luoshi.dispatch import ladder_services as services
-from luoshi.dispatch.ladder_audience import LABELS, LATE_NOTICE, audience
 from luoshi.dispatch.ladder_forms import StampForm, StepForm
-from luoshi.dispatch.models import Escalation, EscalationStep
+from luoshi.dispatch.models import Escalation
+from luoshi.notify import ladder_services as services
+from luoshi.notify.ladder_audience import LABELS, LATE_NOTICE, audience
+from luoshi.notify.models import EscalationStep
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 

@@ -16,6 +16,7 @@ from luoshi.core import clock
 from luoshi.core.attachments import INLINE_TYPES, content_type_of
 from luoshi.core.fields import StampField
 from luoshi.dispatch import lights
+from luoshi.notify.models import EscalationStep
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task, TaskList, TaskQuerySet, visible_task_q
 
@@ -390,31 +391,6 @@ class Rollup(models.Model):
 
     def counts(self) -> dict[str, int]:
         return {c: getattr(self, c) for c in LightChoice.values}
-
-
-class EscalationStep(models.Model):
-    """A rung of the ladder overdue work climbs: 催报提醒 → 蓝/黄/红色督办单 → 约谈 → …"""
-
-    order = models.PositiveSmallIntegerField(_("order"), unique=True)
-    name = models.CharField(_("name"), max_length=50)
-    color = models.CharField(_("colour"), max_length=10, blank=True)
-    missed_in_a_row = models.PositiveSmallIntegerField(_("late reports in a row"))
-    notify_leader = models.BooleanField(_("also tell the responsible leader"), default=False)
-
-    class Meta:
-        ordering = ["order"]
-        verbose_name = _("escalation step")
-        verbose_name_plural = _("escalation steps")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def badge(self) -> str:
-        """The Bootstrap badge of the rung's colour (蓝/黄/红色督办单)."""
-        return {"blue": "text-bg-primary", "yellow": "text-bg-warning", "red": "text-bg-danger"}.get(
-            self.color, "text-bg-secondary"
-        )
 
 
 class Escalation(models.Model):

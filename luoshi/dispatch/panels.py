@@ -123,3 +123,21 @@ def unit_panel(request: HttpRequest, unit: Unit) -> Panel | None:
         (_("This unit and all below it"), [(c, below[c] or 0) for c in LightChoice.values]),
     ]
     return Panel("dispatch/_unit_panel.html", {"rows": rows, "lights": LightChoice.values, "unit": unit})
+
+
+LATEST_REPORTS = 3
+
+
+def latest_reports_panel(request: HttpRequest, task: Task) -> Panel | None:
+    """The task's last reports, for a page that would otherwise ask the unit again (最多报一次): a
+    supervision item on the task shows what its lead unit has already reported."""
+    user: Any = request.user
+    reports = list(
+        Report.objects.visible_to(user)
+        .filter(task=task, submitted_at__isnull=False)
+        .select_related("unit", "cycle__cadence")
+        .order_by("-submitted_at", "-pk")[:LATEST_REPORTS]
+    )
+    if not reports:
+        return None
+    return Panel("dispatch/_latest_reports.html", {"task": task, "reports": reports}, side=True)

@@ -16,9 +16,9 @@ from django.db import transaction
 from luoshi.audit.services import record
 from luoshi.core import clock
 from luoshi.core.actions import Action
-from luoshi.dispatch.ladder_audience import told_at
-from luoshi.dispatch.models import UNSENT, Cycle, Escalation, EscalationStep, Report
-from luoshi.notify.models import Notice
+from luoshi.dispatch.models import UNSENT, Cycle, Escalation, Report
+from luoshi.notify.ladder_audience import told_at
+from luoshi.notify.models import EscalationStep, Notice
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User

@@ -168,3 +168,33 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.target}: {self.status}"
+
+
+class EscalationStep(models.Model):
+    """A rung of the ladder overdue work climbs: 催报提醒 → 蓝/黄/红色督办单 → 约谈 → …
+
+    One ladder for all chasing: late reports (dispatch) and overdue supervision items climb the same rungs.
+    """
+
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    color = models.CharField(_("colour"), max_length=10, blank=True)
+    missed_in_a_row = models.PositiveSmallIntegerField(_("late reports in a row"))
+    notify_leader = models.BooleanField(_("also tell the responsible leader"), default=False)
+
+    class Meta:
+        # The table dispatch created before the ladder became shared (notify migration 0004 took it over).
+        db_table = "dispatch_escalationstep"
+        ordering = ["order"]
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge of the rung's colour (蓝/黄/红色督办单)."""
+        return {"blue": "text-bg-primary", "yellow": "text-bg-warning", "red": "text-bg-danger"}.get(
+            self.color, "text-bg-secondary"
+        )

@@ -155,6 +155,21 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
         _("Extension denied: %(code)s"),
         _("The deadline of “%(title)s” stays %(due)s. Reason: %(reason)s"),
     ),
+    "supervision_due": (
+        _("Due tomorrow: %(code)s"),
+        _("“%(title)s” is due on %(due)s. Send your feedback before then, or ask for an extension."),
+    ),
+    "supervision_late": (
+        _("Overdue: %(code)s"),
+        _("“%(title)s” was due on %(due)s and is not done. The office chases it until it is."),
+    ),
+    "supervision_escalation": (
+        _("%(step)s: %(code)s"),
+        _(
+            "“%(title)s”, led by %(unit)s, was due on %(due)s and has gone unanswered "
+            "for %(n)s chasing periods."
+        ),
+    ),
     "supervision_note": (
         _("Co-unit note: %(code)s"),
         _("%(unit)s wrote what it did for “%(title)s”."),

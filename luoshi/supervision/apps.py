@@ -8,7 +8,10 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
+        from importlib import import_module
+
         from luoshi.core.panels import register
         from luoshi.supervision.panels import task_panel
 
         register("task", task_panel)
+        import_module("luoshi.supervision.jobs")  # registers the morning chase with Huey

@@ -36,6 +36,8 @@ class ItemForm(StyledForm):
     due = forms.DateField(label=_("Deadline"), widget=DATE)
     task = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     instruction = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # Set once the office has seen the open items that already ask the unit the same, and issues anyway.
+    asking_again = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,6 +23,7 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
         SupervisionItem.objects.visible_to(user)
         .filter(task=task)
         .select_related("issuer__supervision_series", "lead_unit")
+        .prefetch_related("escalations__step")
         .order_by("-year", "-number")
     )
     may_instruct = can_instruct(user)

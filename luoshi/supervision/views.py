@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -25,6 +25,7 @@ from luoshi.core import clock
 from luoshi.core.attachments import file_response
 from luoshi.core.forms import attach_errors
 from luoshi.core.paging import KeysFirstPaginator
+from luoshi.core.panels import panels_for
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
@@ -155,6 +156,7 @@ def item_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = visible_item_or_404(request, pk)
+    prefetch_related_objects([item], "escalations__step")
     user = request.user
     pending = item.extensions.filter(decision=Extension.Decision.PENDING).select_related("by").first()
     lead = services.can_act_for_lead(user, item)
@@ -175,6 +177,9 @@ def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "extensions": list(item.extensions.select_related("by", "decided_by").order_by("-at")),
         "notes": list(item.notes.select_related("unit", "by").order_by("-at")),
         "instructions": list(item.instructions.select_related("author").order_by("-at")),
+        "escalations": list(item.escalations.all()),
+        # What the lead unit already reported on the task (dispatch's panel): asked for once, not again.
+        "report_panels": panels_for("task_reports", request, item.task) if item.task is not None else [],
         "pending": pending,
         "steps": timeline(item),
         "can_sign": lead and may(Act.SIGN),
@@ -276,6 +281,10 @@ def _prefill(request: AuthenticatedRequest) -> dict[str, Any]:
     return initial
 
 
+class _SeenFirst(Exception):
+    """The item would ask a unit again what an open item already asks: show those before issuing."""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_create(request: AuthenticatedRequest) -> HttpResponse:
@@ -286,15 +295,26 @@ def item_create(request: AuthenticatedRequest) -> HttpResponse:
         Unit.objects.active().subtree_of(office).filter(policy.supervised_q(request.user, "")).in_tree_order()
     )
     form = ItemForm(request.POST or None, units=units, initial=_prefill(request))
+    again: list[SupervisionItem] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         instruction = _instruction_in_scope(request, data["instruction"])
         task = _task_in_scope(request, data["task"])
+        if not data["asking_again"]:
+            again = list(
+                SupervisionItem.objects.visible_to(request.user)
+                .asking_again(data["lead_unit"], task=task, title=data["title"])
+                .select_related("issuer__supervision_series")
+            )
         try:
             if data["instruction"] and instruction is None:
                 raise ValidationError({"instruction": _("This instruction is outside your scope.")})
             if data["task"] and task is None:
                 raise ValidationError({"task": _("This task is outside your scope.")})
+            if again:  # shown first; the form comes back ready to issue anyway
+                form = ItemForm({**request.POST.dict(), "asking_again": "on"}, units=units)
+                form.is_valid()
+                raise _SeenFirst
             item = services.create_item(
                 by=request.user,
                 issuer=office,
@@ -308,13 +328,21 @@ def item_create(request: AuthenticatedRequest) -> HttpResponse:
                 task=task,
                 instruction=instruction,
             )
+        except _SeenFirst:
+            pass
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, _("Supervision item %(code)s issued.") % {"code": item.code})
             return _back(item)
     shown = _instruction_in_scope(request, _int(form["instruction"].value()))
-    context = {"form": form, "office": office, "prefix": services.prefix_of(office), "instruction": shown}
+    context = {
+        "form": form,
+        "office": office,
+        "prefix": services.prefix_of(office),
+        "instruction": shown,
+        "asking_again": again,
+    }
     return render(request, "supervision/item_form.html", context)
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -17,6 +19,7 @@ from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task, TaskList, TaskQuerySet, overdue_q
+from luoshi.web.burden import KINDS, burden_for
 
 ATTENTION_DAYS = 30
 
@@ -116,3 +119,24 @@ def _lists_chart(tasks: TaskQuerySet, user: Any, today: dt.date) -> dict[str, An
             {"name": _("Overdue"), "color": "#b3261e", "data": [row["overdue"] for row in rows]},
         ],
     }
+
+
+BURDEN_PER_PAGE = 50
+
+
+@login_required
+def burden(request: AuthenticatedRequest) -> HttpResponse:
+    """为基层减负: the requests Luoshi makes of each unit in the viewer's jurisdiction, per month."""
+    if not policy.sees_jurisdiction(request.user):
+        raise PermissionDenied
+    counted = burden_for(request.user, clock.today())
+    page = Paginator(counted.grid(), BURDEN_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "months": counted.months,
+        "current": counted.current,
+        "page": page,
+        "heavy": [counted.heavy[m] for m in counted.months],
+        "chart": counted.chart(),
+        "kinds": KINDS.values(),
+    }
+    return render(request, "web/burden.html", context)

@@ -147,7 +147,10 @@ def test_an_unsealed_edit_with_a_recomputed_digest_is_detected(city):
     assert any(f"event {victim.pk}" in p for p in result.problems)
 
 
-def test_an_event_deleted_soon_after_its_write_is_detected(city, django_capture_on_commit_callbacks):
+def test_an_event_deleted_soon_after_its_write_is_detected(
+    city, django_capture_on_commit_callbacks, settings
+):
+    settings.AUDIT_SEAL_EVERY = 0  # sealed at its commit, whenever this process last sealed
     with django_capture_on_commit_callbacks(execute=True):
         make_task(city, title="写完即封存")
     assert not AuditEvent.objects.filter(block__isnull=True).exists()

@@ -95,6 +95,7 @@ def test_the_back_fill_follows_the_links_the_models_name():
         "supervision.feedbackfile",
         "supervision.extension",
         "supervision.counitnote",
+        "supervision.itemescalation",
         "challenges.application",
         "challenges.applicationfile",
     }

@@ -10,6 +10,7 @@ from luoshi.challenges.models import Application, OpenCall
 from luoshi.challenges.rules import ApplicationState, CallState
 from luoshi.core import clock as core_clock
 from luoshi.demo import loader
+from luoshi.notify.models import Notice
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task, TaskList
 from luoshi.supervision.models import Instruction, State, SupervisionItem
@@ -153,6 +154,20 @@ def test_the_demo_has_items_in_every_state_with_one_overdue_and_one_extended(dem
     assert Instruction.objects.filter(task__isnull=False).count() >= 2
     assert items.filter(instruction__isnull=False, source="instruction").exists()
     assert [i.number for i in items.order_by("number")] == list(range(1, items.count() + 1))
+
+
+def test_the_demo_chase_took_the_long_overdue_item_up_the_ladder(demo):
+    behind = SupervisionItem.objects.get(title="督促推进城北片区雨污分流改造")
+    taken = list(behind.escalations.order_by("at").values_list("step__name", "at"))
+    assert [name for name, _ in taken] == ["蓝色督办单", "黄色督办单"]
+    assert [core_clock.local(at).date() for _, at in taken] == [
+        behind.due + dt.timedelta(days=8),
+        behind.due + dt.timedelta(days=15),
+    ]
+    late_ones = SupervisionItem.objects.overdue_items(TODAY).exclude(state="feedback")
+    assert late_ones.count() >= 2
+    for item in late_ones:  # every overdue item the unit still owes was told it is late
+        assert Notice.objects.filter(kind="supervision_late", url=f"/supervision/{item.pk}/").exists()
 
 
 def test_every_demo_item_is_audited_from_its_creation(demo):

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from luoshi.audit.models import AuditEvent
-from luoshi.dispatch import ladder_services, reminders, services
-from luoshi.dispatch.ladder import install_default_ladder
-from luoshi.dispatch.ladder_audience import LABELS, Audience
-from luoshi.dispatch.ladder_services import add_step, delete_step, ladder_stamp, update_step
-from luoshi.dispatch.models import Escalation, EscalationStep, Report
-from luoshi.notify.models import Notice
+from luoshi.dispatch import reminders, services
+from luoshi.dispatch.models import Escalation, Report
+from luoshi.notify import ladder_services
+from luoshi.notify.ladder import install_default_ladder
+from luoshi.notify.ladder_audience import LABELS, Audience
+from luoshi.notify.ladder_services import add_step, delete_step, ladder_stamp, update_step
+from luoshi.notify.models import EscalationStep, Notice
 from luoshi.notify.services import add_webhook
 from luoshi.testing import make_task, make_user, make_weekly_cadence
 

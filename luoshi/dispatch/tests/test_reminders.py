@@ -6,10 +6,10 @@ import pytest
 
 from luoshi.audit.models import AuditEvent
 from luoshi.dispatch import reminders, services
-from luoshi.dispatch.ladder import install_default_ladder
-from luoshi.dispatch.models import Escalation, EscalationStep, Report
+from luoshi.dispatch.models import Escalation, Report
 from luoshi.dispatch.services import ReportData
-from luoshi.notify.models import Notice
+from luoshi.notify.ladder import install_default_ladder
+from luoshi.notify.models import EscalationStep, Notice
 from luoshi.notify.services import add_webhook
 from luoshi.testing import make_task, make_weekly_cadence
 

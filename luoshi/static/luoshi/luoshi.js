@@ -65,6 +65,9 @@ const charts = {
       ],
     };
   },
+  burden(el, data) {
+    return this.lists(el, data);
+  },
   lists(el, data) {
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },

@@ -1,5 +1,7 @@
-"""The supervision app's data, a module per part of the work: items and instructions (items.py)."""
+"""The supervision app's data, a module per part of the work: items and instructions (items.py), the
+ladder rungs overdue items climb (chasing.py)."""
 
+from luoshi.supervision.models.chasing import ItemEscalation
 from luoshi.supervision.models.items import (
     STATE_COLOURS,
     URGENCY_COLOURS,
@@ -28,6 +30,7 @@ __all__ = [
     "FeedbackFile",
     "Instruction",
     "InstructionQuerySet",
+    "ItemEscalation",
     "ItemQuerySet",
     "Series",
     "Source",

@@ -142,12 +142,20 @@ class ItemQuerySet(models.QuerySet["SupervisionItem"]):
         """Past their (possibly extended) deadline and not closed: what chasing and escalation climb."""
         return self.open().filter(due__lt=today)
 
+    def asking_again(self, lead_unit: Unit, *, task: Task | None, title: str) -> ItemQuerySet:
+        """Open items that already ask `lead_unit` for the same thing: on the same task, or of the same
+        title. An office creating one more sees them first (最多报一次: a unit is asked a thing once)."""
+        same = Q(title=title.strip())
+        if task is not None:
+            same |= Q(task=task)
+        return self.open().filter(same, lead_unit=lead_unit)
+
     def extended(self) -> ItemQuerySet:
         return self.filter(first_due__isnull=False)
 
     def for_listing(self) -> ItemQuerySet:
         return self.select_related("issuer", "lead_unit", "issuer__supervision_series").prefetch_related(
-            "co_units"
+            "co_units", "escalations__step"
         )
 
 
@@ -265,6 +273,12 @@ class SupervisionItem(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_overdue_on(clock.today())
+
+    @property
+    def rung(self) -> Any:
+        """The highest rung of the escalation ladder the item has climbed (ItemEscalation), or None."""
+        taken = list(self.escalations.all())
+        return max(taken, key=lambda e: e.step.order) if taken else None
 
     @property
     def closed_late(self) -> bool:

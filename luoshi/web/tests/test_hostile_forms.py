@@ -31,9 +31,10 @@ from django.urls.exceptions import Resolver404
 
 from luoshi.challenges.tests import worlds as ch
 from luoshi.dispatch import services as dispatch
-from luoshi.dispatch.ladder import install_default_ladder
-from luoshi.dispatch.models import EscalationStep, Report
+from luoshi.dispatch.models import Report
 from luoshi.ingest.services import create_draft
+from luoshi.notify.ladder import install_default_ladder
+from luoshi.notify.models import EscalationStep
 from luoshi.notify.services import add_webhook, notify
 from luoshi.orgs.models import UnitAlias
 from luoshi.plans.deliveries import submit_contribution, submit_delivery

@@ -98,6 +98,7 @@ def every(status: int) -> str:
 #                                                   CS  KS  KL  KH  TL  OL  OUT DL  LD  AD
 MATRIX: dict[str, dict[str, str]] = {
     "web:home":                     {"GET":         every(200)},
+    "web:burden":                   {"GET":        "200 200 403 403 403 403 403 403 200 200"},
     "login":                        {"GET":         every(302)},
     "logout":                       {"GET":         every(405),
                                      "POST":        every(302)},
@@ -513,13 +514,13 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
 
 def _top_rung() -> Any:
     """约谈, the default ladder's last rung: it has issued no notice, so it may be edited or deleted."""
-    from luoshi.dispatch.models import EscalationStep
+    from luoshi.notify.models import EscalationStep
 
     return EscalationStep.objects.get(name="约谈")
 
 
 def _rung_form(**fields: Any) -> dict[str, Any]:
-    from luoshi.dispatch.ladder_services import ladder_stamp
+    from luoshi.notify.ladder_services import ladder_stamp
 
     return {"color": "red", "notify_leader": "on", "seen": ladder_stamp(), **fields}
 
@@ -668,9 +669,10 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
 def build_world() -> World:
     """The city with an object of every kind in each place, in the state each address acts on."""
     from luoshi.dispatch import services as dispatch
-    from luoshi.dispatch.ladder import install_default_ladder
-    from luoshi.dispatch.models import EscalationStep, Report
+    from luoshi.dispatch.models import Report
     from luoshi.ingest.services import create_draft
+    from luoshi.notify.ladder import install_default_ladder
+    from luoshi.notify.models import EscalationStep
     from luoshi.notify.services import add_webhook, notify
     from luoshi.orgs.models import UnitAlias
     from luoshi.plans.deliveries import submit_contribution, submit_delivery

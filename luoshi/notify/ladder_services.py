@@ -4,7 +4,7 @@ The rungs stand in the order of their thresholds: `order` is renumbered from `mi
 change, so a later rung can never fire before an earlier one and nobody has to arrange them by hand. Two
 rungs cannot share a threshold (the climb would take only one of them), nor a name (the register and the
 notices name the rung). A rung that has issued supervision notices is never deleted: the register keeps
-pointing at it (Escalation.step is PROTECT); it may still be renamed or given another threshold.
+pointing at it (every register's step is PROTECT); it may still be renamed or given another threshold.
 
 Each change locks the whole ladder, checks that the editor saw the ladder as it is now (`seen`, the stamp of
 the page they edited on), and records the rung before and after with the ladder's order around it.
@@ -17,14 +17,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ForeignObjectRel
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core.actions import Action
 from luoshi.core.services import require
-from luoshi.dispatch.models import Escalation, EscalationStep
+from luoshi.notify.models import EscalationStep
 from luoshi.orgs import policy
 from luoshi.orgs.models import User
 
@@ -181,8 +181,17 @@ def update_step(
 
 
 def issued_count(step: EscalationStep) -> int:
-    """How many supervision notices in the register this rung has issued."""
-    return Escalation.objects.filter(step=step).count()
+    """How many notices this rung has issued, in every register that climbs the ladder.
+
+    The registers live above this layer (late reports' escalations in dispatch, overdue items' in
+    supervision), so they are found by the relations that point at the rung rather than by name.
+    """
+    relations = [
+        f
+        for f in EscalationStep._meta.get_fields(include_hidden=True)  # the registers' related_name is "+"
+        if isinstance(f, ForeignObjectRel)
+    ]
+    return sum(r.related_model._default_manager.filter(**{r.field.name: step}).count() for r in relations)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The default escalation ladder, installed by a migration and available to tests that need it."""
+"""The default escalation ladder (shared by every kind of chasing), available to tests that need it."""
 
 from __future__ import annotations
 
