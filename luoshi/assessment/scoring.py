@@ -229,17 +229,24 @@ def weight_errors(nodes: Sequence[Node], total: Decimal) -> list[str]:
     children: dict[str | None, list[Node]] = {}
     for n in nodes:
         if n.weight < 0:
-            errors.append(f"{n.key}: a weight below zero ({n.weight})")
+            errors.append(f"{n.key}: a weight below zero ({_plain(n.weight)})")
         if n.parent is not None and n.parent not in by_key:
             errors.append(f"{n.key}: its group {n.parent} is not in the system")
         children.setdefault(n.parent, []).append(n)
     top = sum((n.weight for n in children.get(None, [])), ZERO)
     if top != total:
-        errors.append(f"the top level weighs {top}, not the stated total {total}")
+        errors.append(f"the top level weighs {_plain(top)}, not the stated total {_plain(total)}")
     for key, kids in children.items():
         if key is None or key not in by_key:
             continue
         held = sum((k.weight for k in kids), ZERO)
         if held != by_key[key].weight:
-            errors.append(f"{key}: weighs {by_key[key].weight} but its indicators add up to {held}")
+            errors.append(
+                f"{key}: weighs {_plain(by_key[key].weight)} but its indicators add up to {_plain(held)}"
+            )
     return errors
+
+
+def _plain(value: Decimal) -> str:
+    """105.00 as 105, 12.50 as 12.5: a weight as a person writes it."""
+    return f"{value.normalize():f}"
