@@ -44,6 +44,18 @@ def test_the_office_ranks_last_month_and_a_county_sees_why_it_moved(browse, live
     expect(office.page.get_by_test_id("ranking-chart").locator("svg")).to_be_visible()
     office.screenshot(f"assessment-ranking-{suffix}")
 
+    # The system's page: its weights per category, adding up, and where the office gives points.
+    office.open(f"/assessment/systems/{system.pk}/")
+    expect(office.page.get_by_test_id("weight-row")).to_have_count(4)
+    expect(office.page.get_by_test_id("weight-problems")).to_have_count(0)
+    award = office.page.get_by_test_id("award-form")
+    award.get_by_label("单位").select_option(label="白沙县")
+    award.get_by_label("分值（减分填负数）").fill("-1")
+    award.get_by_label("理由").fill("发生一般安全生产事故")
+    award.get_by_test_id("award-save").click()
+    expect(office.page.get_by_test_id("awards")).to_contain_text("发生一般安全生产事故")
+    office.screenshot(f"assessment-system-{suffix}")
+
     county = browse(width=width, height=900)
     county.sign_in("county_liaison")
     county.open("/assessment/")

@@ -80,6 +80,17 @@ class IndicatorSystem(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
 
+    def assessed_units(self) -> models.QuerySet[Unit]:
+        """The units under the owner, at work, in a category some indicator weighs."""
+        categories = Weight.objects.filter(indicator__system=self).values("category")
+        return (
+            Unit.objects.subtree_of(self.owner)
+            .active()
+            .filter(category__in=categories)
+            .exclude(pk=self.owner_id)
+            .order_by("path")
+        )
+
 
 class Indicator(models.Model):
     """An indicator (二级指标) scored by a metric, or a group of them (一级指标) holding their weights."""

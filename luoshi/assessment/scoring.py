@@ -221,7 +221,35 @@ class Node:
     parent: str | None = None
 
 
-def weight_errors(nodes: Sequence[Node], total: Decimal) -> list[str]:
+class Problem(StrEnum):
+    NEGATIVE = "negative"  # a weight below zero
+    ORPHAN = "orphan"  # an indicator whose group is not in the system
+    TOP = "top"  # the top level does not weigh the stated total
+    GROUP = "group"  # a group does not weigh what its indicators add up to
+
+
+@dataclass(frozen=True)
+class WeightError:
+    """What is wrong, where (`key`: the indicator or group; `parent`: the missing group), with the figures."""
+
+    problem: Problem
+    key: str | None = None
+    parent: str | None = None
+    weight: Decimal | None = None  # what the node (or the stated total) weighs
+    held: Decimal | None = None  # what its children (or the top level) add up to
+
+    def __str__(self) -> str:
+        """In English, for logs and tests; pages say it in the reader's language (services)."""
+        w, h = plain(self.weight), plain(self.held)
+        return {
+            Problem.NEGATIVE: f"{self.key}: a weight below zero ({w})",
+            Problem.ORPHAN: f"{self.key}: its group {self.parent} is not in the system",
+            Problem.TOP: f"the top level weighs {h}, not the stated total {w}",
+            Problem.GROUP: f"{self.key}: weighs {w} but its indicators add up to {h}",
+        }[self.problem]
+
+
+def weight_errors(nodes: Sequence[Node], total: Decimal) -> list[WeightError]:
     """What is wrong with a category's weights: each group must hold the sum of its children, and the top
     level the stated total. Empty when the weights add up."""
     errors = []
@@ -229,24 +257,22 @@ def weight_errors(nodes: Sequence[Node], total: Decimal) -> list[str]:
     children: dict[str | None, list[Node]] = {}
     for n in nodes:
         if n.weight < 0:
-            errors.append(f"{n.key}: a weight below zero ({_plain(n.weight)})")
+            errors.append(WeightError(Problem.NEGATIVE, n.key, weight=n.weight))
         if n.parent is not None and n.parent not in by_key:
-            errors.append(f"{n.key}: its group {n.parent} is not in the system")
+            errors.append(WeightError(Problem.ORPHAN, n.key, parent=n.parent))
         children.setdefault(n.parent, []).append(n)
     top = sum((n.weight for n in children.get(None, [])), ZERO)
     if top != total:
-        errors.append(f"the top level weighs {_plain(top)}, not the stated total {_plain(total)}")
+        errors.append(WeightError(Problem.TOP, weight=total, held=top))
     for key, kids in children.items():
         if key is None or key not in by_key:
             continue
         held = sum((k.weight for k in kids), ZERO)
         if held != by_key[key].weight:
-            errors.append(
-                f"{key}: weighs {_plain(by_key[key].weight)} but its indicators add up to {_plain(held)}"
-            )
+            errors.append(WeightError(Problem.GROUP, key, weight=by_key[key].weight, held=held))
     return errors
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal | None) -> str:
     """105.00 as 105, 12.50 as 12.5: a weight as a person writes it."""
-    return f"{value.normalize():f}"
+    return "" if value is None else f"{value.normalize():f}"

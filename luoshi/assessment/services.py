@@ -104,6 +104,16 @@ def rate(
 
 
 @transaction.atomic
+def rate_units(*, indicator: Indicator, rater: User, marks: dict[Unit, Decimal], on: dt.date) -> list[Rating]:
+    """A rater's marks for several units at once, all or none."""
+    if not marks:
+        raise ValidationError(_("Enter at least one mark."))
+    return [
+        rate(indicator=indicator, unit=unit, rater=rater, mark=mark, on=on) for unit, mark in marks.items()
+    ]
+
+
+@transaction.atomic
 def award(
     *, system: IndicatorSystem, unit: Unit, points: Decimal, reason: str, on: dt.date, by: User
 ) -> Award:
@@ -145,14 +155,7 @@ def snapshot_of(system: IndicatorSystem, start: dt.date, end: dt.date, as_of: dt
                     "parent": None if ind.parent_id is None else str(ind.parent_id),
                 }  # fmt: skip
             )
-    units = list(
-        Unit.objects.subtree_of(system.owner)
-        .active()
-        .filter(category__in=list(categories))
-        .exclude(pk=system.owner_id)
-        .order_by("path")
-        .values_list("pk", "name", "category")
-    )
+    units = list(system.assessed_units().values_list("pk", "name", "category"))
     ids = [u[0] for u in units]
     counted = facts.collect((i.metric for i in indicators), ids, facts.Window(start, end, as_of))
     marks = _marks(indicators, ids, start, end)
@@ -291,12 +294,14 @@ def digest_of(results: list[dict[str, Any]]) -> str:
 
 
 def weight_problems(system: IndicatorSystem) -> list[str]:
-    """What is wrong with the system's weights, category by category; empty when a run may start."""
-    problems = []
+    """What is wrong with the system's weights, category by category, in the reader's language; empty when
+    a run may start."""
     indicators = list(system.indicators.prefetch_related("weights"))
     categories = sorted({w.category for i in indicators for w in i.weights.all()})
     if not categories:
         return [_("No indicator has a weight in any category yet.")]
+    names = {str(i.pk): i.name for i in indicators}
+    problems = []
     for category in categories:
         nodes = [
             scoring.Node(str(i.pk), w.weight, None if i.parent_id is None else str(i.parent_id))
@@ -304,12 +309,25 @@ def weight_problems(system: IndicatorSystem) -> list[str]:
             for w in i.weights.all()
             if w.category == category
         ]
-        names = {str(i.pk): i.name for i in indicators}
         for error in scoring.weight_errors(nodes, system.total):
-            for key, name in names.items():
-                error = error.replace(f"{key}:", f"{name}:").replace(f"group {key} ", f"group {name} ")
-            problems.append(f"{UnitCategory(category).label}: {error}")
+            problems.append(f"{UnitCategory(category).label}：{_said(error, names)}")
     return problems
+
+
+def _said(error: scoring.WeightError, names: dict[str, str]) -> str:
+    figures = {
+        "name": names.get(error.key or "", error.key),
+        "group": names.get(error.parent or "", error.parent),
+        "weight": scoring.plain(error.weight),
+        "held": scoring.plain(error.held),
+    }
+    templates = {
+        scoring.Problem.NEGATIVE: _("%(name)s weighs %(weight)s, below zero."),
+        scoring.Problem.ORPHAN: _("%(name)s has a weight in this category but its group %(group)s has none."),
+        scoring.Problem.TOP: _("the top level weighs %(held)s, not the stated total %(weight)s."),
+        scoring.Problem.GROUP: _("%(name)s weighs %(weight)s but its indicators add up to %(held)s."),
+    }
+    return templates[error.problem] % figures
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
-"""Reading a run back: its ranking table per category, and for one unit every figure with the rows behind
-it (these 3 late reports, this task finished after its deadline) and what moved since the previous run.
+"""Reading assessment back: a system's weights as a table; a run's ranking per category, and for one unit
+every figure with the rows behind it (these 3 late reports, this task finished after its deadline) and what
+moved since the previous run.
 
 Everything is read from the run's snapshot and its stored results; the rows' titles are looked up by the
 ids the snapshot kept, in one query per kind of row.
@@ -18,7 +19,7 @@ from luoshi.plans.models import Delivery, Task
 from luoshi.supervision.models import SupervisionItem
 
 from .facts import ROWS_OF
-from .models import Metric, Result, Run
+from .models import Indicator, IndicatorSystem, Metric, Result, Run
 from .services import score_snapshot
 
 ROWS_SHOWN = 50
@@ -168,3 +169,38 @@ def _labels(
         ):
             found[(Metric.ITEMS_ON_TIME, i.pk)] = (f"{i.code} {i.title}", f"/supervision/{i.pk}/")
     return found
+
+
+@dataclass
+class TableRow:
+    indicator: Indicator
+    level: int
+    weights: list[Decimal | None]
+
+
+def weight_table(system: IndicatorSystem) -> dict[str, Any]:
+    """The system's indicators in tree order, with what each weighs per category (columns: the categories
+    any indicator weighs) and each category's top-level total."""
+    indicators = list(system.indicators.prefetch_related("weights").order_by("parent_id", "order"))
+    categories = [
+        c
+        for c in UnitCategory.choices
+        if any(w.category == c[0] for i in indicators for w in i.weights.all())
+    ]
+    children: dict[int | None, list[Indicator]] = defaultdict(list)
+    for i in indicators:
+        children[i.parent_id].append(i)
+    rows: list[TableRow] = []
+
+    def walk(parent: int | None, level: int) -> None:
+        for i in sorted(children[parent], key=lambda x: x.order):
+            by_category = {w.category: w.weight for w in i.weights.all()}
+            rows.append(TableRow(i, level, [by_category.get(c) for c, _label in categories]))
+            walk(i.pk, level + 1)
+
+    walk(None, 0)
+    totals = [
+        sum((r.weights[n] or Decimal(0) for r in rows if r.level == 0), Decimal(0))
+        for n in range(len(categories))
+    ]
+    return {"categories": categories, "rows": rows, "totals": totals}

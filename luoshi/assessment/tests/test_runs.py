@@ -99,7 +99,7 @@ def test_weights_that_do_not_add_up_refuse_the_run_and_write_nothing(city, syste
     )
     with pytest.raises(ValidationError) as refused:
         run(city, system)
-    assert "县（市、区）: the top level weighs 105, not the stated total 100" in str(refused.value)
+    assert "县（市、区）：一级指标合计105分，与总分值100分不符。" in str(refused.value)
     assert not Run.objects.exists() and not Result.objects.exists()
 
 

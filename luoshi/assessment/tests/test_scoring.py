@@ -257,4 +257,4 @@ def test_a_total_stays_within_the_weight_and_caps_and_scores_the_same_twice(rate
     ],
 )
 def test_weights_must_add_up_to_the_stated_total_at_every_level(nodes, errors):
-    assert weight_errors(nodes, D(100)) == errors
+    assert [str(e) for e in weight_errors(nodes, D(100))] == errors

@@ -22,6 +22,13 @@ def _system(owner: Any, by: Any, name: str, categories: tuple[str, ...]) -> Any:
         system=system, name="任务按期完成", metric=Metric.TASKS_ON_TIME, by=by,
         weights=dict.fromkeys(categories, Decimal(100)),
     )  # fmt: skip
+    services.add_indicator(  # weighs nothing yet: there to be marked
+        system=system,
+        name="领导评议",
+        metric=Metric.RATING,
+        by=by,
+        weights=dict.fromkeys(categories, Decimal(0)),
+    )
     return system
 
 
@@ -45,6 +52,24 @@ def of(place: Any) -> SimpleNamespace:
 
 def run_form() -> dict[str, str]:
     return {"period_start": START.isoformat(), "period_end": END.isoformat()}
+
+
+def system_form() -> dict[str, Any]:
+    return {"name": "专项考核", "year": 2026, "total": 100, "bonus_cap": 5, "penalty_cap": 5}
+
+
+def indicator_form(place: Any) -> dict[str, str]:
+    category = of(place).unit.category
+    return {"name": "交账一次通过", "metric": Metric.DELIVERIES_FIRST_TIME, f"weight_{category}": "10"}
+
+
+def award_form(place: Any) -> dict[str, Any]:
+    return {"unit": of(place).unit.pk, "points": "1.5", "reason": "获评省级试点", "on": "2026-11-10"}
+
+
+def rating_form(place: Any) -> dict[str, Any]:
+    here = of(place)
+    return {"indicator": here.system.indicators.get(metric=Metric.RATING).pk, f"mark_{here.unit.pk}": "90"}
 
 
 def hostile_world(c: Any) -> dict[str, Any]:

@@ -227,6 +227,10 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
             {"pk": w["challenge"].application.pk, "file_pk": w["challenge"].file.pk},
         ),
         "assessment:run_create": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:system_detail": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:indicator_add": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:award_create": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:rate": ("leader", {"pk": w["assessment"].system.pk}),
         "assessment:run_detail": ("county_liaison", {"pk": w["assessment"].run.pk}),
         "assessment:unit_trace": (
             "county_liaison",

@@ -348,6 +348,19 @@ MATRIX: dict[str, dict[str, str]] = {
     # 考核: rankings circulate to every unit a system assesses; a unit's rows to those who see the unit; only
     # the office over the units starts a run.
     "assessment:index":             {"GET":         every(200)},
+    "assessment:system_create":     {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST":       "302 302 403 403 403 403 403 403 403 302"},
+    "assessment:system_detail":     {"GET here":   "200 200 200 200 200 200 404 404 200 200",
+                                     "GET there":   every(200)},
+    "assessment:indicator_add":     {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 403 403 403 403 403 403 403 403 302"},
+    "assessment:award_create":      {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 403 403 403 403 403 403 403 403 302"},
+    "assessment:rate":              {"GET here":   "200 200 403 403 403 403 404 404 200 200",
+                                     "POST here":  "302 302 403 403 403 403 404 404 302 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 302 302"},
     "assessment:run_create":        {"GET here":    every(405),
                                      "POST here":  "302 302 403 403 403 403 404 404 403 302",
                                      "POST there": "302 403 403 403 403 403 403 403 403 302"},
@@ -450,6 +463,10 @@ class World:
 
 
 ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
+    "assessment:system_detail": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:indicator_add": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:award_create": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:rate": lambda w, p: {"pk": asm.of(p).system.pk},
     "assessment:run_create": lambda w, p: {"pk": asm.of(p).system.pk},
     "assessment:run_detail": lambda w, p: {"pk": asm.of(p).run.pk},
     "assessment:unit_trace": lambda w, p: {"pk": asm.of(p).run.pk, "unit_pk": asm.of(p).unit.pk},
@@ -564,6 +581,10 @@ PLAN_TEXT = "一、加快推进工业园区标准化厂房建设，年底前建�
 
 PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "assessment:run_create": lambda w, p: asm.run_form(),
+    "assessment:system_create": lambda w, p: asm.system_form(),
+    "assessment:indicator_add": lambda w, p: asm.indicator_form(p),
+    "assessment:award_create": lambda w, p: asm.award_form(p),
+    "assessment:rate": lambda w, p: asm.rating_form(p),
     "challenges:call_create": lambda w, p: {**ch.matrix_form(p), "task_list": p.task_list.pk},
     "challenges:call_edit": lambda w, p: {**ch.matrix_form(p), "version": ch.of(p).call.version},
     "challenges:call_publish": lambda w, p: {},
