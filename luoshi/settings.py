@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "luoshi.challenges",
     "luoshi.supervision",
     "luoshi.ingest",
+    "luoshi.meetings",
     "luoshi.web",
     "luoshi.demo",
 ]
