@@ -78,7 +78,7 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("-sent_at", "number")[:LIST_MAX]
     )
     context = {
-        "meetings": list(meetings) if policy.sees_jurisdiction(request.user) else [],
+        "meetings": list(meetings),
         "letters": list(letters),
         "can_convene": services.can_convene(request.user),
     }
