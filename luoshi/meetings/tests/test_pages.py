@@ -7,10 +7,12 @@ import datetime as dt
 import io
 
 from django.test import Client
+from django.utils.html import escape
 from docx import Document
 
 from luoshi.meetings import services
 from luoshi.meetings.models import Meeting, ReminderLetter, State
+from luoshi.meetings.rules import REFUSALS, Act
 from luoshi.meetings.tests.factory import DUE, held_with_decisions, lagging_tasks, make_meeting
 from luoshi.testing import count_queries
 
@@ -108,7 +110,7 @@ def test_a_refused_step_says_why_and_writes_nothing(city):
         {"text": "x", "lead_unit": city.qingshan.pk, "due": "2026-12-10"},
         follow=True,
     )
-    assert "has not been held yet" in response.content.decode()
+    assert escape(str(REFUSALS[(State.PREPARING, Act.DECIDE)])) in response.content.decode()
     assert not meeting.decisions.exists()
     assert client_of(city.county_liaison).get("/meetings/new/").status_code == 403
 
@@ -140,3 +142,28 @@ def test_the_list_and_the_meeting_run_a_bounded_number_of_queries(city, clock):
     assert count_queries(office, f"/meetings/{latest.pk}/") == few_detail
     township = client_of(city.township_liaison)
     assert count_queries(township, "/meetings/") <= few_list
+
+
+def test_the_brief_shows_what_was_promised_reported_and_the_trajectory(city, clock):
+    from luoshi.dispatch import services as dispatch
+    from luoshi.dispatch.models import Report
+    from luoshi.testing import make_weekly_cadence
+
+    red, _yellow = lagging_tasks(city)
+    weekly = make_weekly_cadence(city)
+    for number, percent in ((45, 30), (46, 35)):
+        cycle = dispatch.open_cycle(cadence=weekly, number=number, now=clock.now())
+        pending = Report.objects.get(cycle=cycle, task=red)
+        dispatch.submit_report(
+            report=pending,
+            by=city.county_liaison,
+            data=dispatch.ReportData(percent=percent, progress=f"完成{percent}%", problems="钢材供应紧张"),
+            expected_version=pending.version,
+            idempotency_key=f"brief-{number}",
+        )
+    meeting = make_meeting(city)
+    entry = meeting.entries.get(task=red)
+    page = client_of(city.city_supervisor).get(f"/meetings/{meeting.pk}/agenda/{entry.pk}/").content.decode()
+    assert "钢材供应紧张" in page and "完成35%" in page
+    trajectory = page[page.index('data-testid="trajectory"') :]
+    assert trajectory.index("30%") < trajectory.index("35%")

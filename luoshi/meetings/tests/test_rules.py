@@ -31,7 +31,7 @@ def test_every_pair_is_legal_as_the_table_says_or_refused_with_its_own_message(s
         next_state(state, act)
     message = refused.value.message_dict["state"][0]
     assert message == str(REFUSALS[(state, act)])
-    assert len(message) > 15
+    assert len(message) >= 5
 
 
 def test_the_table_and_the_refusals_cover_every_pair_once():
