@@ -184,6 +184,9 @@ register("followup", _("what became of the last meeting's decisions"), followups
 register("red", _("red tasks"), _lit("red"))
 register("yellow", _("yellow tasks"), _lit("yellow"))
 register("overdue_item", _("overdue supervision items"), overdue_items)
+# Rectifications (督查整改) are not a source yet: once supervision has them, a function here finding the
+# overdue ones in the meeting's scope is registered after the items, e.g.
+#   register("rectification", _("overdue rectifications"), overdue_rectifications)
 
 
 def build(meeting: Meeting, today: dt.date) -> list[tuple[str, Candidate]]:

@@ -79,6 +79,8 @@ def test_the_whole_meeting_is_audited_and_each_decision_becomes_an_item_and_a_le
     assert letters == ["青山县", "市发展改革委"]
     assert Notice.objects.filter(recipient=city.county_liaison, kind="meeting_letter").count() == 1
     assert Notice.objects.filter(recipient=city.department_liaison, kind="meeting_letter").count() == 1
+    title, body = Notice.objects.get(recipient=city.county_liaison, kind="meeting_letter").words()
+    assert meeting.title in title and "青山县" in body and "2" in body
     assert not Notice.objects.filter(recipient=city.outsider).exists()
     assert actions(meeting) == [
         "meeting.create",
