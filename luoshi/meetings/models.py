@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import StampField
@@ -208,8 +208,3 @@ class ReminderLetter(models.Model):
 
     def decisions(self) -> models.QuerySet[Decision]:
         return self.meeting.decisions.filter(lead_unit=self.unit).select_related("item__issuer")
-
-
-def addressed_to_q(user: Any) -> Q:
-    """Meetings with a decision addressed to a unit in the user's scope (for the unit's own list)."""
-    return Q(Exists(Decision.objects.filter(policy.unit_q(user, "lead_unit"), meeting=OuterRef("pk"))))

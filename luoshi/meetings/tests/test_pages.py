@@ -11,7 +11,7 @@ from django.utils.html import escape
 from docx import Document
 
 from luoshi.meetings import services
-from luoshi.meetings.models import Meeting, ReminderLetter, State
+from luoshi.meetings.models import Decision, Meeting, ReminderLetter, State
 from luoshi.meetings.rules import REFUSALS, Act
 from luoshi.meetings.tests.factory import DUE, held_with_decisions, lagging_tasks, make_meeting
 from luoshi.testing import count_queries
@@ -68,6 +68,10 @@ def test_a_unit_sees_its_letter_but_not_the_meeting_nor_another_units_letter(cit
     # The county above the township sees its letter too; the other township does not.
     assert client_of(city.county_liaison).get(f"/meetings/letters/{town.pk}/").status_code == 200
     assert client_of(city.other_township_liaison).get(f"/meetings/letters/{town.pk}/").status_code == 404
+    assert list(Decision.objects.visible_to(city.township_liaison).values_list("lead_unit", flat=True)) == [
+        city.qingshan_town.pk
+    ]
+    assert not Decision.objects.visible_to(city.outsider).exists()
     # The leader follows the city's meetings.
     assert client_of(city.leader).get(f"/meetings/{meeting.pk}/").status_code == 200
 
