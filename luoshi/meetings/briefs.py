@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from luoshi.dispatch.models import Report
+from luoshi.dispatch.models import LightReason, Report
 from luoshi.meetings.models import AgendaEntry
 from luoshi.plans.models import Delivery
 
@@ -24,6 +24,12 @@ class Brief:
     reports: list[Any] = field(default_factory=list)  # sent reports, oldest first
     deliveries: list[Any] = field(default_factory=list)
     feedbacks: list[Any] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """Why the task was red or yellow when the agenda was built."""
+        code = self.entry.facts.get("reason", "")
+        return str(LightReason(code).label) if code in LightReason.values else ""
 
     @property
     def latest(self) -> Any:

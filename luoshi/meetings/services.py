@@ -106,10 +106,10 @@ def _fill_agenda(meeting: Meeting) -> None:
     )
 
 
-def _default_previous(office: Unit, held_on: dt.date) -> Meeting | None:
-    """The office's latest meeting held before this one: the one whose decisions this one reviews."""
+def _default_previous(office: Unit, held_on: dt.date, task_list: TaskList | None) -> Meeting | None:
+    """The office's latest meeting on the same list held before this one: whose decisions this one reviews."""
     return (
-        Meeting.objects.filter(convener=office, held_on__lte=held_on)
+        Meeting.objects.filter(convener=office, held_on__lte=held_on, task_list=task_list)
         .exclude(state=State.PREPARING)
         .order_by("-held_on", "-id")
         .first()
@@ -150,7 +150,7 @@ def create_meeting(
         title=_text(title, "title", _("Give the meeting a title."), TITLE_MAX),
         held_on=held_on,
         task_list=task_list,
-        previous=previous or _default_previous(office, held_on),
+        previous=previous or _default_previous(office, held_on, task_list),
         created_by=by,
     )
     meeting.units.set(units)

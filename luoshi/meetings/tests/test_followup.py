@@ -72,3 +72,14 @@ def test_a_decision_of_minutes_never_closed_shows_as_never_tracked(city, clock):
     second = make_meeting(city, title="第12次调度会")
     entry = second.entries.get(kind="followup")
     assert (entry.decision, entry.facts["fate"], entry.item) == (decision, "no_item", None)
+
+
+def test_a_meeting_reviews_the_last_one_held_on_its_own_list(city, clock):
+    office = city.city_supervisor
+    on_list = services.hold_meeting(meeting=make_meeting(city, title="清单调度会"), by=office)
+    services.hold_meeting(
+        meeting=make_meeting(city, title="片区调度会", task_list=None, units=[city.fgw]), by=office
+    )
+    make_meeting(city, title="筹备中的清单调度会")  # not held: nothing to review yet
+    clock.set(dt.date(2026, 11, 25))
+    assert make_meeting(city, title="下一次清单调度会").previous == on_list

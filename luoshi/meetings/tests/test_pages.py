@@ -90,6 +90,7 @@ def test_the_office_walks_a_meeting_through_its_pages(city):
     entry = meeting.entries.get(task=red)
     brief = office.get(f"/meetings/{meeting.pk}/agenda/{entry.pk}/").content.decode()
     assert red.code in brief and 'data-testid="brief"' in brief
+    assert 'data-testid="brief-reason"' in brief
     assert office.post(f"/meetings/{meeting.pk}/hold/").status_code == 302
     decision = {"text": "青山县本月底前完成厂房主体封顶", "lead_unit": city.qingshan.pk, "due": "2026-12-10"}
     assert (
