@@ -234,3 +234,8 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} · {self.unit} · {self.total}"
+
+    @property
+    def moved_by(self) -> int:
+        """How many places the unit moved, either way."""
+        return abs(self.change or 0)

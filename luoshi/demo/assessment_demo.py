@@ -57,10 +57,10 @@ def load(
     """Write the demo's assessment as of `now`; return how many runs and results."""
     today = clock.local(now).date()
     first = _month_start(today, 3)
+    city = office.unit
+    assert city is not None, "the demo office has a unit"
     with clock.frozen(clock.at_local(first - dt.timedelta(days=10), dt.time(10))):
-        system = services.create_system(
-            owner=office.unit, year=today.year, name="高质量发展综合考核", by=office
-        )
+        system = services.create_system(owner=city, year=today.year, name="高质量发展综合考核", by=office)
         for group, weight, leaves in SYSTEM:
             parent = services.add_indicator(
                 system=system, name=group, by=office, weights=dict.fromkeys(CATEGORIES, weight)
@@ -71,7 +71,7 @@ def load(
                     weights=dict.fromkeys(CATEGORIES, points),
                 )  # fmt: skip
     rating = system.indicators.get(metric=Metric.RATING)
-    units = list(Unit.objects.filter(category__in=CATEGORIES, is_active=True).exclude(pk=office.unit_id))
+    units = list(Unit.objects.filter(category__in=CATEGORIES, is_active=True).exclude(pk=city.pk))
     raters = list(User.objects.filter(username__in=RATERS).order_by("username"))
     by_name = {u.name: u for u in units}
     runs = results = 0

@@ -68,6 +68,9 @@ const charts = {
   burden(el, data) {
     return this.lists(el, data);
   },
+  ranking(el, data) {
+    return { ...this.lists(el, data), legend: { show: false } };
+  },
   lists(el, data) {
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
