@@ -174,6 +174,14 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
         _("Co-unit note: %(code)s"),
         _("%(unit)s wrote what it did for “%(title)s”."),
     ),
+    "meeting_letter": (
+        _("Work reminder letter: %(meeting)s"),
+        ngettext_lazy(
+            "%(office)s: %(n)s decision for %(unit)s. Read the letter and sign for its item.",
+            "%(office)s: %(n)s decisions for %(unit)s. Read the letter and sign for their items.",
+            "n",
+        ),
+    ),
     "instruction_written": (
         _("Leader's instruction: %(target)s"),
         _("%(leader)s: %(text)s"),

@@ -101,6 +101,9 @@ def test_the_back_fill_follows_the_links_the_models_name():
         "assessment.award",
         "assessment.rating",
         "assessment.run",
+        "meetings.agendaentry",
+        "meetings.decision",
+        "meetings.reminderletter",
     }
     links = {label: link for label in labels if label not in later and (link := link_of(label))}
     assert links == migration.LINKS

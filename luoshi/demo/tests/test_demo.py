@@ -12,6 +12,7 @@ from luoshi.challenges.models import Application, OpenCall
 from luoshi.challenges.rules import ApplicationState, CallState
 from luoshi.core import clock as core_clock
 from luoshi.demo import loader
+from luoshi.meetings.models import Meeting
 from luoshi.notify.models import Notice
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task, TaskList
@@ -146,7 +147,7 @@ def test_every_demo_call_and_application_is_audited(demo):
 
 # The demo city's 督办件 and 领导批示: every state, one overdue, one extended, all through the services.
 def test_the_demo_has_items_in_every_state_with_one_overdue_and_one_extended(demo):
-    items = SupervisionItem.objects.all()
+    items = SupervisionItem.objects.filter(meeting_decision__isnull=True)  # the meetings' are counted below
     assert 7 <= items.count() <= 10
     assert {i.state for i in items} == set(State.values)
     assert items.overdue_items(TODAY).count() >= 1
@@ -155,7 +156,8 @@ def test_the_demo_has_items_in_every_state_with_one_overdue_and_one_extended(dem
     assert items.filter(extensions__decision="pending").exists()
     assert Instruction.objects.filter(task__isnull=False).count() >= 2
     assert items.filter(instruction__isnull=False, source="instruction").exists()
-    assert [i.number for i in items.order_by("number")] == list(range(1, items.count() + 1))
+    every = SupervisionItem.objects.order_by("number")
+    assert [i.number for i in every] == list(range(1, every.count() + 1))
 
 
 def test_the_demo_chase_took_the_long_overdue_item_up_the_ladder(demo):
@@ -193,3 +195,16 @@ def test_the_demo_has_three_monthly_assessment_runs_whose_ranks_move(demo):
         assert assessment.digest_of(assessment.rescore(run)) == run.digest
     awarded = {a.unit.name for a in system.awards.all()}
     assert {"青山县", "白沙县"} <= awarded
+
+
+# The demo city's 调度会: the last meeting's decisions went their ways, and the next one opens with them.
+def test_the_next_demo_meeting_opens_with_the_fate_of_the_last_ones_decisions(demo):
+    last, upcoming = Meeting.objects.order_by("held_on")
+    assert (last.state, upcoming.state, upcoming.previous) == ("closed", "preparing", last)
+    assert last.decisions.filter(item__source="meeting").count() == last.decisions.count() == 4
+    assert last.letters.count() == 4
+    followups = list(upcoming.entries.filter(kind="followup").order_by("order"))
+    assert followups == list(upcoming.entries.order_by("order")[: len(followups)])
+    assert [e.facts["fate"] for e in followups] == ["overdue", "no_progress", "in_progress", "done"]
+    assert [e.unit.name for e in followups] == ["江城区", "云溪县", "东湖区", "临港区"]
+    assert AuditEvent.objects.filter(action="meeting.close_minutes").count() == 1

@@ -34,6 +34,7 @@ from luoshi.challenges.tests import worlds as ch
 from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report
 from luoshi.ingest.services import create_draft
+from luoshi.meetings.tests import matrix_world as mt
 from luoshi.notify.ladder import install_default_ladder
 from luoshi.notify.models import EscalationStep
 from luoshi.notify.services import add_webhook, notify
@@ -118,6 +119,7 @@ def world(city: Any) -> dict[str, Any]:
         by=city.city_supervisor,
     )  # fmt: skip
     sv.build(city, (city.qingshan,))
+    mt.build(city, (city.qingshan_town,))
     return {
         "task": task,
         "milestone": task.milestones.first(),
@@ -250,6 +252,17 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "supervision:item_note": ("department_liaison", sv.args(city.qingshan, "assigned")),
         "supervision:item_instruction": ("leader", sv.args(city.qingshan, "assigned")),
         "supervision:task_instruction": ("leader", {"pk": w["task"].pk}),
+        # 调度会 of 青山县's office for 青山镇: the held one's page has the decision and minutes forms.
+        "meetings:meeting_detail": (boss, mt.args(city.qingshan_town, "held")),
+        "meetings:entry_brief": (boss, mt.entry_args(city.qingshan_town)),
+        "meetings:entry_remove": (boss, mt.entry_args(city.qingshan_town)),
+        "meetings:agenda_rebuild": (boss, mt.args(city.qingshan_town, "preparing")),
+        "meetings:meeting_hold": (boss, mt.args(city.qingshan_town, "preparing")),
+        "meetings:decision_record": (boss, mt.args(city.qingshan_town, "held")),
+        "meetings:decision_withdraw": (boss, mt.decision_args(city.qingshan_town)),
+        "meetings:minutes_close": (boss, mt.args(city.qingshan_town, "held")),
+        "meetings:letter_detail": ("township_liaison", mt.letter_args(city.qingshan_town)),
+        "meetings:letter_docx": ("township_liaison", mt.letter_args(city.qingshan_town)),
     }
 
 

@@ -42,6 +42,7 @@ from openpyxl import Workbook
 from luoshi.assessment.tests import worlds as asm
 from luoshi.challenges.tests import worlds as ch
 from luoshi.core import clock as core_clock
+from luoshi.meetings.tests import matrix_world as mt
 from luoshi.supervision.tests import matrix_world as sv
 from luoshi.testing import DEFAULT_NOW, PASSWORD, City, Clock, build_city, make_task, make_unit
 
@@ -345,6 +346,39 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:task_instruction": {"GET here":    every(405),
                                      "POST here":  "403 403 403 403 403 404 404 404 302 403",
                                      "POST there": "403 404 404 404 404 404 403 404 302 403"},
+    # 调度会: HERE 青山县's office convenes for 青山镇, THERE the city's for 白沙县. A meeting is seen by its
+    # office and those above it (and the people of the county it convened in); the office manages it; a
+    # unit sees the letter sent to it (or to a unit below it).
+    "meetings:meeting_list":        {"GET":         every(200)},
+    "meetings:meeting_create":      {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "meetings:meeting_detail":      {"GET here":   "200 200 200 200 404 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 404 404 200 200"},
+    "meetings:entry_brief":         {"GET here":   "200 200 200 200 404 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 404 404 200 200"},
+    "meetings:entry_remove":        {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:agenda_rebuild":      {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:meeting_hold":        {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:decision_record":     {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:decision_withdraw":   {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:minutes_close":       {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:letter_detail":       {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "meetings:letter_docx":         {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
     # 考核: rankings circulate to every unit a system assesses; a unit's rows to those who see the unit; only
     # the office over the units starts a run.
     "assessment:index":             {"GET":         every(200)},
@@ -480,6 +514,16 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "challenges:application_withdraw": lambda w, p: {"pk": ch.of(p).application.pk},
     "challenges:pledge_sign": lambda w, p: {"pk": ch.of(p).selected.pk},
     "challenges:application_file": lambda w, p: {"pk": ch.of(p).application.pk, "file_pk": ch.of(p).file.pk},
+    "meetings:meeting_detail": lambda w, p: mt.args(p.unit, "held"),
+    "meetings:entry_brief": lambda w, p: mt.entry_args(p.unit),
+    "meetings:entry_remove": lambda w, p: mt.entry_args(p.unit),
+    "meetings:agenda_rebuild": lambda w, p: mt.args(p.unit, "preparing"),
+    "meetings:meeting_hold": lambda w, p: mt.args(p.unit, "preparing"),
+    "meetings:decision_record": lambda w, p: mt.args(p.unit, "held"),
+    "meetings:decision_withdraw": lambda w, p: mt.decision_args(p.unit),
+    "meetings:minutes_close": lambda w, p: mt.args(p.unit, "held"),
+    "meetings:letter_detail": lambda w, p: mt.letter_args(p.unit),
+    "meetings:letter_docx": lambda w, p: mt.letter_args(p.unit),
     "orgs:unit_detail": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_create": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_edit": lambda w, p: {"pk": p.unit.pk},
@@ -687,6 +731,13 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "orgs:alias_list": lambda w, p: {"alias": "青山", "unit": p.unit.pk},
     "orgs:alias_generate": lambda w, p: {},
     "orgs:alias_delete": lambda w, p: {},
+    "meetings:meeting_create": lambda w, p: mt.meeting_form(p.unit),
+    "meetings:entry_remove": lambda w, p: {},
+    "meetings:agenda_rebuild": lambda w, p: {},
+    "meetings:meeting_hold": lambda w, p: {},
+    "meetings:decision_record": lambda w, p: mt.decision_form(p.unit),
+    "meetings:decision_withdraw": lambda w, p: {},
+    "meetings:minutes_close": lambda w, p: {"minutes": "会议要求各单位抓好落实。"},
     "supervision:item_create": lambda w, p: sv.item_form(p.unit),
     "supervision:series_edit": lambda w, p: {"number_prefix": "临市督"},
     "supervision:item_sign": lambda w, p: {},
@@ -844,6 +895,7 @@ def build_world() -> World:
     )
     sv.build(c, (c.qingshan_town, c.baisha))
     asm.build_matrix(c)  # 考核: 青山县's system of townships (HERE) and the city's of counties (THERE)
+    mt.build(c, (c.qingshan_town, c.baisha))  # 调度会: 青山县's office's for 青山镇, the city's for 白沙县
     ch.build_matrix(c)  # 揭榜挂帅: calls of 青山县's office (HERE) and of the city open to 白沙县 (THERE)
     sessions = {}
     for persona in PERSONAS:
