@@ -96,6 +96,10 @@ def test_the_back_fill_follows_the_links_the_models_name():
         "supervision.extension",
         "supervision.counitnote",
         "supervision.itemescalation",
+        "supervision.finding",
+        "supervision.closeout",
+        "supervision.closeoutfile",
+        "supervision.rectificationescalation",
         "challenges.application",
         "challenges.applicationfile",
     }
