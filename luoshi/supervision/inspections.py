@@ -250,6 +250,8 @@ def raise_item(*, finding: Finding, by: User, urgency: str = Urgency.URGENT) -> 
     if current.item_id is not None:
         raise ValidationError({"item": _("This finding already raised a supervision item.")})
     rectification = Rectification.objects.select_related("unit").get(finding=current)
+    if rectification.is_closed:
+        raise ValidationError({"item": _("This finding is closed out: there is nothing left to supervise.")})
     item = items.create_item(
         by=by,
         issuer=current.inspection.issuer,
