@@ -117,6 +117,7 @@ def world(city: Any) -> dict[str, Any]:
         by=city.city_supervisor,
     )  # fmt: skip
     sv.build(city, (city.qingshan,))
+    sv.build_inspections(city, (city.qingshan,))
     return {
         "task": task,
         "milestone": task.milestones.first(),
@@ -238,6 +239,14 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "supervision:item_note": ("department_liaison", sv.args(city.qingshan, "assigned")),
         "supervision:item_instruction": ("leader", sv.args(city.qingshan, "assigned")),
         "supervision:task_instruction": ("leader", {"pk": w["task"].pk}),
+        "supervision:inspection_detail": (boss, sv.inspection_args(city.qingshan)),
+        "supervision:finding_create": (boss, sv.inspection_args(city.qingshan)),
+        "supervision:finding_raise_item": (boss, sv.finding_args(city.qingshan)),
+        "supervision:rectification_detail": ("county_liaison", sv.rect_args(city.qingshan, "in_progress")),
+        "supervision:rectification_close_out": ("county_liaison", sv.rect_args(city.qingshan, "in_progress")),
+        "supervision:rectification_verify": (boss, sv.rect_args(city.qingshan, "requested")),
+        "supervision:rectification_return": (boss, sv.rect_args(city.qingshan, "requested")),
+        "supervision:close_out_file": (boss, sv.close_out_file_args(city.qingshan)),
     }
 
 
