@@ -340,7 +340,9 @@ def rectification_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
         "rect": rect,
         "inspection": inspection,
         "close_outs": list(
-            rect.close_outs.select_related("by", "decided_by").prefetch_related("files").order_by("-at")
+            rect.close_outs.select_related("by", "decided_by")
+            .prefetch_related("files")
+            .order_by("-at", "-id")
         ),
         "escalations": list(rect.escalations.select_related("step").order_by("at", "pk")),
         "can_request": unit and allowed(rect.state, RectAct.REQUEST_CLOSE),
