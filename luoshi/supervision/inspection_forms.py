@@ -30,6 +30,8 @@ class InspectionForm(StyledForm):
         queryset=Unit.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
+    # Set once the office has seen the inspections already falling on these units then, and plans anyway.
+    crowding_seen = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

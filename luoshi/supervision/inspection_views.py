@@ -137,8 +137,20 @@ def inspection_create(request: AuthenticatedRequest) -> HttpResponse:
     form = InspectionForm(
         request.POST or None, units=units, initial={"starts": start, "ends": start + dt.timedelta(days=2)}
     )
+    crowding: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not data["crowding_seen"]:
+            crowding = _crowding(request, data["units"], data["starts"], data["ends"])
+        if crowding:  # shown first; the form comes back ready to plan anyway
+            form = InspectionForm({**request.POST.dict(), "units": request.POST.getlist("units"),
+                                   "crowding_seen": "on"}, units=units)  # fmt: skip
+            form.is_valid()
+            return render(
+                request,
+                "supervision/inspections/inspection_form.html",
+                {"form": form, "office": office, "crowding": crowding},
+            )
         try:
             inspection = inspections.create_inspection(
                 by=request.user,
@@ -155,6 +167,32 @@ def inspection_create(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Inspection planned; the units are told."))
             return redirect(reverse("supervision:inspection_detail", args=[inspection.pk]))
     return render(request, "supervision/inspections/inspection_form.html", {"form": form, "office": office})
+
+
+def _crowding(
+    request: AuthenticatedRequest, units: Any, starts: dt.date, ends: dt.date
+) -> list[dict[str, Any]]:
+    """The inspections in scope already falling on some of `units` between `starts` and `ends` (不扎堆),
+    each with the units they share, as the calendar finds them."""
+    chosen = {u.pk: u for u in units}
+    others = {
+        i.pk: i
+        for i in Inspection.objects.visible_to(request.user)
+        .in_window(starts, ends)
+        .filter(units__in=list(chosen))
+        .distinct()
+        .select_related("issuer")
+        .prefetch_related("units")
+    }
+    planned = calendar.Visit(0, frozenset(chosen), starts, ends)
+    visits = [planned, *(calendar.Visit(k, frozenset(u.pk for u in i.units.all()), i.starts, i.ends)
+                         for k, i in others.items())]  # fmt: skip
+    shared: dict[int, list[Unit]] = {}
+    for overlap in calendar.overlaps(visits):
+        if 0 in (overlap.first, overlap.second):
+            other = overlap.second or overlap.first
+            shared.setdefault(other, []).append(chosen[overlap.unit])
+    return [{"inspection": others[k], "units": found} for k, found in sorted(shared.items())]
 
 
 @login_required

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.test import Client
 
-from luoshi.supervision.models import CloseOut, Rectification, RectState, SupervisionItem
+from luoshi.supervision.models import CloseOut, Inspection, Rectification, RectState, SupervisionItem
 from luoshi.supervision.tests.inspection_factory import (
     drive_rect,
     evidence,
@@ -158,3 +158,24 @@ def test_the_lists_run_a_bounded_number_of_queries(city):
         many = count_queries(office, url)
         assert many == n, url
         assert many <= 12, url
+
+
+def test_planning_an_inspection_on_units_already_inspected_then_shows_them_first(city):
+    earlier = make_inspection(city, title="安全生产督查", units=[city.qingshan, city.baisha])
+    office = client_of(city.city_supervisor)
+    form = {"title": "环保督查", "scope": "", "starts": "2026-11-24", "ends": "2026-11-27",
+            "units": [city.qingshan.pk, city.fgw.pk]}  # fmt: skip
+    first = office.post("/supervision/inspections/new/", form)
+    assert first.status_code == 200
+    page = first.content.decode()
+    assert page.count('data-testid="inspection-crowding-item"') == 1
+    assert earlier.title in page
+    assert 'name="crowding_seen" value="on"' in page  # the form comes back ready to plan anyway
+    assert Inspection.objects.count() == 1
+    again = office.post("/supervision/inspections/new/", {**form, "crowding_seen": "on"})
+    assert again.status_code == 302
+    assert Inspection.objects.count() == 2
+    apart = office.post(
+        "/supervision/inspections/new/", {**form, "starts": "2026-12-01", "ends": "2026-12-02"}
+    )
+    assert apart.status_code == 302  # a week later: nothing to see first
