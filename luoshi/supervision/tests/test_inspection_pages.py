@@ -179,3 +179,17 @@ def test_planning_an_inspection_on_units_already_inspected_then_shows_them_first
         "/supervision/inspections/new/", {**form, "starts": "2026-12-01", "ends": "2026-12-02"}
     )
     assert apart.status_code == 302  # a week later: nothing to see first
+
+
+def test_an_inspected_unit_sees_the_inspection_but_only_its_own_findings(city):
+    inspection = make_inspection(city, units=[city.qingshan, city.baisha])
+    make_rectification(city, inspection, problem="青山县的问题：台账不全")
+    make_rectification(city, inspection, unit=city.baisha, problem="白沙县的问题：巡查缺位")
+    page = client_of(city.outsider).get(f"/supervision/inspections/{inspection.pk}/").content.decode()
+    assert "白沙县的问题" in page and "青山县的问题" not in page
+    listing = client_of(city.outsider).get("/supervision/inspections/").content.decode()
+    assert inspection.title in listing
+    office = (
+        client_of(city.city_supervisor).get(f"/supervision/inspections/{inspection.pk}/").content.decode()
+    )
+    assert "白沙县的问题" in office and "青山县的问题" in office
