@@ -32,6 +32,9 @@ class InspectionForm(StyledForm):
     )
     # Set once the office has seen the inspections already falling on these units then, and plans anyway.
     crowding_seen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    task = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1
+    )  # an inspection of a task
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

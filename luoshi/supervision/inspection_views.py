@@ -47,7 +47,7 @@ from luoshi.supervision.models import (
     RectificationQuerySet,
     RectState,
 )
-from luoshi.supervision.views import _refused
+from luoshi.supervision.views import _int, _refused, _task_in_scope
 
 PER_PAGE = 25
 MONDAY = dt.date(2026, 11, 16)  # any Monday: the calendar's column heads are its week's day names
@@ -134,39 +134,48 @@ def inspection_create(request: AuthenticatedRequest) -> HttpResponse:
         Unit.objects.active().subtree_of(office).filter(policy.supervised_q(request.user, "")).in_tree_order()
     )
     start = clock.today() + dt.timedelta(days=7)
-    form = InspectionForm(
-        request.POST or None, units=units, initial={"starts": start, "ends": start + dt.timedelta(days=2)}
-    )
+    initial: dict[str, Any] = {"starts": start, "ends": start + dt.timedelta(days=2)}
+    task = _task_in_scope(request, _int(request.GET.get("task", "")))
+    if task is not None:  # an inspection of a task: its units, and the task, filled in
+        initial |= {"task": task.pk, "units": [task.lead_unit_id, *(u.pk for u in task.co_units.all())]}
+    form = InspectionForm(request.POST or None, units=units, initial=initial)
     crowding: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not data["crowding_seen"]:
-            crowding = _crowding(request, data["units"], data["starts"], data["ends"])
+        task = _task_in_scope(request, data["task"])
+        crowding = (
+            [] if data["crowding_seen"] else _crowding(request, data["units"], data["starts"], data["ends"])
+        )
         if crowding:  # shown first; the form comes back ready to plan anyway
-            form = InspectionForm({**request.POST.dict(), "units": request.POST.getlist("units"),
-                                   "crowding_seen": "on"}, units=units)  # fmt: skip
+            seen = {**request.POST.dict(), "units": request.POST.getlist("units"), "crowding_seen": "on"}
+            form = InspectionForm(seen, units=units)
             form.is_valid()
-            return render(
-                request,
-                "supervision/inspections/inspection_form.html",
-                {"form": form, "office": office, "crowding": crowding},
-            )
-        try:
-            inspection = inspections.create_inspection(
-                by=request.user,
-                issuer=office,
-                title=data["title"],
-                scope=data["scope"],
-                starts=data["starts"],
-                ends=data["ends"],
-                units=list(data["units"]),
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
+        elif (inspection := _plan(request, form, office, task)) is not None:
             messages.success(request, _("Inspection planned; the units are told."))
             return redirect(reverse("supervision:inspection_detail", args=[inspection.pk]))
-    return render(request, "supervision/inspections/inspection_form.html", {"form": form, "office": office})
+    context = {"form": form, "office": office, "task": task, "crowding": crowding}
+    return render(request, "supervision/inspections/inspection_form.html", context)
+
+
+def _plan(request: AuthenticatedRequest, form: InspectionForm, office: Unit, task: Any) -> Inspection | None:
+    """Plan the inspection the valid `form` describes, or attach why not to the form and return None."""
+    data = form.cleaned_data
+    try:
+        if data["task"] and task is None:
+            raise ValidationError({"task": _("This task is outside your scope.")})
+        return inspections.create_inspection(
+            by=request.user,
+            issuer=office,
+            title=data["title"],
+            scope=data["scope"],
+            starts=data["starts"],
+            ends=data["ends"],
+            units=list(data["units"]),
+            tasks=[task] if task is not None else [],
+        )
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return None
 
 
 def _crowding(

@@ -14,7 +14,7 @@ from luoshi.supervision.tests.inspection_factory import (
     make_inspection,
     make_rectification,
 )
-from luoshi.testing import count_queries
+from luoshi.testing import count_queries, make_task
 
 
 def client_of(person):
@@ -193,3 +193,26 @@ def test_an_inspected_unit_sees_the_inspection_but_only_its_own_findings(city):
         client_of(city.city_supervisor).get(f"/supervision/inspections/{inspection.pk}/").content.decode()
     )
     assert "白沙县的问题" in office and "青山县的问题" in office
+
+
+def test_an_inspection_of_a_task_starts_from_the_task_page_with_its_units(city):
+    task = make_task(
+        city, title="推进青山县工业园区标准化厂房建设", lead_unit=city.qingshan, co_units=[city.fgw]
+    )
+    office = client_of(city.city_supervisor)
+    assert (
+        f"/supervision/inspections/new/?task={task.pk}" in office.get(f"/tasks/{task.pk}/").content.decode()
+    )
+    form = office.get("/supervision/inspections/new/", {"task": task.pk}).content.decode()
+    assert 'data-testid="inspection-task"' in form and task.title in form
+    sent = {"title": "标准化厂房建设专项督查", "scope": "", "starts": "2026-11-30", "ends": "2026-12-01",
+            "units": [city.qingshan.pk, city.fgw.pk], "task": task.pk}  # fmt: skip
+    assert office.post("/supervision/inspections/new/", sent).status_code == 302
+    assert list(Inspection.objects.get().tasks.all()) == [task]
+    # A task outside the planner's scope is refused, and nothing is planned.
+    other = make_task(city, title="白沙县农村公路提档升级", lead_unit=city.baisha)
+    county = client_of(city.county_supervisor)
+    again = {**sent, "units": [city.qingshan.pk], "task": other.pk, "crowding_seen": "on"}
+    refused = county.post("/supervision/inspections/new/", again)
+    assert refused.status_code == 200 and Inspection.objects.count() == 1
+    assert refused.context["form"].errors["task"]
