@@ -57,6 +57,10 @@ class CloseOutForm(StyledForm):
     statement = _text(_("What was rectified"), rows=4)
     evidence = evidence_field()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].required = True  # a close-out is asked for on its evidence
+
 
 class ReturnForm(StyledForm):
     reason = _text(_("Reason"), rows=2)
