@@ -8,11 +8,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
+from django.utils import translation
 
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import verify
+from luoshi.notify import texts
 from luoshi.notify.models import Notice
-from luoshi.supervision import inspections
+from luoshi.supervision import inspections, rectification_chasing
 from luoshi.supervision.models import (
     CloseOut,
     Finding,
@@ -169,3 +172,21 @@ def test_a_finding_raises_a_supervision_item_once(city):
     with pytest.raises(PermissionDenied):
         inspections.raise_item(finding=rect.finding, by=city.county_supervisor)
     assert SupervisionItem.objects.count() == 1
+
+
+def test_every_notice_of_the_walk_is_worded_in_the_readers_language(city, clock):
+    rect = make_rectification(city, make_inspection(city))
+    drive_rect(city, rect, RectState.REQUESTED)
+    inspections.return_close_out(rectification=rect, by=city.city_supervisor, reason="佐证不足")
+    drive_rect(city, make_rectification(city, rect.finding.inspection), RectState.CLOSED)
+    clock.set(RECT_DUE + dt.timedelta(days=30))
+    rectification_chasing.chase_rectifications(now=clock.now())
+    notices = list(Notice.objects.filter(Q(kind__startswith="rectification") | Q(kind="inspection_planned")))
+    kinds_seen = {n.kind for n in notices}
+    assert {"inspection_planned", "rectification_assigned", "rectification_close_out_requested",
+            "rectification_returned", "rectification_closed", "rectification_late"} <= kinds_seen  # fmt: skip
+    for notice in notices:
+        for language in ("zh-hans", "zh-hant", "en"):  # every placeholder filled: no notice goes out blank
+            with translation.override(language):
+                title, body = texts.render(notice.kind, notice.params)
+            assert title and body, (notice.kind, language)
