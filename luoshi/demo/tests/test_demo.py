@@ -16,7 +16,7 @@ from luoshi.meetings.models import Meeting
 from luoshi.notify.models import Notice
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task, TaskList
-from luoshi.supervision.models import Instruction, State, SupervisionItem
+from luoshi.supervision.models import Instruction, Rectification, RectState, State, SupervisionItem
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -208,3 +208,19 @@ def test_the_next_demo_meeting_opens_with_the_fate_of_the_last_ones_decisions(de
     assert [e.facts["fate"] for e in followups] == ["overdue", "no_progress", "in_progress", "done"]
     assert [e.unit.name for e in followups] == ["江城区", "云溪县", "东湖区", "临港区"]
     assert AuditEvent.objects.filter(action="meeting.close_minutes").count() == 1
+
+
+# 督查 and 整改: closed out after verification, one awaiting it, one returned, one overdue up the ladder.
+def test_the_demo_inspection_has_rectifications_closed_asked_returned_and_overdue(demo):
+    rows = Rectification.objects.filter(finding__inspection__title__startswith="安全生产和消防安全大检查")
+    assert rows.filter(state=RectState.CLOSED, close_outs__outcome="verified").count() == 2
+    assert rows.filter(state=RectState.REQUESTED).count() == 1
+    assert rows.filter(state=RectState.IN_PROGRESS, close_outs__outcome="returned").exists()
+    late = rows.overdue(TODAY).get()
+    assert late.unit.name == "云溪县" and late.escalations.count() >= 2
+    assert Notice.objects.filter(
+        kind="rectification_late", url=f"/supervision/rectifications/{late.pk}/"
+    ).exists()
+    assert AuditEvent.objects.filter(action="rectification.create").count() == Rectification.objects.count()
+    # Two offices' inspections on 临港区 in the same week: the calendar's overlap.
+    assert Unit.objects.get(name="临港区").inspections.filter(starts__gt=TODAY).count() == 2

@@ -120,6 +120,7 @@ def world(city: Any) -> dict[str, Any]:
     )  # fmt: skip
     sv.build(city, (city.qingshan,))
     mt.build(city, (city.qingshan_town,))
+    sv.build_inspections(city, (city.qingshan,))
     return {
         "task": task,
         "milestone": task.milestones.first(),
@@ -263,6 +264,14 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "meetings:minutes_close": (boss, mt.args(city.qingshan_town, "held")),
         "meetings:letter_detail": ("township_liaison", mt.letter_args(city.qingshan_town)),
         "meetings:letter_docx": ("township_liaison", mt.letter_args(city.qingshan_town)),
+        "supervision:inspection_detail": (boss, sv.inspection_args(city.qingshan)),
+        "supervision:finding_create": (boss, sv.inspection_args(city.qingshan)),
+        "supervision:finding_raise_item": (boss, sv.finding_args(city.qingshan)),
+        "supervision:rectification_detail": ("county_liaison", sv.rect_args(city.qingshan, "in_progress")),
+        "supervision:rectification_close_out": ("county_liaison", sv.rect_args(city.qingshan, "in_progress")),
+        "supervision:rectification_verify": (boss, sv.rect_args(city.qingshan, "requested")),
+        "supervision:rectification_return": (boss, sv.rect_args(city.qingshan, "requested")),
+        "supervision:close_out_file": (boss, sv.close_out_file_args(city.qingshan)),
     }
 
 

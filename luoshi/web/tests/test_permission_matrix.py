@@ -92,6 +92,19 @@ class _ImportFile(io.BytesIO):
         return super().read(size)
 
 
+class _Evidence(io.BytesIO):
+    """A close-out's evidence the test client can send once per persona: each read starts afresh."""
+
+    name = "整改照片.pdf"
+
+    def __init__(self) -> None:
+        super().__init__(b"%PDF-1.7 matrix evidence")
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.seek(0)
+        return super().read(size)
+
+
 def every(status: int) -> str:
     return " ".join([str(status)] * len(PERSONAS))
 
@@ -402,6 +415,36 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "GET there":   every(200)},
     "assessment:unit_trace":        {"GET here":   "200 200 200 200 200 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    # 督查 and 整改: HERE 青山镇 inspected by the city's office, THERE 白沙县. Seen by the office and those
+    # above it and by the inspected unit and those above it; the office records findings and verifies, the
+    # rectifying unit's liaisons and heads (and those above them) ask for close-out with evidence.
+    "supervision:inspection_list":  {"GET":         every(200)},
+    "supervision:inspection_create": {"GET":       "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "supervision:inspection_calendar": {"GET":      every(200)},
+    "supervision:inspection_detail": {"GET here":  "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:finding_create":   {"GET here":    every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:finding_raise_item": {"GET here":  every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:rectification_list": {"GET":       every(200)},
+    "supervision:rectification_detail": {"GET here": "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:close_out_file":   {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:rectification_close_out": {"GET here": every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "supervision:rectification_verify": {"GET here": every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:rectification_return": {"GET here": every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
     "challenges:call_list":         {"GET":         every(200)},
     # 揭榜挂帅: HERE 青山县's office's calls, open to all its units (龙泉镇 too); THERE the city's, open to
     # 白沙县 only. A draft is the office's alone; a unit applies and sees its own application, the head of
@@ -584,6 +627,14 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "supervision:item_note": lambda w, p: sv.args(p.unit, "assigned"),
     "supervision:item_instruction": lambda w, p: sv.args(p.unit, "assigned"),
     "supervision:task_instruction": lambda w, p: {"pk": p.task.pk},
+    "supervision:inspection_detail": lambda w, p: sv.inspection_args(p.unit),
+    "supervision:finding_create": lambda w, p: sv.inspection_args(p.unit),
+    "supervision:finding_raise_item": lambda w, p: sv.finding_args(p.unit),
+    "supervision:rectification_detail": lambda w, p: sv.rect_args(p.unit, "in_progress"),
+    "supervision:close_out_file": lambda w, p: sv.close_out_file_args(p.unit),
+    "supervision:rectification_close_out": lambda w, p: sv.rect_args(p.unit, "in_progress"),
+    "supervision:rectification_verify": lambda w, p: sv.rect_args(p.unit, "requested"),
+    "supervision:rectification_return": lambda w, p: sv.rect_args(p.unit, "requested"),
 }
 
 
@@ -750,6 +801,12 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "supervision:item_note": lambda w, p: {"unit": sv.co_unit(w.city, p.unit).pk, "text": "已配合办理"},
     "supervision:item_instruction": lambda w, p: {"text": "请抓紧办理"},
     "supervision:task_instruction": lambda w, p: {"text": "请督查室跟踪督办"},
+    "supervision:inspection_create": lambda w, p: sv.inspection_form(p.unit),
+    "supervision:finding_create": lambda w, p: sv.finding_form(p.unit),
+    "supervision:finding_raise_item": lambda w, p: {},
+    "supervision:rectification_close_out": lambda w, p: {"statement": "已整改到位", "evidence": _Evidence()},
+    "supervision:rectification_verify": lambda w, p: {},
+    "supervision:rectification_return": lambda w, p: {"reason": "佐证不足"},
 }
 
 
@@ -896,6 +953,7 @@ def build_world() -> World:
     sv.build(c, (c.qingshan_town, c.baisha))
     asm.build_matrix(c)  # 考核: 青山县's system of townships (HERE) and the city's of counties (THERE)
     mt.build(c, (c.qingshan_town, c.baisha))  # 调度会: 青山县's office's for 青山镇, the city's for 白沙县
+    sv.build_inspections(c, (c.qingshan_town, c.baisha))
     ch.build_matrix(c)  # 揭榜挂帅: calls of 青山县's office (HERE) and of the city open to 白沙县 (THERE)
     sessions = {}
     for persona in PERSONAS:
