@@ -174,6 +174,19 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
         _("Co-unit note: %(code)s"),
         _("%(unit)s wrote what it did for “%(title)s”."),
     ),
+    # 问责与容错 (supervision.accountability): the person named, or the unit, hears of a record about them.
+    "accountability_recorded": (
+        _("%(kind)s: %(who)s"),
+        _("The office recorded a %(kind)s about %(who)s (%(unit)s): %(reason)s"),
+    ),
+    "accountability_exemption_approved": (
+        _("Fault-tolerance exemption approved: %(who)s"),
+        _("The late work of %(who)s (%(unit)s) is exempted under the fault-tolerance rules. %(decision)s"),
+    ),
+    "accountability_exemption_denied": (
+        _("Fault-tolerance exemption denied: %(who)s"),
+        _("The exemption asked for %(who)s (%(unit)s) is denied. Reason: %(decision)s"),
+    ),
     "instruction_written": (
         _("Leader's instruction: %(target)s"),
         _("%(leader)s: %(text)s"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.supervision import exports, views
+from luoshi.supervision import accountability_views, exports, views
 
 app_name = "supervision"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("<int:pk>/instruction/", views.item_instruction, name="item_instruction"),
     path("<int:pk>/files/<int:file_pk>/", views.feedback_file, name="feedback_file"),
     path("tasks/<int:pk>/instruction/", views.task_instruction, name="task_instruction"),
+    path("accountability/", accountability_views.record_list, name="record_list"),
+    path("accountability/new/", accountability_views.record_create, name="record_create"),
+    path("accountability/<int:pk>/", accountability_views.record_detail, name="record_detail"),
+    path("accountability/<int:pk>/decide/", accountability_views.record_decide, name="record_decide"),
+    path("people/<int:pk>/", accountability_views.person_page, name="person_page"),
 ]
