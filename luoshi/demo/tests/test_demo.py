@@ -13,7 +13,7 @@ from luoshi.demo import loader
 from luoshi.notify.models import Notice
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task, TaskList
-from luoshi.supervision.models import Instruction, State, SupervisionItem
+from luoshi.supervision.models import AccountabilityRecord, Instruction, State, SupervisionItem
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -173,3 +173,15 @@ def test_the_demo_chase_took_the_long_overdue_item_up_the_ladder(demo):
 def test_every_demo_item_is_audited_from_its_creation(demo):
     created = AuditEvent.objects.filter(action="supervision_item.create").count()
     assert created == SupervisionItem.objects.count()
+
+
+# 问责与容错: a commendation, an interview, and an approved exemption on a late item, through the services.
+def test_the_demo_has_a_commendation_an_interview_and_an_approved_exemption_on_a_late_item(demo):
+    records = AccountabilityRecord.objects.all()
+    assert {r.kind for r in records} >= {"commendation", "interview", "exemption"}
+    exemption = records.get(kind="exemption")
+    assert exemption.state == "approved" and exemption.decided_by.username == "mayor"
+    assert exemption.decided_by != exemption.recorded_by and exemption.rule
+    item = SupervisionItem.objects.filter(pk=exemption.item_id).for_listing().get()
+    assert item.is_late_on(TODAY) and item.is_exempted
+    assert AuditEvent.objects.filter(action="accountability_record.create").count() == records.count()

@@ -117,6 +117,7 @@ def world(city: Any) -> dict[str, Any]:
         by=city.city_supervisor,
     )  # fmt: skip
     sv.build(city, (city.qingshan,))
+    sv.build_accountability(city, (city.qingshan,))
     return {
         "task": task,
         "milestone": task.milestones.first(),
@@ -238,6 +239,10 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "supervision:item_note": ("department_liaison", sv.args(city.qingshan, "assigned")),
         "supervision:item_instruction": ("leader", sv.args(city.qingshan, "assigned")),
         "supervision:task_instruction": ("leader", {"pk": w["task"].pk}),
+        # The exemption the city's office asked, decided by a leader (not its author).
+        "supervision:record_detail": ("leader", sv.record_args(city.qingshan)),
+        "supervision:record_decide": ("leader", sv.record_args(city.qingshan)),
+        "supervision:person_page": (boss, {"pk": city.county_liaison.pk}),
     }
 
 

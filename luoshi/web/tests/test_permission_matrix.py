@@ -344,6 +344,21 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:task_instruction": {"GET here":    every(405),
                                      "POST here":  "403 403 403 403 403 404 404 404 302 403",
                                      "POST there": "403 404 404 404 404 404 403 404 302 403"},
+    # 问责与容错: the records about a unit are read by the office over it, leaders and administrators (404
+    # outside scope, 403 in scope for its own people and the units above it); the office records, and an
+    # exemption is decided by someone entitled other than the one who asked (here the city's office).
+    # HERE 青山镇 and its liaison's page, THERE 白沙县 and the outsider's.
+    "supervision:record_list":      {"GET":        "200 200 403 403 403 403 403 403 200 200"},
+    "supervision:record_create":    {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "supervision:record_detail":    {"GET here":   "200 200 403 403 403 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 200 200"},
+    "supervision:record_decide":    {"GET here":    every(405),
+                                     "POST here":  "403 302 403 403 403 404 404 404 302 302",
+                                     "POST there": "403 404 404 404 404 404 403 404 302 302"},
+    "supervision:person_page":      {"GET here":   "200 200 403 403 403 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 200 200"},
     "challenges:call_list":         {"GET":         every(200)},
     # 揭榜挂帅: HERE 青山县's office's calls, open to all its units (龙泉镇 too); THERE the city's, open to
     # 白沙县 only. A draft is the office's alone; a unit applies and sees its own application, the head of
@@ -509,6 +524,9 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "supervision:item_note": lambda w, p: sv.args(p.unit, "assigned"),
     "supervision:item_instruction": lambda w, p: sv.args(p.unit, "assigned"),
     "supervision:task_instruction": lambda w, p: {"pk": p.task.pk},
+    "supervision:record_detail": lambda w, p: sv.record_args(p.unit),
+    "supervision:record_decide": lambda w, p: sv.record_args(p.unit),
+    "supervision:person_page": lambda w, p: {"pk": p.person.pk},
 }
 
 
@@ -663,6 +681,8 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "supervision:item_note": lambda w, p: {"unit": sv.co_unit(w.city, p.unit).pk, "text": "已配合办理"},
     "supervision:item_instruction": lambda w, p: {"text": "请抓紧办理"},
     "supervision:task_instruction": lambda w, p: {"text": "请督查室跟踪督办"},
+    "supervision:record_create": lambda w, p: sv.record_form(p.unit),
+    "supervision:record_decide": lambda w, p: {"decision": "approve", "reason": "符合容错情形，同意免责。"},
 }
 
 
@@ -807,6 +827,7 @@ def build_world() -> World:
         alias=UnitAlias.objects.create(alias="白沙", unit=c.baisha),
     )
     sv.build(c, (c.qingshan_town, c.baisha))
+    sv.build_accountability(c, (c.qingshan_town, c.baisha))
     ch.build_matrix(c)  # 揭榜挂帅: calls of 青山县's office (HERE) and of the city open to 白沙县 (THERE)
     sessions = {}
     for persona in PERSONAS:
