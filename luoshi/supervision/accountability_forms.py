@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.core.forms import StyledForm
 from luoshi.orgs.models import Unit, User
@@ -16,7 +17,7 @@ from luoshi.supervision.models import Kind
 
 
 class RecordForm(StyledForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("accountability record", "Kind"), choices=Kind.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     person = PersonChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
     reason = forms.CharField(
@@ -47,4 +48,8 @@ class ExemptionDecisionForm(StyledForm):
 
 
 class RecordFilterForm(StyledForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("accountability record", "Kind"),
+        choices=[("", _("All")), *Kind.choices],
+        required=False,
+    )
