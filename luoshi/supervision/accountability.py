@@ -219,7 +219,9 @@ def decide_exemption(
     saying why; who decided is kept."""
     require(can_decide(by, record))
     current = (
-        AccountabilityRecord.objects.select_for_update().select_related("unit", "person").get(pk=record.pk)
+        AccountabilityRecord.objects.select_for_update(of=("self",))
+        .select_related("unit", "person")
+        .get(pk=record.pk)
     )
     state = next_state(current.state, Step.APPROVE if approve else Step.DENY)
     text = _text(
