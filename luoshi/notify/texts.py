@@ -175,9 +175,21 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
         _("%(unit)s wrote what it did for “%(title)s”."),
     ),
     # 问责与容错 (supervision.accountability): the person named, or the unit, hears of a record about them.
-    "accountability_recorded": (
-        _("%(kind)s: %(who)s"),
-        _("The office recorded a %(kind)s about %(who)s (%(unit)s): %(reason)s"),
+    "accountability_commendation": (
+        _("Commendation: %(who)s"),
+        _("The office commended %(who)s (%(unit)s): %(reason)s"),
+    ),
+    "accountability_criticism": (
+        _("Criticism in a bulletin: %(who)s"),
+        _("The office criticised %(who)s (%(unit)s) in a bulletin: %(reason)s"),
+    ),
+    "accountability_interview": (
+        _("Interview: %(who)s"),
+        _("The office recorded an interview (约谈) with %(who)s (%(unit)s): %(reason)s"),
+    ),
+    "accountability_accountability": (
+        _("Held accountable: %(who)s"),
+        _("The office held %(who)s (%(unit)s) accountable: %(reason)s"),
     ),
     "accountability_exemption_approved": (
         _("Fault-tolerance exemption approved: %(who)s"),

@@ -113,7 +113,6 @@ def _tell(record: AccountabilityRecord, kind: str, by: User) -> None:
         recipients=told,
         kind=kind,
         params={
-            "kind": record.get_kind_display(),
             "who": who,
             "unit": record.unit.name,
             "reason": record.reason,
@@ -207,7 +206,7 @@ def record_kind(
     )
     audit(actor=by, action=Action.ACCOUNTABILITY_RECORD, obj=row, after=snapshot(row))
     if not exemption:  # an exemption is told once decided
-        _tell(row, "accountability_recorded", by)
+        _tell(row, f"accountability_{kind}", by)
     return row
 
 

@@ -144,6 +144,7 @@ def item_list(request: AuthenticatedRequest) -> HttpResponse:
         "states": [(value, label, tally[value]) for value, label in State.choices],
         "query": query.urlencode(),
         "can_create": services.can_create(request.user),
+        "can_read_records": accountability.can_read(request.user),
     }
     template = "supervision/_item_rows.html" if request.htmx else "supervision/item_list.html"
     return render(request, template, context)

@@ -94,17 +94,24 @@ def test_the_office_records_each_kind_and_the_person_hears_of_it(city):
         assert record.state == RecordState.RECORDED and record.rule == ""
         event = AuditEvent.objects.filter(action="accountability_record.create").latest("id")
         assert event.actor_id == city.county_supervisor.pk
-    told = Notice.objects.filter(recipient=city.township_liaison, kind="accountability_recorded")
-    assert told.count() == 4
-    assert not Notice.objects.filter(recipient=city.county_liaison, kind="accountability_recorded").exists()
+    told = Notice.objects.filter(recipient=city.township_liaison, kind__startswith="accountability_")
+    assert sorted(told.values_list("kind", flat=True)) == [
+        "accountability_accountability",
+        "accountability_commendation",
+        "accountability_criticism",
+        "accountability_interview",
+    ]
+    assert not Notice.objects.filter(
+        recipient=city.county_liaison, kind__startswith="accountability"
+    ).exists()
 
 
 def test_a_record_naming_no_one_tells_the_units_people(city):
     accountability.record_kind(
         by=city.city_supervisor, kind="criticism", unit=city.qingshan, reason="连续两月未按时报送进度。"
     )
-    assert Notice.objects.filter(recipient=city.county_liaison, kind="accountability_recorded").exists()
-    assert Notice.objects.filter(recipient=city.county_head, kind="accountability_recorded").exists()
+    assert Notice.objects.filter(recipient=city.county_liaison, kind="accountability_criticism").exists()
+    assert Notice.objects.filter(recipient=city.county_head, kind="accountability_criticism").exists()
 
 
 def test_only_the_office_over_the_unit_records(city):
