@@ -191,6 +191,10 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
         _("Held accountable: %(who)s"),
         _("The office held %(who)s (%(unit)s) accountable: %(reason)s"),
     ),
+    "accountability_exemption_requested": (
+        _("Fault-tolerance exemption awaiting your decision: %(who)s"),
+        _("The office asks to exempt the late work of %(who)s (%(unit)s) under %(rule)s. Reason: %(reason)s"),
+    ),
     "accountability_exemption_approved": (
         _("Fault-tolerance exemption approved: %(who)s"),
         _("The late work of %(who)s (%(unit)s) is exempted under the fault-tolerance rules. %(decision)s"),

@@ -24,7 +24,7 @@ from luoshi.core.services import require
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
-from luoshi.orgs.people import people_of_units
+from luoshi.orgs.people import leaders_over, people_of_units
 from luoshi.plans.models import Task
 from luoshi.supervision.accountability_rules import Step, next_state
 from luoshi.supervision.models import (
@@ -125,6 +125,19 @@ def _tell(record: AccountabilityRecord, kind: str, by: User) -> None:
     )
 
 
+def _ask_leaders(record: AccountabilityRecord, by: User) -> None:
+    """The leaders whose scope holds the unit hear that an exemption awaits a decision."""
+    who = record.person.display_name if record.person is not None else record.unit.name
+    notify(
+        recipients=leaders_over(record.unit),
+        kind="accountability_exemption_requested",
+        params={"who": who, "unit": record.unit.name, "reason": record.reason, "rule": record.rule},
+        key=f"accountability_exemption_requested:{record.pk}",
+        url=record_url(record),
+        by=by,
+    )
+
+
 def _work_errors(
     by: User, unit: Unit, kind: str, task: Task | None, item: SupervisionItem | None, today: dt.date
 ) -> dict[str, str]:
@@ -205,7 +218,9 @@ def record_kind(
         recorded_at=clock.now(),
     )
     audit(actor=by, action=Action.ACCOUNTABILITY_RECORD, obj=row, after=snapshot(row))
-    if not exemption:  # an exemption is told once decided
+    if exemption:  # the leaders over the unit decide it; the unit hears once it is decided
+        _ask_leaders(row, by)
+    else:
         _tell(row, f"accountability_{kind}", by)
     return row
 

@@ -166,6 +166,10 @@ def test_an_item_has_one_live_exemption_and_a_denied_one_may_be_asked_again(city
 
 def test_the_one_who_asked_does_not_decide_and_a_decision_says_why(city, clock):
     asked = ask_exemption(city, late_item(city, clock))
+    assert Notice.objects.filter(recipient=city.leader, kind="accountability_exemption_requested").exists()
+    assert not Notice.objects.filter(
+        recipient=city.county_liaison, kind__startswith="accountability"
+    ).exists()
     for someone in (city.city_supervisor, city.county_liaison, city.county_head, city.outsider):
         with pytest.raises(PermissionDenied):
             accountability.decide_exemption(record=asked, by=someone, approve=True, reason="同意")
