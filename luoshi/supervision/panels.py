@@ -8,12 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from luoshi.core import clock
 from luoshi.core.panels import Panel
 from luoshi.orgs import policy
 from luoshi.plans.models import Task
-from luoshi.supervision.accountability import task_exemption
+from luoshi.supervision.accountability import can_record, task_exemption, task_is_late
 from luoshi.supervision.forms import InstructionForm
-from luoshi.supervision.models import Instruction, SupervisionItem
+from luoshi.supervision.models import LIVE_EXEMPTION, Instruction, SupervisionItem
 from luoshi.supervision.services import can_create, can_instruct
 
 
@@ -45,8 +46,16 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
 
 def exemption_panel(request: HttpRequest, task: Task) -> Panel | None:
     """The task's approved fault-tolerance exemption (容错免责), wherever its lateness is counted: shown to
-    everyone who sees the task, as a granted extension is."""
+    everyone who sees the task, as a granted extension is; to the office over a late task without one, the
+    way to ask for it."""
     exemption = task_exemption(task)
-    if exemption is None:
+    may_ask = (
+        exemption is None
+        and task_is_late(task, clock.today())
+        and can_record(request.user, task.lead_unit)
+        and not task.accountability_records.filter(LIVE_EXEMPTION, item__isnull=True).exists()
+    )
+    if exemption is None and not may_ask:
         return None
-    return Panel("supervision/accountability/_task_exemption.html", {"exemption": exemption}, side=True)
+    context = {"exemption": exemption, "task": task, "may_ask": may_ask}
+    return Panel("supervision/accountability/_task_exemption.html", context, side=True)

@@ -68,6 +68,12 @@ def test_the_task_page_shows_the_items_and_the_tasks_exemptions(city, clock):
     approved_exemption(city, late)
     page = client_of(city.county_liaison).get(f"/tasks/{task.pk}/").content.decode()
     assert EXEMPTED in page and 'data-testid="task-exemption"' not in page
+    assert f"/supervision/accountability/new/?task={task.pk}" not in page  # a unit does not ask
+    office = client_of(city.city_supervisor)
+    assert (
+        f"/supervision/accountability/new/?task={task.pk}"
+        in office.get(f"/tasks/{task.pk}/").content.decode()
+    )
     asked = accountability.record_kind(
         by=city.city_supervisor, kind="exemption", unit=city.qingshan, task=task, rule=RULE,
         reason="征地拆迁受阻，非主观原因。",
@@ -75,6 +81,7 @@ def test_the_task_page_shows_the_items_and_the_tasks_exemptions(city, clock):
     accountability.decide_exemption(record=asked, by=city.leader, approve=True, reason="同意。")
     page = client_of(city.county_liaison).get(f"/tasks/{task.pk}/").content.decode()
     assert 'data-testid="task-exemption"' in page and RULE in page
+    assert "request-task-exemption" not in office.get(f"/tasks/{task.pk}/").content.decode()
 
 
 def _standing_page(city, clock):
