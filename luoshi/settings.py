@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "luoshi.challenges",
     "luoshi.supervision",
     "luoshi.ingest",
+    "luoshi.assessment",
     "luoshi.web",
     "luoshi.demo",
 ]

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from luoshi.assessment import services as assessment
+from luoshi.assessment.models import IndicatorSystem
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import seal_all, verify
 from luoshi.challenges.models import Application, OpenCall
@@ -173,6 +175,24 @@ def test_the_demo_chase_took_the_long_overdue_item_up_the_ladder(demo):
 def test_every_demo_item_is_audited_from_its_creation(demo):
     created = AuditEvent.objects.filter(action="supervision_item.create").count()
     assert created == SupervisionItem.objects.count()
+
+
+def test_the_demo_has_three_monthly_assessment_runs_whose_ranks_move(demo):
+    system = IndicatorSystem.objects.get()
+    runs = list(system.runs.order_by("number"))
+    assert [(r.period_start, r.period_end) for r in runs] == [
+        (dt.date(2026, 8, 1), dt.date(2026, 8, 31)),
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ]
+    last = runs[-1].results.all()
+    assert {r.category for r in last} == {"county", "department", "park"}
+    assert last.filter(rank__isnull=False).count() >= 30  # 8 counties, 25 departments, 3 parks
+    assert last.exclude(change=0).exclude(change__isnull=True).exists()  # 进位 and 退位
+    for run in runs:  # each run is what its snapshot gives
+        assert assessment.digest_of(assessment.rescore(run)) == run.digest
+    awarded = {a.unit.name for a in system.awards.all()}
+    assert {"青山县", "白沙县"} <= awarded
 
 
 # 问责与容错: a commendation, an interview, and an approved exemption on a late item, through the services.

@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
+from luoshi.assessment.tests import worlds as asm
 from luoshi.challenges.tests import worlds as ch
 from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report
@@ -136,6 +137,7 @@ def world(city: Any) -> dict[str, Any]:
         "rung": EscalationStep.objects.order_by("order").last(),  # to edit and delete
         "alias": UnitAlias.objects.create(alias="青山", unit=city.qingshan),  # to remove
         **ch.hostile_world(city),  # 揭榜挂帅: the city's calls in each state, with 青山县's applications
+        **asm.hostile_world(city),  # 考核: the city's system with a run
     }
 
 
@@ -224,6 +226,12 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "challenges:application_file": (
             "county_liaison",
             {"pk": w["challenge"].application.pk, "file_pk": w["challenge"].file.pk},
+        ),
+        "assessment:run_create": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:run_detail": ("county_liaison", {"pk": w["assessment"].run.pk}),
+        "assessment:unit_trace": (
+            "county_liaison",
+            {"pk": w["assessment"].run.pk, "unit_pk": city.qingshan.pk},
         ),
         "supervision:item_detail": ("county_liaison", sv.args(city.qingshan, "signed")),
         "supervision:item_docx": (boss, sv.args(city.qingshan, "assigned")),

@@ -39,6 +39,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import Workbook
 
+from luoshi.assessment.tests import worlds as asm
 from luoshi.challenges.tests import worlds as ch
 from luoshi.core import clock as core_clock
 from luoshi.supervision.tests import matrix_world as sv
@@ -359,6 +360,16 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "POST there": "403 404 404 404 404 404 403 404 302 302"},
     "supervision:person_page":      {"GET here":   "200 200 403 403 403 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 403 404 200 200"},
+    # 考核: rankings circulate to every unit a system assesses; a unit's rows to those who see the unit; only
+    # the office over the units starts a run.
+    "assessment:index":             {"GET":         every(200)},
+    "assessment:run_create":        {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 403 403 403 403 403 403 403 403 302"},
+    "assessment:run_detail":        {"GET here":   "200 200 200 200 200 200 404 404 200 200",
+                                     "GET there":   every(200)},
+    "assessment:unit_trace":        {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
     "challenges:call_list":         {"GET":         every(200)},
     # 揭榜挂帅: HERE 青山县's office's calls, open to all its units (龙泉镇 too); THERE the city's, open to
     # 白沙县 only. A draft is the office's alone; a unit applies and sees its own application, the head of
@@ -454,6 +465,9 @@ class World:
 
 
 ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
+    "assessment:run_create": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:run_detail": lambda w, p: {"pk": asm.of(p).run.pk},
+    "assessment:unit_trace": lambda w, p: {"pk": asm.of(p).run.pk, "unit_pk": asm.of(p).unit.pk},
     "challenges:call_detail": lambda w, p: {"pk": ch.of(p).call.pk},
     "challenges:call_edit": lambda w, p: {"pk": ch.of(p).call.pk},
     "challenges:call_publish": lambda w, p: {"pk": ch.of(p).draft.pk},
@@ -567,6 +581,7 @@ MILESTONE = {"title": "主体完工", "due": "2026-12-01", "expected_progress": 
 PLAN_TEXT = "一、加快推进工业园区标准化厂房建设，年底前建成投用。\n"
 
 PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
+    "assessment:run_create": lambda w, p: asm.run_form(),
     "challenges:call_create": lambda w, p: {**ch.matrix_form(p), "task_list": p.task_list.pk},
     "challenges:call_edit": lambda w, p: {**ch.matrix_form(p), "version": ch.of(p).call.version},
     "challenges:call_publish": lambda w, p: {},
@@ -828,6 +843,7 @@ def build_world() -> World:
     )
     sv.build(c, (c.qingshan_town, c.baisha))
     sv.build_accountability(c, (c.qingshan_town, c.baisha))
+    asm.build_matrix(c)  # 考核: 青山县's system of townships (HERE) and the city's of counties (THERE)
     ch.build_matrix(c)  # 揭榜挂帅: calls of 青山县's office (HERE) and of the city open to 白沙县 (THERE)
     sessions = {}
     for persona in PERSONAS:
