@@ -10,6 +10,9 @@ What counts, per metric (a row falls in the period by its deadline, and only onc
   with no earlier rejected delivery of the same task or milestone.
 - items on time: supervision items the unit leads; a hit is one whose accepted feedback was sent on or
   before the deadline (an extension granted counts: it is shown as such wherever the item is).
+
+A late task or item whose lateness an exemption under the fault-tolerance rules (容错免责) excuses, approved
+by `as_of`, is counted as excused: neither for nor against the unit (scoring takes it out of the rate).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from luoshi.core import clock
 from luoshi.dispatch.models import Report
 from luoshi.plans.models import Delivery, Task
-from luoshi.supervision.models import Feedback, SupervisionItem
+from luoshi.supervision.models import AccountabilityRecord, Feedback, SupervisionItem
 
 from .models import Metric
 
@@ -33,21 +36,25 @@ class Counted:
 
     rows: list[int] = field(default_factory=list)
     misses: list[int] = field(default_factory=list)
+    excused: list[int] = field(default_factory=list)  # missed, and exempted (容错免责): not against the unit
 
-    def add(self, pk: int, hit: bool) -> None:
+    def add(self, pk: int, hit: bool, excused: bool = False) -> None:
         self.rows.append(pk)
         if not hit:
-            self.misses.append(pk)
+            (self.excused if excused else self.misses).append(pk)
 
     def as_fact(self) -> dict[str, object]:
-        return {
+        fact: dict[str, object] = {
             "kind": "rate",
-            "hits": len(self.rows) - len(self.misses),
+            "hits": len(self.rows) - len(self.misses) - len(self.excused),
             "of": len(self.rows),
-            "excused": 0,
+            "excused": len(self.excused),
             "rows": sorted(self.rows),
             "misses": sorted(self.misses),
         }
+        if self.excused:
+            fact["excused_rows"] = sorted(self.excused)
+        return fact
 
 
 @dataclass(frozen=True)
@@ -80,17 +87,28 @@ def _reports(units: list[int], w: Window) -> dict[int, Counted]:
     return counted
 
 
+def _exempted(w: Window, **on: object) -> set[int]:
+    """The tasks or items (`task__in=…` or `item__in=…`) whose lateness an exemption under the
+    fault-tolerance rules (容错免责) approved by `as_of` excuses."""
+    field = "task_id" if any(k.startswith("task") for k in on) else "item_id"
+    approved = AccountabilityRecord.objects.approved_exemptions().filter(decided_at__lte=w.as_of, **on)
+    if field == "task_id":
+        approved = approved.filter(item__isnull=True)
+    return set(approved.values_list(field, flat=True))
+
+
 def _tasks(units: list[int], w: Window) -> dict[int, Counted]:
     counted: dict[int, Counted] = defaultdict(Counted)
-    rows = (
+    rows = list(
         Task.objects.filter(
             lead_unit_id__in=units, due__gte=w.start, due__lte=w.last_day, cancelled_on__isnull=True
         )
         .order_by("pk")
         .values_list("pk", "lead_unit_id", "due", "completed_on")
     )
+    excused = _exempted(w, task__in=[r[0] for r in rows])
     for pk, unit_id, due, completed_on in rows:
-        counted[unit_id].add(pk, completed_on is not None and completed_on <= due)
+        counted[unit_id].add(pk, completed_on is not None and completed_on <= due, pk in excused)
     return counted
 
 
@@ -132,9 +150,10 @@ def _items(units: list[int], w: Window) -> dict[int, Counted]:
         item_id__in=[i[0] for i in items], outcome=Feedback.Outcome.ACCEPTED, at__lte=w.as_of
     ).values_list("item_id", "at"):
         answered[item_id] = min(at, answered.get(item_id, at))
+    excused = _exempted(w, item__in=[i[0] for i in items])
     for pk, unit_id, due in items:
         sent = answered.get(pk)
-        counted[unit_id].add(pk, sent is not None and clock.local(sent).date() <= due)
+        counted[unit_id].add(pk, sent is not None and clock.local(sent).date() <= due, pk in excused)
     return counted
 
 

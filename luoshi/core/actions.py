@@ -11,6 +11,9 @@ from enum import StrEnum
 class Action(StrEnum):
     """What an audit event records, as `object.verb`."""
 
+    ACCOUNTABILITY_EXEMPTION_APPROVE = "accountability_record.approve"
+    ACCOUNTABILITY_EXEMPTION_DENY = "accountability_record.deny"
+    ACCOUNTABILITY_RECORD = "accountability_record.create"
     APPLICATION_FILE_ADD = "call_application_file.add"
     APPLICATION_NOT_SELECT = "call_application.not_select"
     APPLICATION_SELECT = "call_application.select"

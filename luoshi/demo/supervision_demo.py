@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from luoshi.core import clock
+from luoshi.demo import accountability_demo
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Task
 from luoshi.supervision import chasing, instructions, services
@@ -175,4 +176,6 @@ def load(
         with _on(today, days, 8):
             chasing.chase_items(now=clock.now())
     progress(f"{len(made)} supervision items")
-    return {"supervision_items": len(made), "instructions": min(len(tasks), 3)}
+    records = accountability_demo.load(office=office, today=today)
+    progress(f"{records['accountability_records']} accountability records")
+    return {"supervision_items": len(made), "instructions": min(len(tasks), 3), **records}

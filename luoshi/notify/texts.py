@@ -218,6 +218,35 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
             "for %(n)s chasing periods."
         ),
     ),
+    # 问责与容错 (supervision.accountability): the person named, or the unit, hears of a record about them.
+    "accountability_commendation": (
+        _("Commendation: %(who)s"),
+        _("The office commended %(who)s (%(unit)s): %(reason)s"),
+    ),
+    "accountability_criticism": (
+        _("Criticism in a bulletin: %(who)s"),
+        _("The office criticised %(who)s (%(unit)s) in a bulletin: %(reason)s"),
+    ),
+    "accountability_interview": (
+        _("Interview: %(who)s"),
+        _("The office recorded an interview (约谈) with %(who)s (%(unit)s): %(reason)s"),
+    ),
+    "accountability_accountability": (
+        _("Held accountable: %(who)s"),
+        _("The office held %(who)s (%(unit)s) accountable: %(reason)s"),
+    ),
+    "accountability_exemption_requested": (
+        _("Fault-tolerance exemption awaiting your decision: %(who)s"),
+        _("The office asks to exempt the late work of %(who)s (%(unit)s) under %(rule)s. Reason: %(reason)s"),
+    ),
+    "accountability_exemption_approved": (
+        _("Fault-tolerance exemption approved: %(who)s"),
+        _("The late work of %(who)s (%(unit)s) is exempted under the fault-tolerance rules. %(decision)s"),
+    ),
+    "accountability_exemption_denied": (
+        _("Fault-tolerance exemption denied: %(who)s"),
+        _("The exemption asked for %(who)s (%(unit)s) is denied. Reason: %(decision)s"),
+    ),
     "instruction_written": (
         _("Leader's instruction: %(target)s"),
         _("%(leader)s: %(text)s"),

@@ -11,7 +11,8 @@ class SupervisionConfig(AppConfig):
         from importlib import import_module
 
         from luoshi.core.panels import register
-        from luoshi.supervision.panels import task_panel
+        from luoshi.supervision.panels import exemption_panel, task_panel
 
         register("task", task_panel)
+        register("task", exemption_panel)
         import_module("luoshi.supervision.jobs")  # registers the morning chase with Huey

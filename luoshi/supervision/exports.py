@@ -45,7 +45,20 @@ def columns() -> list[sheets.Column]:
         sheets.Column(
             _("Closed on"), 12, lambda i: clock.local(i.closed_at).date() if i.closed_at else "", centred=True
         ),
+        # Late work exempted under the fault-tolerance rules (容错免责) shows as such, with its rule.
+        sheets.Column(_("Fault-tolerance exemption"), 24, exemption_text),
     ]
+
+
+def exemption_text(item: SupervisionItem) -> str:
+    """From `ItemQuerySet.with_exemptions()`: the rule invoked and who approved it, in the same query."""
+    rule = getattr(item, "exemption_rule", None)
+    if rule is None:
+        return ""
+    return _("Exempted: %(rule)s (approved by %(who)s)") % {
+        "rule": rule,
+        "who": getattr(item, "exemption_approver", "") or "",
+    }
 
 
 @login_required

@@ -1,6 +1,6 @@
 """What supervision adds to the task page (a plans page, extended by registration): the leaders'
 instructions on the task, the items raised on it, a leader's instruction form and the office's one-step
-"raise an item"."""
+"raise an item"; and the exemption of the task's lateness under the fault-tolerance rules."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from luoshi.core import clock
 from luoshi.core.panels import Panel
 from luoshi.orgs import policy
 from luoshi.plans.models import Task
+from luoshi.supervision.accountability import can_record, task_exemption, task_is_late
 from luoshi.supervision.forms import InstructionForm
-from luoshi.supervision.models import Instruction, SupervisionItem
+from luoshi.supervision.models import LIVE_EXEMPTION, Instruction, SupervisionItem
 from luoshi.supervision.services import can_create, can_instruct
 
 
@@ -24,6 +26,7 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
         .filter(task=task)
         .select_related("issuer__supervision_series", "lead_unit")
         .prefetch_related("escalations__step")
+        .with_exemptions()
         .order_by("-year", "-number")
     )
     may_instruct = can_instruct(user)
@@ -39,3 +42,20 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
         "form": InstructionForm(),
     }
     return Panel("supervision/_task_panel.html", context)
+
+
+def exemption_panel(request: HttpRequest, task: Task) -> Panel | None:
+    """The task's approved fault-tolerance exemption (容错免责), wherever its lateness is counted: shown to
+    everyone who sees the task, as a granted extension is; to the office over a late task without one, the
+    way to ask for it."""
+    exemption = task_exemption(task)
+    may_ask = (
+        exemption is None
+        and task_is_late(task, clock.today())
+        and can_record(request.user, task.lead_unit)
+        and not task.accountability_records.filter(LIVE_EXEMPTION, item__isnull=True).exists()
+    )
+    if exemption is None and not may_ask:
+        return None
+    context = {"exemption": exemption, "task": task, "may_ask": may_ask}
+    return Panel("supervision/accountability/_task_exemption.html", context, side=True)

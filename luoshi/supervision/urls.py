@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.supervision import exports, inspection_views, views
+from luoshi.supervision import accountability_views, exports, inspection_views, views
 
 app_name = "supervision"
 
@@ -46,4 +46,9 @@ urlpatterns = [
     path(
         "rectifications/<int:pk>/files/<int:file_pk>/", inspection_views.close_out_file, name="close_out_file"
     ),
+    path("accountability/", accountability_views.record_list, name="record_list"),
+    path("accountability/new/", accountability_views.record_create, name="record_create"),
+    path("accountability/<int:pk>/", accountability_views.record_detail, name="record_detail"),
+    path("accountability/<int:pk>/decide/", accountability_views.record_decide, name="record_decide"),
+    path("people/<int:pk>/", accountability_views.person_page, name="person_page"),
 ]

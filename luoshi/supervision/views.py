@@ -30,7 +30,7 @@ from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task
-from luoshi.supervision import instructions, services
+from luoshi.supervision import accountability, instructions, services
 from luoshi.supervision.forms import (
     OVERDUE,
     DecisionForm,
@@ -144,6 +144,7 @@ def item_list(request: AuthenticatedRequest) -> HttpResponse:
         "states": [(value, label, tally[value]) for value, label in State.choices],
         "query": query.urlencode(),
         "can_create": services.can_create(request.user),
+        "can_read_records": accountability.can_read(request.user),
     }
     template = "supervision/_item_rows.html" if request.htmx else "supervision/item_list.html"
     return render(request, template, context)
@@ -191,6 +192,10 @@ def item_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_return": manage and may(Act.RETURN),
         "can_note": bool(noting) and may(Act.NOTE),
         "can_instruct": services.can_instruct(user) and not item.is_closed,
+        # The office asks for an exemption of late work (容错免责) from the item (supervision.accountability).
+        "can_request_exemption": accountability.can_record(user, item.lead_unit)
+        and item.is_late_on(clock.today())
+        and item.exemption is None,
         "feedback_form": FeedbackForm(),
         "extension_form": ExtensionForm(),
         "note_form": NoteForm(units=noting),

@@ -16,7 +16,14 @@ from luoshi.meetings.models import Meeting
 from luoshi.notify.models import Notice
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task, TaskList
-from luoshi.supervision.models import Instruction, Rectification, RectState, State, SupervisionItem
+from luoshi.supervision.models import (
+    AccountabilityRecord,
+    Instruction,
+    Rectification,
+    RectState,
+    State,
+    SupervisionItem,
+)
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -224,3 +231,15 @@ def test_the_demo_inspection_has_rectifications_closed_asked_returned_and_overdu
     assert AuditEvent.objects.filter(action="rectification.create").count() == Rectification.objects.count()
     # Two offices' inspections on 临港区 in the same week: the calendar's overlap.
     assert Unit.objects.get(name="临港区").inspections.filter(starts__gt=TODAY).count() == 2
+
+
+# 问责与容错: a commendation, an interview, and an approved exemption on a late item, through the services.
+def test_the_demo_has_a_commendation_an_interview_and_an_approved_exemption_on_a_late_item(demo):
+    records = AccountabilityRecord.objects.all()
+    assert {r.kind for r in records} >= {"commendation", "interview", "exemption"}
+    exemption = records.get(kind="exemption")
+    assert exemption.state == "approved" and exemption.decided_by.username == "mayor"
+    assert exemption.decided_by != exemption.recorded_by and exemption.rule
+    item = SupervisionItem.objects.filter(pk=exemption.item_id).for_listing().get()
+    assert item.is_late_on(TODAY) and item.is_exempted
+    assert AuditEvent.objects.filter(action="accountability_record.create").count() == records.count()

@@ -1,6 +1,17 @@
 """The supervision app's data, a module per part of the work: items and instructions (items.py), the
-ladder rungs overdue items climb (chasing.py), inspections and their rectifications (inspections.py)."""
+ladder rungs overdue items climb (chasing.py), inspections and their rectifications (inspections.py),
+records of accountability and fault tolerance (accountability.py)."""
 
+from luoshi.supervision.models.accountability import (
+    KIND_COLOURS,
+    LIVE_EXEMPTION,
+    AccountabilityRecord,
+    Kind,
+    RecordQuerySet,
+    RecordState,
+    entitled,
+    entitled_q,
+)
 from luoshi.supervision.models.chasing import ItemEscalation
 from luoshi.supervision.models.inspections import (
     RECT_COLOURS,
@@ -46,7 +57,10 @@ __all__ = [
     "RectificationEscalation",
     "RectificationQuerySet",
     "close_out_file_path",
+    "KIND_COLOURS",
+    "LIVE_EXEMPTION",
     "STATE_COLOURS",
+    "AccountabilityRecord",
     "URGENCY_COLOURS",
     "CoUnitNote",
     "Extension",
@@ -56,11 +70,16 @@ __all__ = [
     "InstructionQuerySet",
     "ItemEscalation",
     "ItemQuerySet",
+    "Kind",
+    "RecordQuerySet",
+    "RecordState",
     "Series",
     "Source",
     "State",
     "SupervisionItem",
     "Urgency",
     "default_prefix",
+    "entitled",
+    "entitled_q",
     "feedback_file_path",
 ]

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import clock
@@ -20,6 +21,7 @@ from luoshi.core.fields import StampField
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task
+from luoshi.supervision.models.accountability import AccountabilityRecord
 
 
 class State(models.TextChoices):
@@ -153,9 +155,25 @@ class ItemQuerySet(models.QuerySet["SupervisionItem"]):
     def extended(self) -> ItemQuerySet:
         return self.filter(first_due__isnull=False)
 
+    def with_exemptions(self) -> ItemQuerySet:
+        """Each item's approved fault-tolerance exemption (容错免责) read in the same query, as its rule and
+        approver: what a list shows and exports (`is_exempted`, `exemption_rule`, `exemption_approver`)."""
+        approved = (
+            AccountabilityRecord.objects.approved_exemptions()
+            .filter(item=models.OuterRef("pk"))
+            .order_by("-decided_at", "-pk")
+        )
+        approver = Coalesce(NullIf("decided_by__full_name", Value("")), "decided_by__username")
+        return self.annotate(
+            exemption_rule=models.Subquery(approved.values("rule")[:1]),
+            exemption_approver=models.Subquery(approved.annotate(name=approver).values("name")[:1]),
+        )
+
     def for_listing(self) -> ItemQuerySet:
-        return self.select_related("issuer", "lead_unit", "issuer__supervision_series").prefetch_related(
-            "co_units", "escalations__step"
+        return (
+            self.select_related("issuer", "lead_unit", "issuer__supervision_series", "signed_by")
+            .prefetch_related("co_units", "escalations__step")
+            .with_exemptions()
         )
 
 
@@ -283,6 +301,30 @@ class SupervisionItem(models.Model):
     @property
     def closed_late(self) -> bool:
         return self.closed_at is not None and clock.local(self.closed_at).date() > self.due
+
+    def is_late_on(self, today: dt.date) -> bool:
+        """Late work: closed after its deadline, or open past it."""
+        return self.closed_late or self.is_overdue_on(today)
+
+    @property
+    def exemption(self) -> AccountabilityRecord | None:
+        """The approved fault-tolerance exemption (容错免责) of the item's lateness, or None (one query: a
+        list reads `is_exempted` from `ItemQuerySet.with_exemptions()` instead)."""
+        if "_exemption" not in self.__dict__:
+            self.__dict__["_exemption"] = (
+                self.accountability_records.approved_exemptions()
+                .select_related("decided_by")
+                .order_by("-decided_at", "-pk")
+                .first()
+            )
+        found: AccountabilityRecord | None = self.__dict__["_exemption"]
+        return found
+
+    @property
+    def is_exempted(self) -> bool:
+        if "exemption_rule" in self.__dict__:
+            return self.__dict__["exemption_rule"] is not None
+        return self.exemption is not None
 
 
 class Feedback(models.Model):

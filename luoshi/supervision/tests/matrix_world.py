@@ -155,3 +155,36 @@ def finding_form(unit: Any) -> dict[str, Any]:
         "responsible": "李四",
         "due": "2026-12-31",
     }
+
+
+# Accountability (问责与容错): in each place an exemption asked by the city's office for a late item of the
+# place's unit, awaiting a decision by someone else.
+
+EXEMPTION_REASON = "上级电网改造计划调整，施工顺延，非主观原因逾期。"
+
+
+def build_accountability(city: Any, units: tuple[Any, ...]) -> None:
+    from luoshi.supervision import accountability, services
+    from luoshi.supervision.models import SupervisionItem
+
+    for unit in units:
+        item = services.create_item(
+            by=city.city_supervisor, title=f"{unit.name}的逾期督办件", content="请按期办结。", source="other",
+            urgency="urgent", lead_unit=unit, due=dt.date(2026, 12, 31),
+        )  # fmt: skip
+        SupervisionItem.objects.filter(pk=item.pk).update(due=dt.date(2026, 11, 1))  # now past it
+        item.refresh_from_db()
+        accountability.record_kind(
+            by=city.city_supervisor, kind="exemption", unit=unit, item=item,
+            rule="容错纠错实施办法第六条", reason=EXEMPTION_REASON,
+        )  # fmt: skip
+
+
+def record_args(unit: Any) -> dict[str, int]:
+    from luoshi.supervision.models import AccountabilityRecord
+
+    return {"pk": AccountabilityRecord.objects.get(unit=unit, reason=EXEMPTION_REASON).pk}
+
+
+def record_form(unit: Any) -> dict[str, Any]:
+    return {"kind": "commendation", "unit": unit.pk, "reason": "提前完成园区道路建设，予以表扬。"}

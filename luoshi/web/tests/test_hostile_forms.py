@@ -121,6 +121,7 @@ def world(city: Any) -> dict[str, Any]:
     sv.build(city, (city.qingshan,))
     mt.build(city, (city.qingshan_town,))
     sv.build_inspections(city, (city.qingshan,))
+    sv.build_accountability(city, (city.qingshan,))
     return {
         "task": task,
         "milestone": task.milestones.first(),
@@ -272,6 +273,10 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "supervision:rectification_verify": (boss, sv.rect_args(city.qingshan, "requested")),
         "supervision:rectification_return": (boss, sv.rect_args(city.qingshan, "requested")),
         "supervision:close_out_file": (boss, sv.close_out_file_args(city.qingshan)),
+        # The exemption the city's office asked, decided by a leader (not its author).
+        "supervision:record_detail": ("leader", sv.record_args(city.qingshan)),
+        "supervision:record_decide": ("leader", sv.record_args(city.qingshan)),
+        "supervision:person_page": (boss, {"pk": city.county_liaison.pk}),
     }
 
 

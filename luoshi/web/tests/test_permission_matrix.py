@@ -392,6 +392,21 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "GET there":  "200 404 404 404 404 404 200 404 200 200"},
     "meetings:letter_docx":         {"GET here":   "200 200 200 200 200 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    # 问责与容错: the records about a unit are read by the office over it, leaders and administrators (404
+    # outside scope, 403 in scope for its own people and the units above it); the office records, and an
+    # exemption is decided by someone entitled other than the one who asked (here the city's office).
+    # HERE 青山镇 and its liaison's page, THERE 白沙县 and the outsider's.
+    "supervision:record_list":      {"GET":        "200 200 403 403 403 403 403 403 200 200"},
+    "supervision:record_create":    {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "supervision:record_detail":    {"GET here":   "200 200 403 403 403 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 200 200"},
+    "supervision:record_decide":    {"GET here":    every(405),
+                                     "POST here":  "403 302 403 403 403 404 404 404 302 302",
+                                     "POST there": "403 404 404 404 404 404 403 404 302 302"},
+    "supervision:person_page":      {"GET here":   "200 200 403 403 403 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 200 200"},
     # 考核: rankings circulate to every unit a system assesses; a unit's rows to those who see the unit; only
     # the office over the units starts a run.
     "assessment:index":             {"GET":         every(200)},
@@ -635,6 +650,9 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "supervision:rectification_close_out": lambda w, p: sv.rect_args(p.unit, "in_progress"),
     "supervision:rectification_verify": lambda w, p: sv.rect_args(p.unit, "requested"),
     "supervision:rectification_return": lambda w, p: sv.rect_args(p.unit, "requested"),
+    "supervision:record_detail": lambda w, p: sv.record_args(p.unit),
+    "supervision:record_decide": lambda w, p: sv.record_args(p.unit),
+    "supervision:person_page": lambda w, p: {"pk": p.person.pk},
 }
 
 
@@ -807,6 +825,8 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "supervision:rectification_close_out": lambda w, p: {"statement": "已整改到位", "evidence": _Evidence()},
     "supervision:rectification_verify": lambda w, p: {},
     "supervision:rectification_return": lambda w, p: {"reason": "佐证不足"},
+    "supervision:record_create": lambda w, p: sv.record_form(p.unit),
+    "supervision:record_decide": lambda w, p: {"decision": "approve", "reason": "符合容错情形，同意免责。"},
 }
 
 
@@ -951,6 +971,7 @@ def build_world() -> World:
         alias=UnitAlias.objects.create(alias="白沙", unit=c.baisha),
     )
     sv.build(c, (c.qingshan_town, c.baisha))
+    sv.build_accountability(c, (c.qingshan_town, c.baisha))
     asm.build_matrix(c)  # 考核: 青山县's system of townships (HERE) and the city's of counties (THERE)
     mt.build(c, (c.qingshan_town, c.baisha))  # 调度会: 青山县's office's for 青山镇, the city's for 白沙县
     sv.build_inspections(c, (c.qingshan_town, c.baisha))
