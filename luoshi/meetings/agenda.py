@@ -1,8 +1,8 @@
 """What a meeting's agenda is built from: a small registry of sources, each a function finding candidates.
 
 The agenda opens with what became of the previous meeting's decisions, then the red and the yellow tasks and
-the overdue 督办件 in the meeting's scope (its task list and units, within the convening office). Another
-source (rectifications, when they exist) is added with `register`, and it takes its place in that order.
+the overdue 督办件 and 整改 in the meeting's scope (its task list and units, within the convening office).
+Another source is added with `register`, and it takes its place in that order.
 Each source records what it saw as `facts`: codes, numbers and dates, never sentences.
 """
 
@@ -24,7 +24,7 @@ from luoshi.meetings.models import Decision, Meeting
 from luoshi.meetings.rules import Fate, Trail, fate
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Delivery, Task
-from luoshi.supervision.models import SupervisionItem
+from luoshi.supervision.models import Rectification, SupervisionItem
 
 
 @dataclass(frozen=True)
@@ -180,13 +180,38 @@ def overdue_items(meeting: Meeting, today: dt.date) -> Iterable[Candidate]:
         yield Candidate(item.lead_unit, item.title, task=item.task, item=item, facts=facts)
 
 
+def rectifications_in_scope(meeting: Meeting) -> Any:
+    """整改 from inspections by offices within the convener's jurisdiction, owed by one of the meeting's
+    units or found on a task of its list."""
+    office = meeting.convener
+    rows = Rectification.objects.filter(finding__inspection__issuer__path__startswith=office.path)
+    units = list(meeting.units.all())
+    scope = Q(pk__in=[])
+    if units:
+        scope |= _unit_q(units, "unit")
+    if meeting.task_list_id is not None:
+        scope |= Q(finding__inspection__tasks__task_list_id=meeting.task_list_id)
+    return rows.filter(scope).distinct()
+
+
+def overdue_rectifications(meeting: Meeting, today: dt.date) -> Iterable[Candidate]:
+    rows = rectifications_in_scope(meeting).overdue(today).select_related("unit", "finding__inspection")
+    for r in rows.order_by("due", "id"):
+        facts = {
+            "rectification": r.pk,
+            "code": r.finding.inspection.title,
+            "state": r.state,
+            "due": r.due.isoformat(),
+            "late": (today - r.due).days,
+        }
+        yield Candidate(r.unit, r.finding.problem.splitlines()[0][:200], facts=facts)
+
+
 register("followup", _("what became of the last meeting's decisions"), followups)
 register("red", _("red tasks"), _lit("red"))
 register("yellow", _("yellow tasks"), _lit("yellow"))
 register("overdue_item", _("overdue supervision items"), overdue_items)
-# Rectifications (督查整改) are not a source yet: once supervision has them, a function here finding the
-# overdue ones in the meeting's scope is registered after the items, e.g.
-#   register("rectification", _("overdue rectifications"), overdue_rectifications)
+register("rectification", _("overdue rectifications"), overdue_rectifications)
 
 
 def build(meeting: Meeting, today: dt.date) -> list[tuple[str, Candidate]]:

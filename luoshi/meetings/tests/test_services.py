@@ -16,6 +16,7 @@ from luoshi.meetings.tests.factory import DUE, held_with_decisions, lagging_task
 from luoshi.notify.models import Notice
 from luoshi.supervision.models import Source, SupervisionItem
 from luoshi.supervision.tests.factory import make_item
+from luoshi.supervision.tests.inspection_factory import make_inspection, make_rectification
 
 
 def actions(meeting):
@@ -156,3 +157,28 @@ def test_a_decision_withdrawn_and_an_entry_removed_are_audited(city):
     assert "meeting.agenda_build" in actions(meeting)
     assert "meeting_decision.withdraw" in actions(meeting)
     assert verify().ok
+
+
+def test_overdue_rectifications_of_the_meetings_units_come_after_the_items(city, clock):
+    inspection = make_inspection(city, units=[city.qingshan, city.baisha])
+    late = make_rectification(city, inspection, due=dt.date(2026, 11, 20))
+    make_rectification(city, inspection, problem="消防通道被占用", due=dt.date(2026, 12, 20))  # not yet due
+    make_rectification(
+        city, inspection, unit=city.baisha, problem="应急预案未演练", due=dt.date(2026, 11, 20)
+    )
+    clock.set(dt.date(2026, 11, 25))
+    meeting = make_meeting(city, task_list=None, units=[city.qingshan])
+    entries = list(meeting.entries.filter(kind="rectification"))
+    assert [(e.unit, e.title, e.facts["late"]) for e in entries] == [(city.qingshan, late.finding.problem, 5)]
+    assert entries[0].facts["rectification"] == late.pk
+    page = brief_page(city, meeting, entries[0])
+    assert f'href="/supervision/rectifications/{late.pk}/"' in page
+
+
+def brief_page(city, meeting, entry):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(city.city_supervisor)
+    return client.get(reverse("meetings:entry_brief", args=[meeting.pk, entry.pk])).content.decode()
