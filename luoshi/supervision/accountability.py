@@ -30,8 +30,10 @@ from luoshi.supervision.accountability_rules import Step, next_state
 from luoshi.supervision.models import (
     LIVE_EXEMPTION,
     AccountabilityRecord,
+    Finding,
     Kind,
     RecordState,
+    Rectification,
     SupervisionItem,
     entitled,
 )
@@ -182,6 +184,7 @@ def record_kind(
     person: User | None = None,
     task: Task | None = None,
     item: SupervisionItem | None = None,
+    finding: Finding | None = None,
     rule: str = "",
 ) -> AccountabilityRecord:
     """The office records a commendation, a criticism, an interview or accountability about a unit (and a
@@ -196,6 +199,13 @@ def record_kind(
             "unit": unit.name,
         }
     errors |= _work_errors(by, unit, kind, task, item, clock.today())
+    if finding is not None and not (
+        Rectification.objects.visible_to(by).filter(finding=finding).exists()
+        and unit.contains(finding.rectification.unit)
+    ):
+        errors["finding"] = _("This inspection finding is not %(unit)s's within your scope.") % {
+            "unit": unit.name
+        }
     rule_text = rule.strip()
     if kind == Kind.EXEMPTION and not rule_text:
         errors["rule"] = _("Name the fault-tolerance rule the exemption invokes.")
@@ -212,6 +222,7 @@ def record_kind(
         person=person,
         task=task,
         item=item,
+        finding=finding,
         reason=text,
         rule=rule_text if exemption else "",
         recorded_by=by,

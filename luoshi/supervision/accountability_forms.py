@@ -31,6 +31,7 @@ class RecordForm(StyledForm):
     )
     item = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     task = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    finding = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

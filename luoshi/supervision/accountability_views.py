@@ -26,7 +26,14 @@ from luoshi.plans.models import Task
 from luoshi.supervision import accountability as services
 from luoshi.supervision.accountability_forms import ExemptionDecisionForm, RecordFilterForm, RecordForm
 from luoshi.supervision.accountability_rules import Step, allowed
-from luoshi.supervision.models import AccountabilityRecord, Kind, SupervisionItem, entitled
+from luoshi.supervision.models import (
+    AccountabilityRecord,
+    Finding,
+    Kind,
+    Rectification,
+    SupervisionItem,
+    entitled,
+)
 
 PER_PAGE = 25
 
@@ -82,9 +89,16 @@ def record_create(request: AuthenticatedRequest) -> HttpResponse:
     items = SupervisionItem.objects.visible_to(user).select_related("issuer__supervision_series", "lead_unit")
     tasks = Task.objects.visible_to(user).select_related("lead_unit")
     initial: dict[str, object] = {}
+    findings = Finding.objects.filter(
+        rectification__in=Rectification.objects.visible_to(user)
+    ).select_related("rectification__unit", "inspection")
     item_pk, task_pk = _number(request, "item"), _number(request, "task")
     item = items.filter(pk=item_pk).first() if item_pk is not None else None
     task = tasks.filter(pk=task_pk).first() if task_pk is not None else None
+    finding_pk = _number(request, "finding")
+    finding = findings.filter(pk=finding_pk).first() if finding_pk is not None else None
+    if finding is not None:
+        initial |= {"finding": finding.pk, "unit": finding.rectification.unit_id}
     if item is not None:
         initial |= {"item": item.pk, "unit": item.lead_unit_id, "kind": Kind.EXEMPTION}
         if item.signed_by_id:
@@ -98,7 +112,10 @@ def record_create(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         item = items.filter(pk=data["item"]).first() if data["item"] else None
         task = tasks.filter(pk=data["task"]).first() if data["task"] else None
+        finding = findings.filter(pk=data["finding"]).first() if data["finding"] else None
         try:
+            if data["finding"] and finding is None:
+                raise ValidationError({"finding": _("This inspection finding is outside your scope.")})
             if data["item"] and item is None:
                 raise ValidationError({"item": _("This supervision item is outside your scope.")})
             if data["task"] and task is None:
@@ -110,6 +127,7 @@ def record_create(request: AuthenticatedRequest) -> HttpResponse:
                 person=data["person"],
                 task=task,
                 item=item,
+                finding=finding,
                 reason=data["reason"],
                 rule=data["rule"],
             )
@@ -118,7 +136,7 @@ def record_create(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Recorded."))
             return redirect(reverse("supervision:record_detail", args=[record.pk]))
-    context = {"form": form, "item": item, "task": task}
+    context = {"form": form, "item": item, "task": task, "finding": finding}
     return render(request, "supervision/accountability/record_form.html", context)
 
 

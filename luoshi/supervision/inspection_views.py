@@ -28,7 +28,7 @@ from luoshi.core.paging import KeysFirstPaginator
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
-from luoshi.supervision import calendar, inspections
+from luoshi.supervision import accountability, calendar, inspections
 from luoshi.supervision.inspection_forms import (
     OVERDUE,
     CloseOutForm,
@@ -395,6 +395,7 @@ def rectification_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
         "can_request": unit and allowed(rect.state, RectAct.REQUEST_CLOSE),
         "can_verify": manage and allowed(rect.state, RectAct.VERIFY),
         "can_return": manage and allowed(rect.state, RectAct.RETURN),
+        "can_record": accountability.can_record(request.user, rect.unit),
         "close_out_form": CloseOutForm(),
         "today": clock.today(),
     }

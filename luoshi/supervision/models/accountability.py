@@ -113,6 +113,14 @@ class AccountabilityRecord(models.Model):
         related_name="accountability_records",
         verbose_name=_("supervision item"),
     )
+    finding = models.ForeignKey(  # a 问题 an inspection found, the record answers for
+        "supervision.Finding",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accountability_records",
+        verbose_name=_("inspection finding"),
+    )
     reason = models.TextField(_("facts and reason"))
     rule = models.CharField(_("fault-tolerance rule invoked"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(

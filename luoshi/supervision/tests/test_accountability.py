@@ -14,6 +14,7 @@ from luoshi.supervision.accountability_rules import REFUSALS, TRANSITIONS, Step,
 from luoshi.supervision.models import AccountabilityRecord, Kind, RecordState, SupervisionItem
 from luoshi.supervision.tests.accountability_factory import ask_exemption, late_item
 from luoshi.supervision.tests.factory import drive, make_item
+from luoshi.supervision.tests.inspection_factory import make_inspection, make_rectification
 from luoshi.testing import make_task
 
 R, Q, A, D = RecordState.RECORDED, RecordState.REQUESTED, RecordState.APPROVED, RecordState.DENIED
@@ -216,3 +217,33 @@ def test_a_late_task_is_exempted_and_an_on_time_one_is_not(city, clock):
     )  # fmt: skip
     accountability.decide_exemption(record=asked, by=city.leader, approve=True, reason="同意。")
     assert accountability.task_exemption(task) is not None
+
+
+def test_a_record_answers_for_an_inspection_finding_of_its_unit(city, client):
+    inspection = make_inspection(city)
+    found = make_rectification(city, inspection).finding
+    record = accountability.record_kind(
+        by=city.city_supervisor, kind=Kind.INTERVIEW, unit=city.qingshan, finding=found,
+        reason="隐患整改台账长期不销号，约谈分管负责同志。",
+    )  # fmt: skip
+    assert record.finding == found
+    client.force_login(city.city_supervisor)
+    page = client.get(f"/supervision/accountability/{record.pk}/").content.decode()
+    assert f'href="/supervision/rectifications/{found.rectification.pk}/"' in page
+    rect_page = client.get(f"/supervision/rectifications/{found.rectification.pk}/").content.decode()
+    assert f"?finding={found.pk}" in rect_page
+
+
+def test_a_finding_of_another_unit_or_out_of_scope_is_refused(city):
+    inspection = make_inspection(city)
+    baisha = make_rectification(city, inspection, unit=city.baisha).finding
+    with pytest.raises(ValidationError) as refused:
+        accountability.record_kind(
+            by=city.city_supervisor, kind=Kind.INTERVIEW, unit=city.qingshan, finding=baisha, reason="约谈"
+        )
+    assert "finding" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        accountability.record_kind(
+            by=city.county_supervisor, kind=Kind.INTERVIEW, unit=city.qingshan, finding=baisha, reason="约谈"
+        )
+    assert not AccountabilityRecord.objects.exists()
