@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -45,6 +45,7 @@ from luoshi.supervision.forms import (
 )
 from luoshi.supervision.history import timeline
 from luoshi.supervision.models import (
+    AccountabilityRecord,
     Extension,
     FeedbackFile,
     Instruction,
@@ -118,11 +119,13 @@ def filtered_items(request: AuthenticatedRequest) -> tuple[FilterForm, ItemQuery
 
 
 def counts(items: QuerySet[SupervisionItem], today: dt.date) -> dict[str, int]:
-    """How many items in each state, overdue and extended, in one query."""
+    """How many items in each state, overdue (and of those, exempted) and extended, in one query."""
     open_q = ~Q(state=State.CLOSED)
+    exempted = Exists(AccountabilityRecord.objects.approved_exemptions().filter(item=OuterRef("pk")))
     return items.order_by().aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=open_q & Q(due__lt=today)),
+        overdue_exempted=Count("pk", filter=open_q & Q(due__lt=today) & Q(exempted)),
         extended=Count("pk", filter=Q(first_due__isnull=False)),
         **{state: Count("pk", filter=Q(state=state)) for state in State.values},
     )

@@ -39,6 +39,8 @@ def test_an_approved_exemption_shows_on_the_list_the_detail_and_the_ledger(city,
     )
     listing = client_of(city.county_liaison).get("/supervision/").content.decode()
     assert listing.count(EXEMPTED) == 2  # the row's phone and desktop badges, of one item only
+    # The overdue count says how many of the overdue are exempted: both items are late, one exempted.
+    assert 'data-testid="count-overdue-exempted">其中1件容错免责<' in listing
     detail = client_of(city.county_liaison).get(f"/supervision/{late.pk}/").content.decode()
     assert EXEMPTED in detail and 'data-testid="exemption-card"' in detail and RULE in detail
     assert EXEMPTED not in client_of(city.county_liaison).get(f"/supervision/{other.pk}/").content.decode()
