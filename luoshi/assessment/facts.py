@@ -10,6 +10,8 @@ What counts, per metric (a row falls in the period by its deadline, and only onc
   with no earlier rejected delivery of the same task or milestone.
 - items on time: supervision items the unit leads; a hit is one whose accepted feedback was sent on or
   before the deadline (an extension granted counts: it is shown as such wherever the item is).
+- rectifications on time: rectifications (整改) an inspection gave the unit; a hit is one whose close-out,
+  asked for on or before the deadline, the office verified (销号) by `as_of`.
 
 A late task or item whose lateness an exemption under the fault-tolerance rules (容错免责) excuses, approved
 by `as_of`, is counted as excused: neither for nor against the unit (scoring takes it out of the rate).
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from luoshi.core import clock
 from luoshi.dispatch.models import Report
 from luoshi.plans.models import Delivery, Task
-from luoshi.supervision.models import AccountabilityRecord, Feedback, SupervisionItem
+from luoshi.supervision.models import AccountabilityRecord, CloseOut, Feedback, Rectification, SupervisionItem
 
 from .models import Metric
 
@@ -157,11 +159,30 @@ def _items(units: list[int], w: Window) -> dict[int, Counted]:
     return counted
 
 
+def _rectifications(units: list[int], w: Window) -> dict[int, Counted]:
+    counted: dict[int, Counted] = defaultdict(Counted)
+    rows = list(
+        Rectification.objects.filter(unit_id__in=units, due__gte=w.start, due__lte=w.last_day)
+        .order_by("pk")
+        .values_list("pk", "unit_id", "due")
+    )
+    asked: dict[int, dt.datetime] = {}
+    for rect_id, at in CloseOut.objects.filter(
+        rectification_id__in=[r[0] for r in rows], outcome=CloseOut.Outcome.VERIFIED, decided_at__lte=w.as_of
+    ).values_list("rectification_id", "at"):
+        asked[rect_id] = min(at, asked.get(rect_id, at))
+    for pk, unit_id, due in rows:
+        first = asked.get(pk)
+        counted[unit_id].add(pk, first is not None and clock.local(first).date() <= due)
+    return counted
+
+
 COLLECTORS = {
     Metric.REPORTS_ON_TIME: _reports,
     Metric.TASKS_ON_TIME: _tasks,
     Metric.DELIVERIES_FIRST_TIME: _deliveries,
     Metric.ITEMS_ON_TIME: _items,
+    Metric.RECTIFICATIONS_ON_TIME: _rectifications,
 }
 # The rows each metric counts, for the links from a score to them.
 ROWS_OF = {
@@ -169,6 +190,7 @@ ROWS_OF = {
     Metric.TASKS_ON_TIME: "task",
     Metric.DELIVERIES_FIRST_TIME: "delivery",
     Metric.ITEMS_ON_TIME: "item",
+    Metric.RECTIFICATIONS_ON_TIME: "rectification",
 }
 
 

@@ -30,6 +30,7 @@ class Metric(models.TextChoices):
     TASKS_ON_TIME = "tasks_on_time", _("Tasks completed by their deadline")
     DELIVERIES_FIRST_TIME = "deliveries_first_time", _("Deliveries accepted the first time")
     ITEMS_ON_TIME = "items_on_time", _("Supervision items answered by their deadline")
+    RECTIFICATIONS_ON_TIME = "rectifications_on_time", _("Rectifications closed out by their deadline")
     RATING = "rating", _("Rated by named raters (评议)")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from luoshi.dispatch.models import Report
 from luoshi.orgs.models import Unit, UnitCategory
 from luoshi.plans.models import Delivery, Task
-from luoshi.supervision.models import SupervisionItem
+from luoshi.supervision.models import Rectification, SupervisionItem
 
 from .facts import ROWS_OF
 from .models import Indicator, IndicatorSystem, Metric, Result, Run
@@ -162,6 +162,16 @@ def _labels(
             found[(Metric.DELIVERIES_FIRST_TIME, d.pk)] = (
                 f"{d.task.code} {d.task.title}",
                 f"/tasks/{d.task_id}/",
+            )
+    if ids["rectification"]:
+        rects = Rectification.objects.filter(pk__in=ids["rectification"]).select_related(
+            "finding__inspection"
+        )
+        for rect in rects:
+            label = f"{rect.finding.inspection.title} · {rect.finding.problem[:60]} · {rect.due:%Y-%m-%d}"
+            found[(Metric.RECTIFICATIONS_ON_TIME, rect.pk)] = (
+                label,
+                f"/supervision/rectifications/{rect.pk}/",
             )
     if ids["item"]:
         for i in SupervisionItem.objects.filter(pk__in=ids["item"]).select_related(

@@ -21,7 +21,8 @@ SYSTEM = [
     ("重点任务推进", D(40), [("任务按期完成", Metric.TASKS_ON_TIME, D(25)),
                             ("交账一次通过", Metric.DELIVERIES_FIRST_TIME, D(15))]),
     ("调度报送", D(20), [("进展报告按时报送", Metric.REPORTS_ON_TIME, D(20))]),
-    ("督查督办", D(20), [("督办件按期反馈", Metric.ITEMS_ON_TIME, D(20))]),
+    ("督查督办", D(20), [("督办件按期反馈", Metric.ITEMS_ON_TIME, D(10)),
+                        ("整改按期销号", Metric.RECTIFICATIONS_ON_TIME, D(10))]),
     ("综合评议", D(20), [("市领导评议", Metric.RATING, D(20))]),
 ]  # fmt: skip
 RULES = {
@@ -29,6 +30,7 @@ RULES = {
     Metric.DELIVERIES_FIRST_TIME: "本期验收通过的交账中未经退回一次通过的比例乘以分值。",
     Metric.REPORTS_ON_TIME: "本期到期的进展报告中按时报送的比例乘以分值；未报或逾期报送不得分。",
     Metric.ITEMS_ON_TIME: "本期到期的督办件中在办理时限内反馈并获办结的比例乘以分值。",
+    Metric.RECTIFICATIONS_ON_TIME: "本期到期的督查整改中在时限内申请销号并经核验销号的比例乘以分值。",
     Metric.RATING: "市长、常务副市长每月实名评议，取各自当期最后一次评分的平均值（百分制）折算。",
 }
 RATERS = ("mayor", "vicemayor.exec")

@@ -16,6 +16,8 @@ from luoshi.dispatch.services import ReportData
 from luoshi.notify.ladder import install_default_ladder
 from luoshi.notify.models import EscalationStep
 from luoshi.plans import deliveries
+from luoshi.supervision.models import RectState
+from luoshi.supervision.tests.inspection_factory import drive_rect, make_inspection, make_rectification
 from luoshi.testing import make_task, make_weekly_cadence
 
 START, END = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
@@ -95,3 +97,24 @@ def test_a_delivery_accepted_after_a_rejection_is_not_first_time(city, clock):
     by_unit = counted[Metric.DELIVERIES_FIRST_TIME]
     assert (by_unit[city.qingshan.pk].rows, by_unit[city.qingshan.pk].misses) == ([d1.pk], [])
     assert (by_unit[city.baisha.pk].rows, by_unit[city.baisha.pk].misses) == ([again.pk], [again.pk])
+
+
+def test_a_rectification_counts_on_time_if_its_verified_close_out_was_asked_by_the_deadline(city, clock):
+    clock.set(at(1))
+    inspection = make_inspection(
+        city, units=[city.qingshan], starts=dt.date(2026, 10, 2), ends=dt.date(2026, 10, 3)
+    )
+    on_time = make_rectification(city, inspection, due=dt.date(2026, 10, 20))
+    late = make_rectification(city, inspection, problem="消防通道被占用", due=dt.date(2026, 10, 20))
+    never = make_rectification(city, inspection, problem="应急预案未演练", due=dt.date(2026, 10, 25))
+    make_rectification(city, inspection, problem="台账不全", due=dt.date(2026, 11, 30))  # not yet due
+    clock.set(at(18))
+    drive_rect(city, on_time, RectState.CLOSED)
+    clock.set(at(23))
+    drive_rect(city, late, RectState.CLOSED)
+    counted = facts.collect([Metric.RECTIFICATIONS_ON_TIME], [city.qingshan.pk], window())
+    qingshan = counted[Metric.RECTIFICATIONS_ON_TIME][city.qingshan.pk]
+    assert (sorted(qingshan.rows), sorted(qingshan.misses)) == (
+        sorted([on_time.pk, late.pk, never.pk]),
+        sorted([late.pk, never.pk]),
+    )
