@@ -37,6 +37,10 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_USE_FINDERS = True
+    # Found when asked for, as under `luoshi serve` with LUOSHI_DEBUG: otherwise every new test Client (a
+    # new middleware chain) first lists and stats every static file, about 25 ms, more than most requests
+    # take; the permission matrix makes a Client per request.
+    settings.WHITENOISE_AUTOREFRESH = True
     # Argon2 is slow on purpose; the tests make dozens of people and check sign-in, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test's database starts without blocks, so each gets its own audit anchor file as well.
