@@ -359,7 +359,9 @@ def check(
     response = send(client, form, data)
     where = f"{form.method.upper()} {form.action} from {form.page} with {label}"
     assert response.status_code < 500, where
-    signed_out = response.status_code == 302 and urlsplit(response["Location"]).path == reverse("login")
+    # Sent to sign in: a redirect, or for htmx the whole page moved there (orgs.middleware).
+    moved_to = response["Location"] if response.status_code == 302 else response.get("HX-Redirect", "")
+    signed_out = urlsplit(moved_to).path == reverse("login")
     assert not (persona and signed_out), f"{where}: the walk lost its session; nothing after it counts"
     body = (
         response.content.decode(errors="replace")
