@@ -11,11 +11,16 @@ from luoshi.core import clock as core_clock
 from luoshi.testing import DEFAULT_NOW, City, Clock, build_city
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_catalogs() -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the catalogs before any test runs, and make Django read them afresh if one was written:
+    pytest-django has set Django up already and Django keeps a catalog it found missing for the whole run
+    (on a fresh checkout, the first run would fail every test that reads a translation)."""
     from luoshi.i18n import compile_catalogs
 
-    compile_catalogs()
+    if compile_catalogs():
+        from django.test.signals import language_changed
+
+        language_changed(setting="LOCALE_PATHS")  # what a test's change of the catalogs' places does
 
 
 @pytest.fixture(scope="session", autouse=True)
