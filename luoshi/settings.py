@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "luoshi.challenges",
     "luoshi.supervision",
     "luoshi.ingest",
+    "luoshi.assessment",
+    "luoshi.meetings",
     "luoshi.web",
     "luoshi.demo",
 ]

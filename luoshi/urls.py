@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("luoshi.dispatch.urls")),
     path("supervision/", include("luoshi.supervision.urls")),
     path("calls/", include("luoshi.challenges.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
+    path("meetings/", include("luoshi.meetings.urls")),
     path("notices/", include("luoshi.notify.urls")),
     path("ingest/", include("luoshi.ingest.urls")),
     path("admin/", admin.site.urls),

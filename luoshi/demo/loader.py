@@ -18,7 +18,15 @@ from django.utils import timezone
 from luoshi.audit.services import sealing_deferred
 from luoshi.core import clock
 from luoshi.core.db import analyze
-from luoshi.demo import challenges_demo, city, history, supervision_demo
+from luoshi.demo import (
+    assessment_demo,
+    challenges_demo,
+    city,
+    history,
+    inspection_demo,
+    meetings_demo,
+    supervision_demo,
+)
 from luoshi.dispatch.models import Cadence
 from luoshi.orgs import services as orgs
 from luoshi.orgs.models import Role, Unit, UnitKind, User
@@ -60,7 +68,10 @@ def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lamb
         office, cadences, counts = _city(today=today, progress=progress)
         dispatch = history.load_history(office=office, cadences=cadences, now=now, progress=progress)
         dispatch |= supervision_demo.load(office=office, now=now, progress=progress)
+        dispatch |= inspection_demo.load(office=office, now=now, progress=progress)
         dispatch |= challenges_demo.load(office=office, now=now, progress=progress)
+        dispatch |= assessment_demo.load(office=office, now=now, progress=progress)
+        dispatch |= meetings_demo.load(office=office, now=now, progress=progress)
     analyze()  # a freshly loaded city, before anyone opens a page (core.db.analyze)
     return {**counts, **dispatch}
 

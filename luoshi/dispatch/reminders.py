@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 
 from luoshi.audit.services import record
 from luoshi.core import clock
@@ -118,12 +119,11 @@ def _late_in_a_row(report: Report) -> int:
 def _escalate(report: Report, now: dt.datetime) -> None:
     """Take the highest rung the task has reached and not yet taken."""
     in_a_row = _late_in_a_row(report)
-    taken = set(Escalation.objects.filter(task_id=report.task_id).values_list("step_id", flat=True))
+    # Up to the highest rung reached above the task's highest so far: a rung jumped over is not sent
+    # afterwards, which would take the task down the ladder.
+    top = Escalation.objects.filter(task_id=report.task_id).aggregate(top=Max("step__order"))["top"] or 0
     step = (
-        EscalationStep.objects.filter(missed_in_a_row__lte=in_a_row)
-        .exclude(pk__in=taken)
-        .order_by("-order")
-        .first()
+        EscalationStep.objects.filter(missed_in_a_row__lte=in_a_row, order__gt=top).order_by("-order").first()
     )
     if step is None:
         return

@@ -174,6 +174,50 @@ TEXTS: dict[str, tuple[Promise, Promise | None]] = {
         _("Co-unit note: %(code)s"),
         _("%(unit)s wrote what it did for “%(title)s”."),
     ),
+    "meeting_letter": (
+        _("Work reminder letter: %(meeting)s"),
+        ngettext_lazy(
+            "%(office)s: %(n)s decision for %(unit)s. Read the letter and sign for its item.",
+            "%(office)s: %(n)s decisions for %(unit)s. Read the letter and sign for their items.",
+            "n",
+        ),
+    ),
+    # 督查 and 整改 (inspections): the units hear what was found and decided, the office what they ask.
+    "inspection_planned": (
+        _("Inspection coming: %(inspection)s"),
+        _("%(issuer)s inspects your unit from %(starts)s to %(ends)s."),
+    ),
+    "rectification_assigned": (
+        _("Rectification required: %(inspection)s"),
+        _("The inspection found: %(problem)s. %(unit)s rectifies it by %(due)s."),
+    ),
+    "rectification_close_out_requested": (
+        _("Close-out awaiting verification: %(unit)s"),
+        _("%(unit)s asks to close out “%(problem)s” (%(inspection)s). Check the evidence."),
+    ),
+    "rectification_closed": (
+        _("Rectification closed out: %(inspection)s"),
+        _("The office verified the rectification of “%(problem)s” and closed it out."),
+    ),
+    "rectification_returned": (
+        _("Close-out returned: %(inspection)s"),
+        _("The office returned the close-out of “%(problem)s”. Reason: %(reason)s"),
+    ),
+    "rectification_due": (
+        _("Rectification due tomorrow: %(unit)s"),
+        _("“%(problem)s” (%(inspection)s) is due on %(due)s. Ask for close-out with evidence before then."),
+    ),
+    "rectification_late": (
+        _("Rectification overdue: %(unit)s"),
+        _("“%(problem)s” (%(inspection)s) was due on %(due)s and is not closed out. The office chases it."),
+    ),
+    "rectification_escalation": (
+        _("%(step)s: rectification by %(unit)s"),
+        _(
+            "“%(problem)s” (%(inspection)s) was due on %(due)s and has gone unrectified "
+            "for %(n)s chasing periods."
+        ),
+    ),
     "instruction_written": (
         _("Leader's instruction: %(target)s"),
         _("%(leader)s: %(text)s"),

@@ -113,8 +113,10 @@ def chase_items(*, now: dt.datetime) -> Chased:
 def _climb(
     item: SupervisionItem, misses: int, steps: list[EscalationStep], taken: set[int], now: dt.datetime
 ) -> int:
-    """Take the highest rung `misses` reaches that the item has not taken yet (one per run, as reports do)."""
-    reached = [s for s in steps if s.missed_in_a_row <= misses and s.pk not in taken]
+    """Climb to the highest rung `misses` reaches above the item's highest so far (one per run, as reports
+    do); a rung jumped over is not sent afterwards, which would take the item down the ladder."""
+    top = max((s.order for s in steps if s.pk in taken), default=0)
+    reached = [s for s in steps if s.missed_in_a_row <= misses and s.order > top]
     if not reached:
         return 0
     step = reached[-1]

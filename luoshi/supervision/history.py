@@ -23,6 +23,7 @@ STEPS: dict[str, Promise] = {
     Action.SUPERVISION_EXTENSION_GRANT: _("granted the extension"),
     Action.SUPERVISION_EXTENSION_DENY: _("denied the extension"),
     Action.SUPERVISION_NOTE: _("wrote the co-unit's note"),
+    Action.SUPERVISION_ESCALATE: _("escalated the overdue item"),
 }
 # These are recorded on the item (its state or deadline) and on the feedback or request they concern: the
 # timeline tells them once, from the latter, which holds the words.
@@ -34,6 +35,7 @@ TEXT_OF: dict[str, str] = {
     Action.SUPERVISION_EXTENSION_GRANT: "decision_reason",
     Action.SUPERVISION_EXTENSION_DENY: "decision_reason",
     Action.SUPERVISION_NOTE: "text",
+    Action.SUPERVISION_ESCALATE: "step",  # the rung's name
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.supervision import exports, views
+from luoshi.supervision import exports, inspection_views, views
 
 app_name = "supervision"
 
@@ -23,4 +23,27 @@ urlpatterns = [
     path("<int:pk>/instruction/", views.item_instruction, name="item_instruction"),
     path("<int:pk>/files/<int:file_pk>/", views.feedback_file, name="feedback_file"),
     path("tasks/<int:pk>/instruction/", views.task_instruction, name="task_instruction"),
+    # 督查 and 整改
+    path("inspections/", inspection_views.inspection_list, name="inspection_list"),
+    path("inspections/new/", inspection_views.inspection_create, name="inspection_create"),
+    path("inspections/calendar/", inspection_views.inspection_calendar, name="inspection_calendar"),
+    path("inspections/<int:pk>/", inspection_views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/finding/", inspection_views.finding_create, name="finding_create"),
+    path("findings/<int:pk>/item/", inspection_views.finding_raise_item, name="finding_raise_item"),
+    path("rectifications/", inspection_views.rectification_list, name="rectification_list"),
+    path("rectifications/<int:pk>/", inspection_views.rectification_detail, name="rectification_detail"),
+    path(
+        "rectifications/<int:pk>/close-out/",
+        inspection_views.rectification_close_out,
+        name="rectification_close_out",
+    ),
+    path(
+        "rectifications/<int:pk>/verify/", inspection_views.rectification_verify, name="rectification_verify"
+    ),
+    path(
+        "rectifications/<int:pk>/return/", inspection_views.rectification_return, name="rectification_return"
+    ),
+    path(
+        "rectifications/<int:pk>/files/<int:file_pk>/", inspection_views.close_out_file, name="close_out_file"
+    ),
 ]

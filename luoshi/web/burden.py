@@ -3,9 +3,10 @@ requests pile up.
 
 The 2024 rules on reducing the burden on the grassroots forbid repeated 填表报数 and ask that a unit report
 a fact once (最多报一次). What counts as a request: a progress report falling due, a supervision item given
-to the unit to lead or to help with, a task or a milestone falling due (a delivery, 交账), and an open
-call's application the unit sent (揭榜). Each kind is one grouped query over the units the viewer's scope
-holds, by month of its due (or issue) date in the office's time zone.
+to the unit to lead or to help with, a rectification an inspection gave it (整改), a task or a milestone
+falling due (a delivery, 交账), and an open call's application the unit sent (揭榜). Each kind is one
+grouped query over the units the viewer's scope holds, by month of its due (or issue) date in the
+office's time zone.
 
 A month is marked heavy for a unit when its requests reach twice the median of the units asked anything
 that month (and at least HEAVY_FLOOR): an office sees its outliers without anyone setting a quota.
@@ -31,7 +32,7 @@ from luoshi.dispatch.models import Report
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Milestone, Task
-from luoshi.supervision.models import SupervisionItem
+from luoshi.supervision.models import Rectification, SupervisionItem
 
 MONTHS_BACK = 5  # and the current month, and the next one (what is already scheduled)
 HEAVY_FLOOR = 5
@@ -39,10 +40,17 @@ HEAVY_FLOOR = 5
 KINDS: dict[str, Promise] = {
     "reports": _("Progress reports due"),
     "items": _("Supervision items"),
+    "rectifications": _("Rectifications"),
     "deliveries": _("Tasks and milestones due"),
     "applications": _("Open-call applications"),
 }
-COLOURS = {"reports": "#0d6efd", "items": "#dc3545", "deliveries": "#198754", "applications": "#6f42c1"}
+COLOURS = {
+    "reports": "#0d6efd",
+    "items": "#dc3545",
+    "rectifications": "#fd7e14",
+    "deliveries": "#198754",
+    "applications": "#6f42c1",
+}
 
 
 def months_around(today: dt.date, back: int = MONTHS_BACK) -> list[dt.date]:
@@ -157,6 +165,16 @@ def burden_for(user: Any, today: dt.date) -> Burden:
         policy.unit_q(user, "unit"), _range("supervisionitem__created_at", start, end, at=True)
     )
     add("items", _grouped(co, "unit", "supervisionitem__created_at"))
+    add(
+        "rectifications",
+        _grouped(
+            Rectification.objects.filter(
+                policy.unit_q(user, "unit"), _range("created_at", start, end, at=True)
+            ),
+            "unit",
+            "created_at",
+        ),
+    )
     add(
         "deliveries",
         _grouped(

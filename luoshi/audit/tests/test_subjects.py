@@ -96,8 +96,18 @@ def test_the_back_fill_follows_the_links_the_models_name():
         "supervision.extension",
         "supervision.counitnote",
         "supervision.itemescalation",
+        "supervision.finding",
+        "supervision.closeout",
+        "supervision.closeoutfile",
+        "supervision.rectificationescalation",
         "challenges.application",
         "challenges.applicationfile",
+        "assessment.award",
+        "assessment.rating",
+        "assessment.run",
+        "meetings.agendaentry",
+        "meetings.decision",
+        "meetings.reminderletter",
     }
     links = {label: link for label in labels if label not in later and (link := link_of(label))}
     assert links == migration.LINKS

@@ -4,16 +4,19 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from luoshi.assessment import services as assessment
+from luoshi.assessment.models import IndicatorSystem
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import seal_all, verify
 from luoshi.challenges.models import Application, OpenCall
 from luoshi.challenges.rules import ApplicationState, CallState
 from luoshi.core import clock as core_clock
 from luoshi.demo import loader
+from luoshi.meetings.models import Meeting
 from luoshi.notify.models import Notice
 from luoshi.orgs.models import Role, Unit, User
 from luoshi.plans.models import Milestone, Pledge, Task, TaskList
-from luoshi.supervision.models import Instruction, State, SupervisionItem
+from luoshi.supervision.models import Instruction, Rectification, RectState, State, SupervisionItem
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -144,7 +147,7 @@ def test_every_demo_call_and_application_is_audited(demo):
 
 # The demo city's 督办件 and 领导批示: every state, one overdue, one extended, all through the services.
 def test_the_demo_has_items_in_every_state_with_one_overdue_and_one_extended(demo):
-    items = SupervisionItem.objects.all()
+    items = SupervisionItem.objects.filter(meeting_decision__isnull=True)  # the meetings' are counted below
     assert 7 <= items.count() <= 10
     assert {i.state for i in items} == set(State.values)
     assert items.overdue_items(TODAY).count() >= 1
@@ -153,7 +156,8 @@ def test_the_demo_has_items_in_every_state_with_one_overdue_and_one_extended(dem
     assert items.filter(extensions__decision="pending").exists()
     assert Instruction.objects.filter(task__isnull=False).count() >= 2
     assert items.filter(instruction__isnull=False, source="instruction").exists()
-    assert [i.number for i in items.order_by("number")] == list(range(1, items.count() + 1))
+    every = SupervisionItem.objects.order_by("number")
+    assert [i.number for i in every] == list(range(1, every.count() + 1))
 
 
 def test_the_demo_chase_took_the_long_overdue_item_up_the_ladder(demo):
@@ -173,3 +177,50 @@ def test_the_demo_chase_took_the_long_overdue_item_up_the_ladder(demo):
 def test_every_demo_item_is_audited_from_its_creation(demo):
     created = AuditEvent.objects.filter(action="supervision_item.create").count()
     assert created == SupervisionItem.objects.count()
+
+
+def test_the_demo_has_three_monthly_assessment_runs_whose_ranks_move(demo):
+    system = IndicatorSystem.objects.get()
+    runs = list(system.runs.order_by("number"))
+    assert [(r.period_start, r.period_end) for r in runs] == [
+        (dt.date(2026, 8, 1), dt.date(2026, 8, 31)),
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ]
+    last = runs[-1].results.all()
+    assert {r.category for r in last} == {"county", "department", "park"}
+    assert last.filter(rank__isnull=False).count() >= 30  # 8 counties, 25 departments, 3 parks
+    assert last.exclude(change=0).exclude(change__isnull=True).exists()  # 进位 and 退位
+    for run in runs:  # each run is what its snapshot gives
+        assert assessment.digest_of(assessment.rescore(run)) == run.digest
+    awarded = {a.unit.name for a in system.awards.all()}
+    assert {"青山县", "白沙县"} <= awarded
+
+
+# The demo city's 调度会: the last meeting's decisions went their ways, and the next one opens with them.
+def test_the_next_demo_meeting_opens_with_the_fate_of_the_last_ones_decisions(demo):
+    last, upcoming = Meeting.objects.order_by("held_on")
+    assert (last.state, upcoming.state, upcoming.previous) == ("closed", "preparing", last)
+    assert last.decisions.filter(item__source="meeting").count() == last.decisions.count() == 4
+    assert last.letters.count() == 4
+    followups = list(upcoming.entries.filter(kind="followup").order_by("order"))
+    assert followups == list(upcoming.entries.order_by("order")[: len(followups)])
+    assert [e.facts["fate"] for e in followups] == ["overdue", "no_progress", "in_progress", "done"]
+    assert [e.unit.name for e in followups] == ["江城区", "云溪县", "东湖区", "临港区"]
+    assert AuditEvent.objects.filter(action="meeting.close_minutes").count() == 1
+
+
+# 督查 and 整改: closed out after verification, one awaiting it, one returned, one overdue up the ladder.
+def test_the_demo_inspection_has_rectifications_closed_asked_returned_and_overdue(demo):
+    rows = Rectification.objects.filter(finding__inspection__title__startswith="安全生产和消防安全大检查")
+    assert rows.filter(state=RectState.CLOSED, close_outs__outcome="verified").count() == 2
+    assert rows.filter(state=RectState.REQUESTED).count() == 1
+    assert rows.filter(state=RectState.IN_PROGRESS, close_outs__outcome="returned").exists()
+    late = rows.overdue(TODAY).get()
+    assert late.unit.name == "云溪县" and late.escalations.count() >= 2
+    assert Notice.objects.filter(
+        kind="rectification_late", url=f"/supervision/rectifications/{late.pk}/"
+    ).exists()
+    assert AuditEvent.objects.filter(action="rectification.create").count() == Rectification.objects.count()
+    # Two offices' inspections on 临港区 in the same week: the calendar's overlap.
+    assert Unit.objects.get(name="临港区").inspections.filter(starts__gt=TODAY).count() == 2

@@ -94,3 +94,21 @@ def test_late_cycles_in_a_row_climb_the_ladder(city, week, django_capture_on_com
     )
     assert steps == ["蓝色督办单"]
     assert AuditEvent.objects.filter(action="task.escalate").count() == 1
+
+
+def test_a_task_already_higher_up_the_ladder_is_not_sent_a_lower_rung(
+    city, week, django_capture_on_commit_callbacks
+):
+    task, cycle = week
+    yellow = EscalationStep.objects.get(name="黄色督办单")
+    Escalation.objects.create(
+        task=task, step=yellow, cycle=cycle, created_at=dt.datetime(2026, 11, 1, tzinfo=TZ)
+    )
+    for number, friday in ((46, 20), (47, 27)):  # two late in a row reach the blue rung, below yellow
+        services.open_cycle(
+            cadence=cycle.cadence, number=number, now=dt.datetime(2026, 11, friday - 4, tzinfo=TZ)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            reminders.mark_late(now=dt.datetime(2026, 11, friday, 18, tzinfo=TZ))
+    assert list(Escalation.objects.filter(task=task).values_list("step__name", flat=True)) == ["黄色督办单"]
+    assert not AuditEvent.objects.filter(action="task.escalate").exists()

@@ -68,10 +68,14 @@ const charts = {
   burden(el, data) {
     return this.lists(el, data);
   },
+  ranking(el, data) {
+    return { ...this.lists(el, data), legend: { show: false } };
+  },
   lists(el, data) {
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 0 },
+      // On a phone the legend scrolls on one line instead of wrapping over the bars.
+      legend: { top: 0, type: el.clientWidth < 576 ? "scroll" : "plain" },
       grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: data.categories, inverse: true },

@@ -1,7 +1,20 @@
 """The supervision app's data, a module per part of the work: items and instructions (items.py), the
-ladder rungs overdue items climb (chasing.py)."""
+ladder rungs overdue items climb (chasing.py), inspections and their rectifications (inspections.py)."""
 
 from luoshi.supervision.models.chasing import ItemEscalation
+from luoshi.supervision.models.inspections import (
+    RECT_COLOURS,
+    CloseOut,
+    CloseOutFile,
+    Finding,
+    Inspection,
+    InspectionQuerySet,
+    Rectification,
+    RectificationEscalation,
+    RectificationQuerySet,
+    RectState,
+    close_out_file_path,
+)
 from luoshi.supervision.models.items import (
     STATE_COLOURS,
     URGENCY_COLOURS,
@@ -22,6 +35,17 @@ from luoshi.supervision.models.items import (
 )
 
 __all__ = [
+    "RECT_COLOURS",
+    "CloseOut",
+    "CloseOutFile",
+    "Finding",
+    "Inspection",
+    "InspectionQuerySet",
+    "RectState",
+    "Rectification",
+    "RectificationEscalation",
+    "RectificationQuerySet",
+    "close_out_file_path",
     "STATE_COLOURS",
     "URGENCY_COLOURS",
     "CoUnitNote",

@@ -77,3 +77,81 @@ def item_form(unit: Any) -> dict[str, Any]:
         "lead_unit": unit.pk,
         "due": "2026-12-31",
     }
+
+
+# 督查 and 整改 ---------------------------------------------------------------------------------------------
+
+RECT_KINDS = ("in_progress", "requested")  # the state each rectification address needs
+
+
+def build_inspections(city: Any, units: tuple[Any, ...]) -> None:
+    """For each unit: an inspection of it by the city's office, with a rectification in each kind; the
+    requested one carries its evidence file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luoshi.supervision import inspections
+    from luoshi.supervision.tests.inspection_factory import rectifier
+
+    office = city.city_supervisor
+    for unit in units:
+        inspection = inspections.create_inspection(
+            by=office, title=f"{unit.name}的督查", starts=dt.date(2026, 11, 23), ends=dt.date(2026, 11, 24),
+            units=[unit],
+        )  # fmt: skip
+        for kind in RECT_KINDS:
+            rect = inspections.record_finding(
+                inspection=inspection, by=office, unit=unit, problem=f"{unit.name}的问题（{kind}）",
+                measures="限期整改", responsible="张三", due=dt.date(2026, 12, 31),
+            )  # fmt: skip
+            if kind == "requested":
+                pdf = SimpleUploadedFile("整改照片.pdf", b"%PDF-1.7 matrix", content_type="application/pdf")
+                inspections.request_close_out(
+                    rectification=rect, by=rectifier(city, rect), statement="已整改到位", uploads=[pdf]
+                )
+
+
+def inspection_args(unit: Any) -> dict[str, int]:
+    from luoshi.supervision.models import Inspection
+
+    return {"pk": Inspection.objects.get(title=f"{unit.name}的督查").pk}
+
+
+def rectification(unit: Any, kind: str) -> Any:
+    from luoshi.supervision.models import Rectification
+
+    return Rectification.objects.get(unit=unit, finding__problem=f"{unit.name}的问题（{kind}）")
+
+
+def rect_args(unit: Any, kind: str) -> dict[str, int]:
+    return {"pk": rectification(unit, kind).pk}
+
+
+def finding_args(unit: Any) -> dict[str, int]:
+    return {"pk": rectification(unit, "in_progress").finding_id}
+
+
+def close_out_file_args(unit: Any) -> dict[str, int]:
+    from luoshi.supervision.models import CloseOutFile
+
+    found = rectification(unit, "requested")
+    return {"pk": found.pk, "file_pk": CloseOutFile.objects.get(close_out__rectification=found).pk}
+
+
+def inspection_form(unit: Any) -> dict[str, Any]:
+    return {
+        "title": "专项督查",
+        "scope": "",
+        "starts": "2026-12-01",
+        "ends": "2026-12-02",
+        "units": [unit.pk],
+    }
+
+
+def finding_form(unit: Any) -> dict[str, Any]:
+    return {
+        "unit": unit.pk,
+        "problem": "台账不全",
+        "measures": "补齐台账",
+        "responsible": "李四",
+        "due": "2026-12-31",
+    }

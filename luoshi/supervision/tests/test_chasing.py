@@ -14,6 +14,7 @@ from luoshi.notify.ladder import install_default_ladder
 from luoshi.notify.models import EscalationStep, Notice
 from luoshi.supervision import chasing, services
 from luoshi.supervision.chasing import misses_on
+from luoshi.supervision.history import timeline
 from luoshi.supervision.models import ItemEscalation, State
 from luoshi.supervision.tests.factory import DUE, drive, make_item
 
@@ -145,8 +146,8 @@ def test_the_rung_shows_on_the_list_and_the_item_page(
     city, clock, ladder, client, django_assert_max_num_queries
 ):
     items = [drive(city, make_item(city), State.SIGNED) for _ in range(3)]
+    chase(clock, D + dt.timedelta(days=8))
     chase(clock, D + dt.timedelta(days=15))
-    chase(clock, D + dt.timedelta(days=16))
     client.force_login(city.city_supervisor)
     with django_assert_max_num_queries(20):
         page = client.get(reverse("supervision:item_list")).content.decode()
@@ -154,3 +155,19 @@ def test_the_rung_shows_on_the_list_and_the_item_page(
     assert "黄色督办单" in page
     page = client.get(reverse("supervision:item_detail", args=[items[0].pk])).content.decode()
     assert page.count('data-testid="item-escalation"') == 2
+
+
+def test_each_rung_climbed_joins_the_items_timeline_as_the_systems_step(city, clock, ladder):
+    item = drive(city, make_item(city), State.SIGNED)
+    chase(clock, D + dt.timedelta(days=8))
+    chase(clock, D + dt.timedelta(days=15))
+    climbed = [(s.kind, s.actor, s.text) for s in timeline(item) if s.kind == "escalate"]
+    assert climbed == [("escalate", "", "蓝色督办单"), ("escalate", "", "黄色督办单")]
+
+
+def test_a_rung_jumped_over_is_not_sent_afterwards(city, clock, ladder):
+    item = drive(city, make_item(city), State.SIGNED)
+    assert chase(clock, D + dt.timedelta(days=15)).escalated == 1  # first chased three periods late
+    assert rungs(item) == ["黄色督办单"]
+    assert chase(clock, D + dt.timedelta(days=16)).escalated == 0  # not down to the blue one
+    assert rungs(item) == ["黄色督办单"]

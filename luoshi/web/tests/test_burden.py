@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from luoshi.dispatch import services as dispatch
 from luoshi.supervision.tests.factory import make_item
+from luoshi.supervision.tests.inspection_factory import drive_rect, make_inspection, make_rectification
 from luoshi.testing import make_task, make_weekly_cadence
 from luoshi.web.burden import HEAVY_FLOOR, burden_for, months_around
 
@@ -91,3 +92,20 @@ def test_the_page_is_for_those_who_see_a_jurisdiction(asked, client, django_asse
         assert 'data-testid="burden-row"' in body
         assert "青山县" in body
     assert 'data-chart="burden"' in body
+
+
+def test_each_rectification_an_inspection_gives_a_unit_counts_in_the_month_it_was_given(city, clock):
+    inspection = make_inspection(city)
+    make_rectification(city, inspection)
+    drive_rect(city, make_rectification(city, inspection), "closed")  # asked all the same
+    make_rectification(city, inspection, unit=city.baisha)
+    clock.set(dt.date(2026, 12, 2))
+    make_rectification(city, inspection, due=dt.date(2026, 12, 20))
+    counted = burden_for(city.city_supervisor, clock.today())
+    assert cells(counted, city.qingshan)[NOV] == {"rectifications": 2}
+    assert cells(counted, city.qingshan)[DEC] == {"rectifications": 1}
+    assert cells(counted, city.baisha)[NOV] == {"rectifications": 1}
+    chart = counted.chart()
+    series = next(s for s in chart["series"] if s["color"] == "#fd7e14")
+    assert sum(series["data"]) == 1  # December's, the current month's
+    assert city.baisha not in {r.unit for r in burden_for(city.county_supervisor, clock.today()).rows}

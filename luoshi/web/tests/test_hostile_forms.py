@@ -29,10 +29,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
+from luoshi.assessment.tests import worlds as asm
 from luoshi.challenges.tests import worlds as ch
 from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report
 from luoshi.ingest.services import create_draft
+from luoshi.meetings.tests import matrix_world as mt
 from luoshi.notify.ladder import install_default_ladder
 from luoshi.notify.models import EscalationStep
 from luoshi.notify.services import add_webhook, notify
@@ -117,6 +119,8 @@ def world(city: Any) -> dict[str, Any]:
         by=city.city_supervisor,
     )  # fmt: skip
     sv.build(city, (city.qingshan,))
+    mt.build(city, (city.qingshan_town,))
+    sv.build_inspections(city, (city.qingshan,))
     return {
         "task": task,
         "milestone": task.milestones.first(),
@@ -135,6 +139,7 @@ def world(city: Any) -> dict[str, Any]:
         "rung": EscalationStep.objects.order_by("order").last(),  # to edit and delete
         "alias": UnitAlias.objects.create(alias="青山", unit=city.qingshan),  # to remove
         **ch.hostile_world(city),  # 揭榜挂帅: the city's calls in each state, with 青山县's applications
+        **asm.hostile_world(city),  # 考核: the city's system with a run
     }
 
 
@@ -224,6 +229,16 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
             "county_liaison",
             {"pk": w["challenge"].application.pk, "file_pk": w["challenge"].file.pk},
         ),
+        "assessment:run_create": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:system_detail": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:indicator_add": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:award_create": (boss, {"pk": w["assessment"].system.pk}),
+        "assessment:rate": ("leader", {"pk": w["assessment"].system.pk}),
+        "assessment:run_detail": ("county_liaison", {"pk": w["assessment"].run.pk}),
+        "assessment:unit_trace": (
+            "county_liaison",
+            {"pk": w["assessment"].run.pk, "unit_pk": city.qingshan.pk},
+        ),
         "supervision:item_detail": ("county_liaison", sv.args(city.qingshan, "signed")),
         "supervision:item_docx": (boss, sv.args(city.qingshan, "assigned")),
         "supervision:item_print": (boss, sv.args(city.qingshan, "assigned")),
@@ -238,6 +253,25 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "supervision:item_note": ("department_liaison", sv.args(city.qingshan, "assigned")),
         "supervision:item_instruction": ("leader", sv.args(city.qingshan, "assigned")),
         "supervision:task_instruction": ("leader", {"pk": w["task"].pk}),
+        # 调度会 of 青山县's office for 青山镇: the held one's page has the decision and minutes forms.
+        "meetings:meeting_detail": (boss, mt.args(city.qingshan_town, "held")),
+        "meetings:entry_brief": (boss, mt.entry_args(city.qingshan_town)),
+        "meetings:entry_remove": (boss, mt.entry_args(city.qingshan_town)),
+        "meetings:agenda_rebuild": (boss, mt.args(city.qingshan_town, "preparing")),
+        "meetings:meeting_hold": (boss, mt.args(city.qingshan_town, "preparing")),
+        "meetings:decision_record": (boss, mt.args(city.qingshan_town, "held")),
+        "meetings:decision_withdraw": (boss, mt.decision_args(city.qingshan_town)),
+        "meetings:minutes_close": (boss, mt.args(city.qingshan_town, "held")),
+        "meetings:letter_detail": ("township_liaison", mt.letter_args(city.qingshan_town)),
+        "meetings:letter_docx": ("township_liaison", mt.letter_args(city.qingshan_town)),
+        "supervision:inspection_detail": (boss, sv.inspection_args(city.qingshan)),
+        "supervision:finding_create": (boss, sv.inspection_args(city.qingshan)),
+        "supervision:finding_raise_item": (boss, sv.finding_args(city.qingshan)),
+        "supervision:rectification_detail": ("county_liaison", sv.rect_args(city.qingshan, "in_progress")),
+        "supervision:rectification_close_out": ("county_liaison", sv.rect_args(city.qingshan, "in_progress")),
+        "supervision:rectification_verify": (boss, sv.rect_args(city.qingshan, "requested")),
+        "supervision:rectification_return": (boss, sv.rect_args(city.qingshan, "requested")),
+        "supervision:close_out_file": (boss, sv.close_out_file_args(city.qingshan)),
     }
 
 

@@ -39,8 +39,10 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import Workbook
 
+from luoshi.assessment.tests import worlds as asm
 from luoshi.challenges.tests import worlds as ch
 from luoshi.core import clock as core_clock
+from luoshi.meetings.tests import matrix_world as mt
 from luoshi.supervision.tests import matrix_world as sv
 from luoshi.testing import DEFAULT_NOW, PASSWORD, City, Clock, build_city, make_task, make_unit
 
@@ -84,6 +86,19 @@ class _ImportFile(io.BytesIO):
         book.create_sheet("人员").append(["姓名", "用户名", "单位", "角色", "电话", "电子邮箱"])
         super().__init__()
         book.save(self)
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.seek(0)
+        return super().read(size)
+
+
+class _Evidence(io.BytesIO):
+    """A close-out's evidence the test client can send once per persona: each read starts afresh."""
+
+    name = "整改照片.pdf"
+
+    def __init__(self) -> None:
+        super().__init__(b"%PDF-1.7 matrix evidence")
 
     def read(self, size: int | None = -1) -> bytes:
         self.seek(0)
@@ -344,6 +359,92 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:task_instruction": {"GET here":    every(405),
                                      "POST here":  "403 403 403 403 403 404 404 404 302 403",
                                      "POST there": "403 404 404 404 404 404 403 404 302 403"},
+    # 调度会: HERE 青山县's office convenes for 青山镇, THERE the city's for 白沙县. A meeting is seen by its
+    # office and those above it (and the people of the county it convened in); the office manages it; a
+    # unit sees the letter sent to it (or to a unit below it).
+    "meetings:meeting_list":        {"GET":         every(200)},
+    "meetings:meeting_create":      {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "meetings:meeting_detail":      {"GET here":   "200 200 200 200 404 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 404 404 200 200"},
+    "meetings:entry_brief":         {"GET here":   "200 200 200 200 404 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 404 404 200 200"},
+    "meetings:entry_remove":        {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:agenda_rebuild":      {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:meeting_hold":        {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:decision_record":     {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:decision_withdraw":   {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:minutes_close":       {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 403 302"},
+    "meetings:letter_detail":       {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "meetings:letter_docx":         {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    # 考核: rankings circulate to every unit a system assesses; a unit's rows to those who see the unit; only
+    # the office over the units starts a run.
+    "assessment:index":             {"GET":         every(200)},
+    "assessment:system_create":     {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST":       "302 302 403 403 403 403 403 403 403 302"},
+    "assessment:system_detail":     {"GET here":   "200 200 200 200 200 200 404 404 200 200",
+                                     "GET there":   every(200)},
+    "assessment:indicator_add":     {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 403 403 403 403 403 403 403 403 302"},
+    "assessment:award_create":      {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 403 403 403 403 403 403 403 403 302"},
+    "assessment:rate":              {"GET here":   "200 200 403 403 403 403 404 404 200 200",
+                                     "POST here":  "302 302 403 403 403 403 404 404 302 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 302 302"},
+    "assessment:run_create":        {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 403 404 404 403 302",
+                                     "POST there": "302 403 403 403 403 403 403 403 403 302"},
+    "assessment:run_detail":        {"GET here":   "200 200 200 200 200 200 404 404 200 200",
+                                     "GET there":   every(200)},
+    "assessment:unit_trace":        {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    # 督查 and 整改: HERE 青山镇 inspected by the city's office, THERE 白沙县. Seen by the office and those
+    # above it and by the inspected unit and those above it; the office records findings and verifies, the
+    # rectifying unit's liaisons and heads (and those above them) ask for close-out with evidence.
+    "supervision:inspection_list":  {"GET":         every(200)},
+    "supervision:inspection_create": {"GET":       "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "supervision:inspection_calendar": {"GET":      every(200)},
+    "supervision:inspection_detail": {"GET here":  "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:finding_create":   {"GET here":    every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:finding_raise_item": {"GET here":  every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:rectification_list": {"GET":       every(200)},
+    "supervision:rectification_detail": {"GET here": "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:close_out_file":   {"GET here":   "200 200 200 200 200 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    "supervision:rectification_close_out": {"GET here": every(405),
+                                     "POST here":  "403 403 302 302 302 404 404 404 403 403",
+                                     "POST there": "403 404 404 404 404 404 302 404 403 403"},
+    "supervision:rectification_verify": {"GET here": every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "supervision:rectification_return": {"GET here": every(405),
+                                     "POST here":  "302 403 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
     "challenges:call_list":         {"GET":         every(200)},
     # 揭榜挂帅: HERE 青山县's office's calls, open to all its units (龙泉镇 too); THERE the city's, open to
     # 白沙县 only. A draft is the office's alone; a unit applies and sees its own application, the head of
@@ -439,6 +540,13 @@ class World:
 
 
 ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
+    "assessment:system_detail": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:indicator_add": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:award_create": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:rate": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:run_create": lambda w, p: {"pk": asm.of(p).system.pk},
+    "assessment:run_detail": lambda w, p: {"pk": asm.of(p).run.pk},
+    "assessment:unit_trace": lambda w, p: {"pk": asm.of(p).run.pk, "unit_pk": asm.of(p).unit.pk},
     "challenges:call_detail": lambda w, p: {"pk": ch.of(p).call.pk},
     "challenges:call_edit": lambda w, p: {"pk": ch.of(p).call.pk},
     "challenges:call_publish": lambda w, p: {"pk": ch.of(p).draft.pk},
@@ -449,6 +557,16 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "challenges:application_withdraw": lambda w, p: {"pk": ch.of(p).application.pk},
     "challenges:pledge_sign": lambda w, p: {"pk": ch.of(p).selected.pk},
     "challenges:application_file": lambda w, p: {"pk": ch.of(p).application.pk, "file_pk": ch.of(p).file.pk},
+    "meetings:meeting_detail": lambda w, p: mt.args(p.unit, "held"),
+    "meetings:entry_brief": lambda w, p: mt.entry_args(p.unit),
+    "meetings:entry_remove": lambda w, p: mt.entry_args(p.unit),
+    "meetings:agenda_rebuild": lambda w, p: mt.args(p.unit, "preparing"),
+    "meetings:meeting_hold": lambda w, p: mt.args(p.unit, "preparing"),
+    "meetings:decision_record": lambda w, p: mt.args(p.unit, "held"),
+    "meetings:decision_withdraw": lambda w, p: mt.decision_args(p.unit),
+    "meetings:minutes_close": lambda w, p: mt.args(p.unit, "held"),
+    "meetings:letter_detail": lambda w, p: mt.letter_args(p.unit),
+    "meetings:letter_docx": lambda w, p: mt.letter_args(p.unit),
     "orgs:unit_detail": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_create": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_edit": lambda w, p: {"pk": p.unit.pk},
@@ -509,6 +627,14 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "supervision:item_note": lambda w, p: sv.args(p.unit, "assigned"),
     "supervision:item_instruction": lambda w, p: sv.args(p.unit, "assigned"),
     "supervision:task_instruction": lambda w, p: {"pk": p.task.pk},
+    "supervision:inspection_detail": lambda w, p: sv.inspection_args(p.unit),
+    "supervision:finding_create": lambda w, p: sv.inspection_args(p.unit),
+    "supervision:finding_raise_item": lambda w, p: sv.finding_args(p.unit),
+    "supervision:rectification_detail": lambda w, p: sv.rect_args(p.unit, "in_progress"),
+    "supervision:close_out_file": lambda w, p: sv.close_out_file_args(p.unit),
+    "supervision:rectification_close_out": lambda w, p: sv.rect_args(p.unit, "in_progress"),
+    "supervision:rectification_verify": lambda w, p: sv.rect_args(p.unit, "requested"),
+    "supervision:rectification_return": lambda w, p: sv.rect_args(p.unit, "requested"),
 }
 
 
@@ -549,6 +675,11 @@ MILESTONE = {"title": "主体完工", "due": "2026-12-01", "expected_progress": 
 PLAN_TEXT = "一、加快推进工业园区标准化厂房建设，年底前建成投用。\n"
 
 PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
+    "assessment:run_create": lambda w, p: asm.run_form(),
+    "assessment:system_create": lambda w, p: asm.system_form(),
+    "assessment:indicator_add": lambda w, p: asm.indicator_form(p),
+    "assessment:award_create": lambda w, p: asm.award_form(p),
+    "assessment:rate": lambda w, p: asm.rating_form(p),
     "challenges:call_create": lambda w, p: {**ch.matrix_form(p), "task_list": p.task_list.pk},
     "challenges:call_edit": lambda w, p: {**ch.matrix_form(p), "version": ch.of(p).call.version},
     "challenges:call_publish": lambda w, p: {},
@@ -651,6 +782,13 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "orgs:alias_list": lambda w, p: {"alias": "青山", "unit": p.unit.pk},
     "orgs:alias_generate": lambda w, p: {},
     "orgs:alias_delete": lambda w, p: {},
+    "meetings:meeting_create": lambda w, p: mt.meeting_form(p.unit),
+    "meetings:entry_remove": lambda w, p: {},
+    "meetings:agenda_rebuild": lambda w, p: {},
+    "meetings:meeting_hold": lambda w, p: {},
+    "meetings:decision_record": lambda w, p: mt.decision_form(p.unit),
+    "meetings:decision_withdraw": lambda w, p: {},
+    "meetings:minutes_close": lambda w, p: {"minutes": "会议要求各单位抓好落实。"},
     "supervision:item_create": lambda w, p: sv.item_form(p.unit),
     "supervision:series_edit": lambda w, p: {"number_prefix": "临市督"},
     "supervision:item_sign": lambda w, p: {},
@@ -663,6 +801,12 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "supervision:item_note": lambda w, p: {"unit": sv.co_unit(w.city, p.unit).pk, "text": "已配合办理"},
     "supervision:item_instruction": lambda w, p: {"text": "请抓紧办理"},
     "supervision:task_instruction": lambda w, p: {"text": "请督查室跟踪督办"},
+    "supervision:inspection_create": lambda w, p: sv.inspection_form(p.unit),
+    "supervision:finding_create": lambda w, p: sv.finding_form(p.unit),
+    "supervision:finding_raise_item": lambda w, p: {},
+    "supervision:rectification_close_out": lambda w, p: {"statement": "已整改到位", "evidence": _Evidence()},
+    "supervision:rectification_verify": lambda w, p: {},
+    "supervision:rectification_return": lambda w, p: {"reason": "佐证不足"},
 }
 
 
@@ -807,6 +951,9 @@ def build_world() -> World:
         alias=UnitAlias.objects.create(alias="白沙", unit=c.baisha),
     )
     sv.build(c, (c.qingshan_town, c.baisha))
+    asm.build_matrix(c)  # 考核: 青山县's system of townships (HERE) and the city's of counties (THERE)
+    mt.build(c, (c.qingshan_town, c.baisha))  # 调度会: 青山县's office's for 青山镇, the city's for 白沙县
+    sv.build_inspections(c, (c.qingshan_town, c.baisha))
     ch.build_matrix(c)  # 揭榜挂帅: calls of 青山县's office (HERE) and of the city open to 白沙县 (THERE)
     sessions = {}
     for persona in PERSONAS:
