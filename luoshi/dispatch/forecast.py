@@ -47,6 +47,10 @@ class Forecast:
     def likely_red(self) -> bool:
         return self.light is Light.RED
 
+    @property
+    def percent(self) -> int:
+        return round(self.confidence * 100)
+
 
 def trend(points: Sequence[Point]) -> tuple[float, float]:
     """(slope per day, residual spread) of the least-squares line through `points`; slope never below 0."""

@@ -92,3 +92,55 @@ def test_the_spread_grows_with_the_distance_ahead_and_so_doubt_does():
 def test_the_projection_never_falls_below_the_last_report_nor_rises_past_100():
     assert forecast(TASK, weekly(10, 50, 40, 30, 20), day(42), today=day(35)).projected == 20.0
     assert forecast(TASK, weekly(40, 80, 95), day(70), today=day(21)).projected == 100.0
+
+
+# On the task page ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stalled(city, clock):
+    """A task from 2026-09-01 to 2026-12-31 reporting weekly (weeks 42 to 46), stalled at 44% for three
+    weeks: yellow on 2026-11-18 (64% expected), and red by the next deadline if nothing moves."""
+    from luoshi.dispatch import services
+    from luoshi.dispatch.models import Report
+    from luoshi.dispatch.services import ReportData
+    from luoshi.testing import make_task, make_weekly_cadence
+
+    task = make_task(
+        city, title="推进城北污水处理厂建设", start=dt.date(2026, 9, 1), due=dt.date(2026, 12, 31)
+    )
+    cadence = make_weekly_cadence(city)
+    for number, percent in zip(range(42, 47), (40, 43, 44, 44, 44), strict=True):
+        clock.set(dt.date(2026, 1, 5) + dt.timedelta(weeks=number - 1))  # the week's Monday
+        cycle = services.open_cycle(cadence=cadence, number=number, now=clock.now())
+        report = Report.objects.get(task=task, cycle=cycle)
+        clock.advance(days=2)
+        report = services.submit_report(
+            report=report, by=city.county_liaison, data=ReportData(percent=percent, progress="主体施工"),
+            expected_version=report.version, idempotency_key=f"w{number}",
+        )  # fmt: skip
+        services.accept_reports(reports=[report], by=city.city_supervisor)
+    clock.set(dt.date(2026, 11, 18))
+    return task
+
+
+def test_the_task_page_shows_a_yellow_task_likely_red_at_the_next_cycle(client, city, stalled):
+    client.force_login(city.county_liaison)
+    page = client.get(f"/tasks/{stalled.pk}/").content.decode()
+    assert 'data-light="yellow"' in page.split('data-testid="task-light"')[1][:200]  # yellow today
+    assert page.count('data-testid="forecast"') == 2
+    assert 'data-testid="likely-red"' in page
+    # Week 46 (due 11-20) is the latest asked; weeks 47 and 48 are due 11-27 (72% expected) and 12-04.
+    assert 'data-testid="likely-red">1个周期后可能转红<' in page
+
+
+def test_a_task_on_track_is_not_called_likely_red(client, city, stalled, clock):
+    from luoshi.plans.models import Task
+
+    Task.objects.filter(pk=stalled.pk).update(start=dt.date(2026, 10, 15))  # the same reports, a later start
+    from luoshi.dispatch import status
+
+    status.rebuild(today=clock.today())
+    client.force_login(city.county_liaison)
+    page = client.get(f"/tasks/{stalled.pk}/").content.decode()
+    assert 'data-testid="forecast"' in page and 'data-testid="likely-red"' not in page
