@@ -6,8 +6,9 @@ validation and no audit. Reads are the task list page at city scale (DESIGN §7:
 rendered in-process for a city supervisor and for a county liaison, with their query counts.
 
 Set LUOSHI_DATABASE_URL to bench PostgreSQL; by default a fresh SQLite file in a temporary folder is used.
-`python -m bench ingest` (or writes, list, review, create, http) runs one section. `http` (bench/http/) runs
-in a process of its own, against `luoshi serve` over real HTTP; `python -m bench http --soak 600` soaks it.
+`python -m bench ingest` (or writes, forecast, list, review, create, http) runs one section. `http`
+(bench/http/) runs in a process of its own, against `luoshi serve` over real HTTP; `python -m bench http
+--soak 600` soaks it. `forecast` backtests the light forecast on the demo city's history (bench/forecast.py).
 """
 
 from __future__ import annotations
@@ -164,13 +165,18 @@ def main() -> None:
     if sys.argv[1:2] == ["http"]:
         bench_http(sys.argv[2:])
         return
-    sections = set(sys.argv[1:]) or {"writes", "list", "ingest", "review", "create", "http"}
+    sections = set(sys.argv[1:]) or {"writes", "forecast", "list", "ingest", "review", "create", "http"}
     if "ingest" in sections:
         bench_ingest()
-    if sections & {"writes", "list", "review", "create"}:
+    if sections & {"writes", "forecast", "list", "review", "create"}:
         setup_django()
     if "writes" in sections:
         bench_writes()
+    if "forecast" in sections:
+        from bench import forecast
+
+        print()
+        forecast.run()
     if "list" in sections:
         bench_task_list()
     if "review" in sections:
