@@ -4,8 +4,6 @@ unit's rows only by those who see the unit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +16,7 @@ from luoshi.assessment import services, trace
 from luoshi.assessment.forms import AwardForm, IndicatorForm, RatingForm, RunForm, SystemForm, last_month
 from luoshi.assessment.models import IndicatorSystem, Metric, Run
 from luoshi.core import clock
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, say_refused
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 
@@ -65,7 +63,7 @@ def run_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             now=clock.now(),
         )
     except ValidationError as exc:
-        _refused(request, exc=exc)
+        say_refused(request, exc)
         return redirect("assessment:index")
     messages.success(
         request, _("Run %(n)s scored %(units)s units.") % {"n": run.number, "units": run.results.count()}
@@ -143,17 +141,6 @@ def _edited_system_or_404(request: AuthenticatedRequest, pk: int) -> IndicatorSy
     return system
 
 
-def _refused(request: AuthenticatedRequest, form: Any = None, exc: ValidationError | None = None) -> None:
-    if exc is not None:
-        messages.error(request, " ".join(exc.messages))
-        return
-    labels = {name: f"{field.label}：" for name, field in form.fields.items()}
-    said = [
-        f"{labels.get(name, '')}{' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
-    ]
-    messages.error(request, " ".join(said))
-
-
 @login_required
 def system_create(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_supervisor(request.user):
@@ -199,7 +186,7 @@ def indicator_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     system = _edited_system_or_404(request, pk)
     form = IndicatorForm(request.POST, system=system)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return redirect("assessment:system_detail", pk=system.pk)
     try:
         data = form.cleaned_data
@@ -208,7 +195,7 @@ def indicator_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             rules=data["rules"], weights=form.weights(),
         )  # fmt: skip
     except ValidationError as exc:
-        _refused(request, exc=exc)
+        say_refused(request, exc)
     return redirect("assessment:system_detail", pk=system.pk)
 
 
@@ -218,12 +205,12 @@ def award_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     system = _edited_system_or_404(request, pk)
     form = AwardForm(request.POST, units=system.assessed_units())
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return redirect("assessment:system_detail", pk=system.pk)
     try:
         services.award(system=system, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        _refused(request, exc=exc)
+        say_refused(request, exc)
     else:
         messages.success(request, _("Points given."))
     return redirect("assessment:system_detail", pk=system.pk)

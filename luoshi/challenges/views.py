@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +31,7 @@ from luoshi.challenges.models import Application, ApplicationFile, OpenCall, ove
 from luoshi.challenges.rules import ApplicationState, CallAction, CallState, call_allows
 from luoshi.core import clock
 from luoshi.core.attachments import file_response
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, say_refused
 from luoshi.core.services import StaleVersion
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
@@ -61,19 +60,6 @@ def visible_application_or_404(request: AuthenticatedRequest, pk: int) -> Applic
 
 def _back(call_pk: int, anchor: str = "") -> HttpResponse:
     return redirect(f"/calls/{call_pk}/{anchor}")
-
-
-def _refused(request: AuthenticatedRequest, problem: BaseForm | ValidationError) -> None:
-    """Say what was refused, naming the field where there is one."""
-    if isinstance(problem, ValidationError):
-        messages.error(request, " ".join(problem.messages))
-        return
-    lines = []
-    for name, errors in problem.errors.items():
-        label = problem.fields[name].label if name in problem.fields else ""
-        text = " ".join(str(e) for e in errors)
-        lines.append(f"{label}：{text}" if label else text)
-    messages.error(request, " ".join(lines))
 
 
 def _counted(state: str | None = None, exclude: str | None = None) -> Coalesce:
@@ -162,7 +148,7 @@ def _act(request: AuthenticatedRequest, call: OpenCall, done: str, write: Any) -
     try:
         write()
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(request, done)
     return _back(call.pk)
@@ -198,7 +184,7 @@ def call_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     call = managed_call_or_404(request, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(call.pk)
     reason = form.cleaned_data["reason"]
     return _act(
@@ -324,7 +310,7 @@ def call_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     form = DecideForm(request.POST, applications=undecided)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(call.pk, "#applications")
     choices = form.choices()
     return _act(
@@ -343,7 +329,7 @@ def pledge_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PledgeForm(request.POST)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(application.call_id, "#applications")
     commitment = form.cleaned_data["commitment"]
     return _act(

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
@@ -168,6 +169,19 @@ def _refusing_impossible_ids(clean: Any) -> Any:
         return clean(value)
 
     return checked
+
+
+def say_refused(request: Any, problem: forms.BaseForm | ValidationError) -> None:
+    """Say what a page's action refused, naming each field, as a message above the page it returns to."""
+    if isinstance(problem, ValidationError):
+        messages.error(request, " ".join(problem.messages))
+        return
+    lines = []
+    for name, errors in problem.errors.items():
+        label = problem.fields[name].label if name in problem.fields else ""
+        text = " ".join(str(e) for e in errors)
+        lines.append(f"{label}：{text}" if label else text)
+    messages.error(request, " ".join(lines))
 
 
 def attach_errors(form: Any, exc: ValidationError) -> None:

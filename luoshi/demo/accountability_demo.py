@@ -15,7 +15,7 @@ from luoshi.supervision.models import SupervisionItem
 
 
 @contextmanager
-def _on(today: dt.date, days: int, hour: int = 16) -> Iterator[None]:
+def on_day(today: dt.date, days: int, hour: int = 16) -> Iterator[None]:
     with clock.frozen(clock.at_local(today + dt.timedelta(days=days), dt.time(hour))):
         yield
 
@@ -27,18 +27,18 @@ def load(*, office: User, today: dt.date) -> dict[str, int]:
     praised = items.get(title="督促解决东湖区学校周边交通拥堵问题")
     behind = items.get(title="督促推进城北片区雨污分流改造")
     late = items.get(title="督促完成江城区老旧小区改造开工手续")
-    with _on(today, -17):
+    with on_day(today, -17):
         accountability.record_kind(
             by=office, kind="commendation", unit=praised.lead_unit, person=praised.signed_by, item=praised,
             reason="东湖区提前三天完成学校周边交通疏导方案并落地见效，群众满意度明显提升，予以通报表扬。",
         )  # fmt: skip
-    with _on(today, -2):
+    with on_day(today, -2):
         accountability.record_kind(
             by=office, kind="interview", unit=behind.lead_unit, person=behind.signed_by, item=behind,
             reason="城北片区雨污分流改造逾期半月仍未完成，经两次督办未见明显进展，约谈临港区分管负责同志，"
             "要求一周内拿出整改计划。",
         )  # fmt: skip
-    with _on(today, -1, hour=11):
+    with on_day(today, -1, hour=11):
         asked = accountability.record_kind(
             by=office, kind="exemption", unit=late.lead_unit, person=late.signed_by, item=late,
             rule="《临江市激励干部担当作为容错纠错实施办法》第六条第（三）项：因政策调整、不可抗力等客观原因"
@@ -46,7 +46,7 @@ def load(*, office: User, today: dt.date) -> dict[str, int]:
             reason="省住房城乡建设厅调整老旧小区改造资金下达批次，江城区开工手续须待新批次资金确认，"
             "逾期非主观原因，区里已提前完成设计和招标。",
         )  # fmt: skip
-    with _on(today, 0, hour=9):
+    with on_day(today, 0, hour=9):
         accountability.decide_exemption(
             record=asked, by=mayor, approve=True,
             reason="经核实符合容错情形，同意免责；请江城区在资金到位后十日内开工。",

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.core import clock
-from luoshi.demo.supervision_demo import _liaison, _on, _unit
+from luoshi.demo.supervision_demo import liaison_of, on_day, unit_named
 from luoshi.orgs.models import User
 from luoshi.supervision import inspections, rectification_chasing
 from luoshi.supervision.models import Rectification
@@ -40,10 +40,10 @@ def load(
     today = clock.local(now).date()
 
     def at(days: int, call: Callable[..., Any], hour: int = 10, **kwargs: Any) -> Any:
-        with _on(today, days, hour):
+        with on_day(today, days, hour):
             return call(**kwargs)
 
-    jiangcheng, lingang, yunxi = _unit("江城区"), _unit("临港区"), _unit("云溪县")
+    jiangcheng, lingang, yunxi = unit_named("江城区"), unit_named("临港区"), unit_named("云溪县")
     safety = at(
         -45, inspections.create_inspection, by=office, title="安全生产和消防安全大检查（第二督查组）",
         scope="重点检查老旧小区消防通道、危化品企业隐患整改台账、农村自建房安全排查整治。",
@@ -66,7 +66,7 @@ def load(
          "责令停业整改，依法迁址或取缔，县应急管理局复核。", "刘海燕", -5, -12, -9),
     ):  # fmt: skip
         rect = finding(unit, problem, measures, person, due_in)
-        at(asked, inspections.request_close_out, hour=15, rectification=rect, by=_liaison(unit),
+        at(asked, inspections.request_close_out, hour=15, rectification=rect, by=liaison_of(unit),
            statement="已按整改措施逐项落实，附整改前后对比照片和巡查台账。",
            uploads=[_evidence("整改报告.pdf")])  # fmt: skip
         at(verified, inspections.verify_close_out, hour=16, rectification=rect, by=office)
@@ -75,7 +75,7 @@ def load(
         lingang, "临港产业园5家危化品企业隐患整改台账不全，2项重大隐患未闭环。",
         "逐企业建立隐患清单和整改台账，重大隐患挂牌督办，月底前全部闭环。", "周立新", 6,
     )  # fmt: skip
-    at(-1, inspections.request_close_out, hour=15, rectification=waiting, by=_liaison(lingang),
+    at(-1, inspections.request_close_out, hour=15, rectification=waiting, by=liaison_of(lingang),
        statement="5家企业隐患台账已全部建立，2项重大隐患已完成整改并通过专家复核。",
        uploads=[_evidence("隐患整改台账.pdf"), _evidence("专家复核意见.pdf")])  # fmt: skip
     # Returned once: the evidence did not show the work; the unit carries on.
@@ -83,7 +83,7 @@ def load(
         jiangcheng, "滨江街道部分高层住宅消防设施损坏，物业维保记录缺失。",
         "督促物业企业修复消防设施，建立月度维保档案，街道每季度抽查。", "陈志强", 12,
     )  # fmt: skip
-    at(-8, inspections.request_close_out, hour=15, rectification=redo, by=_liaison(jiangcheng),
+    at(-8, inspections.request_close_out, hour=15, rectification=redo, by=liaison_of(jiangcheng),
        statement="已要求物业企业修复。", uploads=[_evidence("物业承诺书.pdf")])  # fmt: skip
     at(-6, inspections.return_close_out, hour=16, rectification=redo, by=office,
        reason="只有物业承诺，没有修复后的现场照片和维保记录，请补充。")  # fmt: skip
@@ -96,13 +96,13 @@ def load(
     # Coming: two offices' inspections fall on 临港区 in the same week, which the calendar shows.
     at(-3, inspections.create_inspection, by=office, title="生态环境保护专项督查",
        scope="中央生态环境保护督察反馈问题整改落实情况。", starts=today + dt.timedelta(days=5),
-       ends=today + dt.timedelta(days=7), units=[lingang, _unit("石门县")])  # fmt: skip
+       ends=today + dt.timedelta(days=7), units=[lingang, unit_named("石门县")])  # fmt: skip
     at(-2, inspections.create_inspection, by=office, title="优化营商环境专项督查",
        scope="涉企审批服务“一网通办”和惠企政策兑现情况。", starts=today + dt.timedelta(days=6),
-       ends=today + dt.timedelta(days=8), units=[lingang, _unit("东湖区")])  # fmt: skip
+       ends=today + dt.timedelta(days=8), units=[lingang, unit_named("东湖区")])  # fmt: skip
 
     for days in range(-20, 1):  # the morning chase of the last three weeks, as items are chased
-        with _on(today, days, 8):
+        with on_day(today, days, 8):
             rectification_chasing.chase_rectifications(now=clock.now())
     made = Rectification.objects.filter(finding__inspection=safety).count()
     progress(f"3 inspections, {made} rectifications")

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
-from luoshi.core.forms import EARLIEST, LATEST
-from luoshi.core.services import require
+from luoshi.core.services import check_date, require, required_text
 from luoshi.meetings import agenda
 from luoshi.meetings.models import AgendaEntry, Decision, Meeting, ReminderLetter, State
 from luoshi.meetings.rules import Act, next_state
@@ -54,25 +53,6 @@ def meeting_url(meeting: Meeting) -> str:
 
 def letter_url(letter: ReminderLetter) -> str:
     return f"/meetings/letters/{letter.pk}/"
-
-
-def _text(value: str, field: str, missing: str, limit: int) -> str:
-    text = value.strip()
-    if not text:
-        raise ValidationError({field: missing})
-    if len(text) > limit:
-        raise ValidationError({field: _("Keep it within %(n)s characters.") % {"n": limit}})
-    return text
-
-
-def _check_date(day: dt.date, field: str) -> None:
-    if not EARLIEST <= day <= LATEST:
-        raise ValidationError(
-            {
-                field: _("Enter a date between %(earliest)s and %(latest)s.")
-                % {"earliest": EARLIEST.year, "latest": LATEST.year}
-            }
-        )
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -140,14 +120,14 @@ def create_meeting(
         errors["units"] = _("Choose a task list or at least one unit: the agenda is built from their work.")
     if errors:
         raise ValidationError(errors)
-    _check_date(held_on, "held_on")
+    check_date(held_on, "held_on")
     if previous is not None and (
         previous.convener_id != office.pk or previous.state == State.PREPARING or previous.held_on > held_on
     ):
         raise ValidationError({"previous": _("The previous meeting is an earlier one of your office, held.")})
     meeting = Meeting.objects.create(
         convener=office,
-        title=_text(title, "title", _("Give the meeting a title."), TITLE_MAX),
+        title=required_text(title, "title", _("Give the meeting a title."), TITLE_MAX),
         held_on=held_on,
         task_list=task_list,
         previous=previous or _default_previous(office, held_on, task_list),
@@ -224,14 +204,14 @@ def record_decision(
         errors["entry"] = _("This entry is not on this meeting's agenda.")
     if errors:
         raise ValidationError(errors)
-    _check_date(due, "due")
+    check_date(due, "due")
     if due < clock.today():
         raise ValidationError({"due": _("The deadline cannot be in the past.")})
     last = current.decisions.aggregate(n=Max("number"))["n"]
     decision = Decision.objects.create(
         meeting=current,
         number=(last or 0) + 1,
-        text=_text(text, "text", _("Say what was decided."), TEXT_MAX),
+        text=required_text(text, "text", _("Say what was decided."), TEXT_MAX),
         lead_unit=lead_unit,
         due=due,
         entry=entry,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.core import clock
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, say_refused
 from luoshi.meetings import agenda, briefs, services
 from luoshi.meetings.forms import DecisionForm, MeetingForm, MinutesForm
 from luoshi.meetings.models import AgendaEntry, Decision, Meeting, ReminderLetter
@@ -54,10 +54,6 @@ def visible_letter_or_404(request: AuthenticatedRequest, pk: int) -> ReminderLet
 
 def _back(meeting: Meeting) -> HttpResponse:
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]))
-
-
-def _refused(request: AuthenticatedRequest, problem: ValidationError) -> None:
-    messages.error(request, " ".join(problem.messages))
 
 
 def _units_of(request: AuthenticatedRequest, office: Unit) -> object:
@@ -178,7 +174,7 @@ def agenda_rebuild(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.rebuild_agenda(meeting=meeting, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        say_refused(request, error)
     return _back(meeting)
 
 
@@ -190,7 +186,7 @@ def entry_remove(request: AuthenticatedRequest, pk: int, entry_pk: int) -> HttpR
     try:
         services.remove_entry(entry=entry, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        say_refused(request, error)
     return _back(meeting)
 
 
@@ -201,7 +197,7 @@ def meeting_hold(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.hold_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        say_refused(request, error)
     return _back(meeting)
 
 
@@ -227,7 +223,7 @@ def decision_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             entry=entry,
         )
     except ValidationError as error:
-        _refused(request, error)
+        say_refused(request, error)
     return _back(meeting)
 
 
@@ -239,7 +235,7 @@ def decision_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.withdraw_decision(decision=decision, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        say_refused(request, error)
     return _back(meeting)
 
 
@@ -254,7 +250,7 @@ def minutes_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.close_minutes(meeting=meeting, by=request.user, minutes=form.cleaned_data["minutes"])
     except ValidationError as error:
-        _refused(request, error)
+        say_refused(request, error)
     return _back(meeting)
 
 

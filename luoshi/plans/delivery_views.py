@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from luoshi.core.attachments import file_response
+from luoshi.core.forms import say_refused
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.plans import deliveries
@@ -27,19 +27,6 @@ def _back(task_pk: int) -> HttpResponse:
     return redirect(reverse("plans:task_detail", args=[task_pk]) + "#closing")
 
 
-def _refused(request: AuthenticatedRequest, problem: BaseForm | ValidationError) -> None:
-    """Say what was refused, naming the field: the page shows it above the closing card."""
-    if isinstance(problem, ValidationError):
-        messages.error(request, " ".join(problem.messages))
-        return
-    lines = []
-    for name, errors in problem.errors.items():
-        label = problem.fields[name].label if name in problem.fields else ""
-        text = " ".join(str(e) for e in errors)
-        lines.append(f"{label}：{text}" if label else text)
-    messages.error(request, " ".join(lines))
-
-
 @login_required
 @require_POST
 def delivery_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -48,7 +35,7 @@ def delivery_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DeliveryForm(request.POST, request.FILES, task=task)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(task.pk)
     milestone = form.cleaned_data["milestone"]
     try:
@@ -60,7 +47,7 @@ def delivery_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             uploads=form.cleaned_data["evidence"],
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(
             request,
@@ -78,7 +65,7 @@ def contribution_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ContributionForm(request.POST, request.FILES, units=units)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(task.pk)
     try:
         contribution = deliveries.submit_contribution(
@@ -89,7 +76,7 @@ def contribution_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             uploads=form.cleaned_data["evidence"],
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(
             request,
@@ -116,7 +103,7 @@ def delivery_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         deliveries.accept_delivery(delivery=delivery, by=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(
             request,
@@ -134,7 +121,7 @@ def delivery_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         deliveries.reject_delivery(delivery=delivery, by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(
             request,
@@ -168,7 +155,7 @@ def delivery_file_remove(request: AuthenticatedRequest, pk: int, file_pk: int) -
     try:
         deliveries.remove_delivery_file(file=row, by=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(request, _("“%(name)s” removed.") % {"name": row.name})
     return _back(pk)

@@ -20,7 +20,7 @@ from luoshi.audit.services import record as audit
 from luoshi.audit.services import snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
-from luoshi.core.services import require
+from luoshi.core.services import require, required_text
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
@@ -92,15 +92,6 @@ def tasks_exemptions() -> Prefetch[Any]:
 
 
 # Helpers -------------------------------------------------------------------------------------------------
-
-
-def _text(value: str, name: str, missing: str, limit: int = TEXT_MAX) -> str:
-    text = value.strip()
-    if not text:
-        raise ValidationError({name: missing})
-    if len(text) > limit:
-        raise ValidationError({name: _("Keep it within %(n)s characters.") % {"n": limit}})
-    return text
 
 
 def record_url(record: AccountabilityRecord) -> str:
@@ -213,7 +204,7 @@ def record_kind(
         errors["rule"] = _("Keep it within %(n)s characters.") % {"n": RULE_MAX}
     if errors:
         raise ValidationError(errors)
-    text = _text(reason, "reason", _("Say what happened and why it is recorded."))
+    text = required_text(reason, "reason", _("Say what happened and why it is recorded."), TEXT_MAX)
     exemption = kind == Kind.EXEMPTION
     row = AccountabilityRecord.objects.create(
         kind=kind,
@@ -249,10 +240,11 @@ def decide_exemption(
         .get(pk=record.pk)
     )
     state = next_state(current.state, Step.APPROVE if approve else Step.DENY)
-    text = _text(
+    text = required_text(
         reason,
         "reason",
         _("Say why the exemption is approved.") if approve else _("Say why the exemption is denied."),
+        TEXT_MAX,
     )
     before = snapshot(current)
     current.state = state

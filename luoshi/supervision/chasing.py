@@ -39,7 +39,9 @@ def misses_on(due: dt.date, today: dt.date, period: int = CHASE_PERIOD_DAYS) -> 
 
 
 @dataclass(frozen=True)
-class _Leader:
+class NoLeader:
+    """Where an item is on no task: the ladder asks its task for a leader and finds none."""
+
     leader: User | None
 
 
@@ -48,11 +50,11 @@ class Overdue:
     """An overdue item as the ladder's audience sees late work: its lead unit, and its task's leader."""
 
     unit: Unit
-    task: Any  # has .leader (a plans Task, or _Leader(None) for an item on no task)
+    task: Any  # has .leader (a plans Task, or NoLeader(None) for an item on no task)
 
 
 def _as_late(item: SupervisionItem) -> Overdue:
-    return Overdue(unit=item.lead_unit, task=item.task if item.task is not None else _Leader(None))
+    return Overdue(unit=item.lead_unit, task=item.task if item.task is not None else NoLeader(None))
 
 
 def _params(item: SupervisionItem, **more: Any) -> dict[str, Any]:

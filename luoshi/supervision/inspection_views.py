@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from luoshi.core import clock
 from luoshi.core.attachments import file_response
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, say_refused
 from luoshi.core.paging import KeysFirstPaginator
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
@@ -47,7 +47,7 @@ from luoshi.supervision.models import (
     RectificationQuerySet,
     RectState,
 )
-from luoshi.supervision.views import _int, _refused, _task_in_scope
+from luoshi.supervision.views import int_or_none, task_in_scope
 
 PER_PAGE = 25
 MONDAY = dt.date(2026, 11, 16)  # any Monday: the calendar's column heads are its week's day names
@@ -81,7 +81,7 @@ def _run(request: AuthenticatedRequest, back: HttpResponse, done: str, call: Any
     try:
         call()
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(request, done)
     return back
@@ -135,14 +135,14 @@ def inspection_create(request: AuthenticatedRequest) -> HttpResponse:
     )
     start = clock.today() + dt.timedelta(days=7)
     initial: dict[str, Any] = {"starts": start, "ends": start + dt.timedelta(days=2)}
-    task = _task_in_scope(request, _int(request.GET.get("task", "")))
+    task = task_in_scope(request, int_or_none(request.GET.get("task", "")))
     if task is not None:  # an inspection of a task: its units, and the task, filled in
         initial |= {"task": task.pk, "units": [task.lead_unit_id, *(u.pk for u in task.co_units.all())]}
     form = InspectionForm(request.POST or None, units=units, initial=initial)
     crowding: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        task = _task_in_scope(request, data["task"])
+        task = task_in_scope(request, data["task"])
         crowding = (
             [] if data["crowding_seen"] else _crowding(request, data["units"], data["starts"], data["ends"])
         )
@@ -245,7 +245,7 @@ def finding_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     back = redirect(reverse("supervision:inspection_detail", args=[inspection.pk]))
     form = FindingForm(request.POST, units=inspection.units.all())
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return back
     data = form.cleaned_data
     return _run(
@@ -422,7 +422,7 @@ def rectification_close_out(request: AuthenticatedRequest, pk: int) -> HttpRespo
     rect = _unit_or_403(request, pk)
     form = CloseOutForm(request.POST, request.FILES)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(rect)
     data = form.cleaned_data
     return _run(
@@ -453,7 +453,7 @@ def rectification_return(request: AuthenticatedRequest, pk: int) -> HttpResponse
     rect = _office_or_403(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(rect)
     reason = form.cleaned_data["reason"]
     return _run(

@@ -28,7 +28,7 @@ from luoshi.core.attachments import (
     sha256_of,
     upload_errors,
 )
-from luoshi.core.services import require
+from luoshi.core.services import check_date, require, required_text
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
@@ -163,13 +163,13 @@ def create_inspection(
         errors["tasks"] = _("This task is outside your scope.")
     if errors:
         raise ValidationError(errors)
-    items._check_date(starts, "starts")
-    items._check_date(ends, "ends")
+    check_date(starts, "starts")
+    check_date(ends, "ends")
     if ends < starts:
         raise ValidationError({"ends": _("The last day comes on or after the first.")})
     if (ends - starts).days >= LONGEST_DAYS:
         raise ValidationError({"ends": _("An inspection lasts at most %(n)s days.") % {"n": LONGEST_DAYS}})
-    title_text = items._text(title, "title", _("Give the inspection a title."), TITLE_MAX)
+    title_text = required_text(title, "title", _("Give the inspection a title."), TITLE_MAX)
     scope_text = scope.strip()
     if len(scope_text) > TEXT_MAX:
         raise ValidationError({"scope": _("Keep it within %(n)s characters.") % {"n": TEXT_MAX}})
@@ -226,9 +226,9 @@ def record_finding(
         errors["responsible"] = _("Keep it within %(n)s characters.") % {"n": PERSON_MAX}
     if errors:
         raise ValidationError(errors)
-    problem_text = items._text(problem, "problem", _("Say what was found."))
-    measures_text = items._text(measures, "measures", _("Say what the unit must do about it."))
-    items._check_date(due, "due")
+    problem_text = required_text(problem, "problem", _("Say what was found."), TEXT_MAX)
+    measures_text = required_text(measures, "measures", _("Say what the unit must do about it."), TEXT_MAX)
+    check_date(due, "due")
     if due < clock.today():
         raise ValidationError({"due": _("The deadline cannot be in the past.")})
     finding = Finding.objects.create(inspection=inspection, problem=problem_text, by=by, at=clock.now())
@@ -365,7 +365,7 @@ def verify_close_out(*, rectification: Rectification, by: User) -> Rectification
 def return_close_out(*, rectification: Rectification, by: User, reason: str) -> Rectification:
     """退回: the office finds the rectification not done; the unit carries on, told why."""
     require(can_manage(by, rectification.finding.inspection))
-    text = items._text(reason, "reason", _("Say why the close-out is returned."))
+    text = required_text(reason, "reason", _("Say why the close-out is returned."), TEXT_MAX)
     current = _move(rectification, RectAct.RETURN, by, Action.RECTIFICATION_RETURN)
     request = _awaiting(current)
     before = snapshot(request)

@@ -20,7 +20,7 @@ from luoshi.notify.ladder_audience import LATE_NOTICE, resolve, told_at
 from luoshi.notify.models import EscalationStep
 from luoshi.notify.services import notify
 from luoshi.orgs.people import people_of_units
-from luoshi.supervision.chasing import REMIND_DAYS_BEFORE, Chased, Overdue, _Leader, misses_on
+from luoshi.supervision.chasing import REMIND_DAYS_BEFORE, Chased, NoLeader, Overdue, misses_on
 from luoshi.supervision.models import Rectification, RectificationEscalation, RectState
 
 CHASED = (RectState.IN_PROGRESS,)  # not REQUESTED (the office's turn), not CLOSED
@@ -28,7 +28,7 @@ CHASED = (RectState.IN_PROGRESS,)  # not REQUESTED (the office's turn), not CLOS
 
 def _as_late(rectification: Rectification) -> Overdue:
     """As the ladder's audience sees late work: the rectifying unit; no task leader of its own."""
-    return Overdue(unit=rectification.unit, task=_Leader(None))
+    return Overdue(unit=rectification.unit, task=NoLeader(None))
 
 
 def _params(rectification: Rectification, **more: Any) -> dict[str, Any]:

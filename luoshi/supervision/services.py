@@ -28,8 +28,7 @@ from luoshi.core.attachments import (
     sha256_of,
     upload_errors,
 )
-from luoshi.core.forms import EARLIEST, LATEST
-from luoshi.core.services import require
+from luoshi.core.services import check_date, require, required_text
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role, Unit, User
@@ -124,25 +123,6 @@ def set_prefix(*, issuer: Unit, by: User, prefix: str) -> Series:
 
 
 # Helpers -------------------------------------------------------------------------------------------------
-
-
-def _text(value: str, field: str, missing: str, limit: int = TEXT_MAX) -> str:
-    text = value.strip()
-    if not text:
-        raise ValidationError({field: missing})
-    if len(text) > limit:
-        raise ValidationError({field: _("Keep it within %(n)s characters.") % {"n": limit}})
-    return text
-
-
-def _check_date(day: dt.date, field: str) -> None:
-    if not EARLIEST <= day <= LATEST:
-        raise ValidationError(
-            {
-                field: _("Enter a date between %(earliest)s and %(latest)s.")
-                % {"earliest": EARLIEST.year, "latest": LATEST.year}
-            }
-        )
 
 
 def _locked(item: SupervisionItem) -> SupervisionItem:
@@ -245,12 +225,12 @@ def create_item(
         errors["task"] = _("This task is outside your scope.")
     if errors:
         raise ValidationError(errors)
-    _check_date(due, "due")
+    check_date(due, "due")
     today = clock.today()
     if due < today:
         raise ValidationError({"due": _("The deadline cannot be in the past.")})
-    title_text = _text(title, "title", _("Give the item a title."), TITLE_MAX)
-    content_text = _text(content, "content", _("Say what must be done."))
+    title_text = required_text(title, "title", _("Give the item a title."), TITLE_MAX)
+    content_text = required_text(content, "content", _("Say what must be done."), TEXT_MAX)
     year = today.year
     item = SupervisionItem(
         issuer=office,
@@ -367,7 +347,7 @@ def _awaiting(item: SupervisionItem) -> Feedback:
 def return_item(*, item: SupervisionItem, by: User, reason: str) -> SupervisionItem:
     """退回: the office sends the feedback back for rework with a reason; the item is in progress again."""
     require(can_manage(by, item))
-    text = _text(reason, "reason", _("Say why the feedback is returned."))
+    text = required_text(reason, "reason", _("Say why the feedback is returned."), TEXT_MAX)
     current = _move(item, Act.RETURN, by, Action.SUPERVISION_RETURN)
     feedback = _awaiting(current)
     before = snapshot(feedback)
@@ -408,8 +388,8 @@ def request_extension(*, item: SupervisionItem, by: User, new_due: dt.date, reas
     require(can_act_for_lead(by, item))
     current = _locked(item)
     next_state(current.state, Act.REQUEST_EXTENSION, pending=_pending(current) is not None)
-    text = _text(reason, "reason", _("Say why more time is needed."))
-    _check_date(new_due, "new_due")
+    text = required_text(reason, "reason", _("Say why more time is needed."), TEXT_MAX)
+    check_date(new_due, "new_due")
     if new_due <= current.due:
         raise ValidationError(
             {
@@ -459,7 +439,7 @@ def decide_extension(*, extension: Extension, by: User, grant: bool, reason: str
         raise ValidationError({"state": _("This extension request was already decided.")})
     text = reason.strip()
     if not grant:
-        text = _text(reason, "reason", _("Say why the extension is denied."))
+        text = required_text(reason, "reason", _("Say why the extension is denied."), TEXT_MAX)
     elif len(text) > TEXT_MAX:
         raise ValidationError({"reason": _("Keep it within %(n)s characters.") % {"n": TEXT_MAX}})
     _decide(ext, current, by, grant=grant, reason=text)
@@ -498,7 +478,7 @@ def add_note(*, item: SupervisionItem, unit: Unit, by: User, text: str) -> CoUni
     if not current.co_units.filter(pk=unit.pk).exists():
         raise ValidationError({"unit": _("%(unit)s is not a co-unit of this item.") % {"unit": unit.name}})
     next_state(current.state, Act.NOTE)
-    body = _text(text, "text", _("Say what your unit did."))
+    body = required_text(text, "text", _("Say what your unit did."), TEXT_MAX)
     note = CoUnitNote.objects.create(item=current, unit=unit, text=body, by=by, at=clock.now())
     record(actor=by, action=Action.SUPERVISION_NOTE, obj=note, after=snapshot(note))
     _tell_units(

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_related_objects
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from luoshi.core import clock
 from luoshi.core.attachments import file_response
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, say_refused
 from luoshi.core.paging import KeysFirstPaginator
 from luoshi.core.panels import panels_for
 from luoshi.orgs import policy
@@ -76,19 +75,6 @@ def visible_item_or_404(request: AuthenticatedRequest, pk: int) -> SupervisionIt
 
 def _back(item: SupervisionItem) -> HttpResponse:
     return redirect(reverse("supervision:item_detail", args=[item.pk]))
-
-
-def _refused(request: AuthenticatedRequest, problem: BaseForm | ValidationError) -> None:
-    """Say what was refused, naming the field, above the item."""
-    if isinstance(problem, ValidationError):
-        messages.error(request, " ".join(problem.messages))
-        return
-    lines = []
-    for name, errors in problem.errors.items():
-        label = problem.fields[name].label if name in problem.fields else ""
-        text = " ".join(str(e) for e in errors)
-        lines.append(f"{label}：{text}" if label else text)
-    messages.error(request, " ".join(lines))
 
 
 # The list ------------------------------------------------------------------------------------------------
@@ -255,7 +241,7 @@ def _instruction_in_scope(request: AuthenticatedRequest, pk: int | None) -> Inst
     )
 
 
-def _task_in_scope(request: AuthenticatedRequest, pk: int | None) -> Task | None:
+def task_in_scope(request: AuthenticatedRequest, pk: int | None) -> Task | None:
     if pk is None:
         return None
     return Task.objects.visible_to(request.user).select_related("lead_unit").filter(pk=pk).first()
@@ -270,7 +256,7 @@ def _prefill(request: AuthenticatedRequest) -> dict[str, Any]:
 
     initial: dict[str, Any] = {"due": clock.today() + dt.timedelta(days=DEFAULT_DAYS)}
     instruction = _instruction_in_scope(request, number("instruction"))
-    task = _task_in_scope(request, number("task"))
+    task = task_in_scope(request, number("task"))
     if instruction is not None:
         target = instruction.task or instruction.item
         assert target is not None
@@ -307,7 +293,7 @@ def item_create(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         instruction = _instruction_in_scope(request, data["instruction"])
-        task = _task_in_scope(request, data["task"])
+        task = task_in_scope(request, data["task"])
         if not data["asking_again"]:
             again = list(
                 SupervisionItem.objects.visible_to(request.user)
@@ -343,7 +329,7 @@ def item_create(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Supervision item %(code)s issued.") % {"code": item.code})
             return _back(item)
-    shown = _instruction_in_scope(request, _int(form["instruction"].value()))
+    shown = _instruction_in_scope(request, int_or_none(form["instruction"].value()))
     context = {
         "form": form,
         "office": office,
@@ -354,7 +340,7 @@ def item_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "supervision/item_form.html", context)
 
 
-def _int(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     text = str(value)
     return int(text) if text.isdigit() and len(text) < 12 else None
 
@@ -380,7 +366,7 @@ def _run(request: AuthenticatedRequest, item: SupervisionItem, done: str, call: 
     try:
         call()
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(request, done)
     return _back(item)
@@ -406,7 +392,7 @@ def item_feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _lead_or_403(request, pk)
     form = FeedbackForm(request.POST, request.FILES)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(item)
     data = form.cleaned_data
     return _run(
@@ -425,7 +411,7 @@ def item_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _office_or_403(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(item)
     reason = form.cleaned_data["reason"]
     return _run(
@@ -449,7 +435,7 @@ def extension_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _lead_or_403(request, pk)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(item)
     data = form.cleaned_data
     return _run(
@@ -476,7 +462,7 @@ def extension_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(item)
     grant = form.cleaned_data["decision"] == "grant"
     return _run(
@@ -498,7 +484,7 @@ def item_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = NoteForm(request.POST, units=units)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(item)
     data = form.cleaned_data
     return _run(
@@ -528,7 +514,7 @@ def item_instruction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = InstructionForm(request.POST)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return _back(item)
     text = form.cleaned_data["text"]
     return _run(
@@ -550,12 +536,12 @@ def task_instruction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     back = redirect(reverse("plans:task_detail", args=[task.pk]) + "#instructions")
     form = InstructionForm(request.POST)
     if not form.is_valid():
-        _refused(request, form)
+        say_refused(request, form)
         return back
     try:
         instructions.write_instruction(by=request.user, text=form.cleaned_data["text"], task=task)
     except ValidationError as exc:
-        _refused(request, exc)
+        say_refused(request, exc)
     else:
         messages.success(request, _("Instruction recorded; the units and the office are told."))
     return back
