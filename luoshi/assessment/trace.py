@@ -94,6 +94,10 @@ class Line:
         return None if self.points is None or self.before is None else self.points - self.before
 
     @property
+    def is_rating(self) -> bool:
+        return self.fact is not None and self.fact["kind"] == "ratings"
+
+    @property
     def metric_label(self) -> str:
         return str(Metric(self.metric).label)
 

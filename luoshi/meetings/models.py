@@ -125,6 +125,11 @@ class AgendaEntry(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_followup(self) -> bool:
+        """The fate of a past decision (the first agenda source), not new lagging work."""
+        return self.kind == "followup"
+
 
 class DecisionQuerySet(models.QuerySet["Decision"]):
     def visible_to(self, user: Any) -> DecisionQuerySet:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.audit.services import record as audit
 from luoshi.audit.services import snapshot
@@ -262,6 +263,24 @@ def decide_exemption(
 ON_TIME, LATE, EXEMPTED, OPEN = "on_time", "late", "exempted", "open"
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """How a piece of work stands for its owner, with the badge a page shows for it."""
+
+    value: str
+    badge: str
+    label: Any
+    exempted: bool = False
+
+
+VERDICTS = {
+    LATE: Verdict(LATE, "danger", gettext_lazy("late")),
+    EXEMPTED: Verdict(EXEMPTED, "info", gettext_lazy("late, exempted"), exempted=True),
+    ON_TIME: Verdict(ON_TIME, "success", gettext_lazy("on time")),
+    OPEN: Verdict(OPEN, "light border", gettext_lazy("open")),
+}
+
+
 @dataclass
 class Tally:
     on_time: int = 0
@@ -269,23 +288,23 @@ class Tally:
     exempted: int = 0  # late, and exempted under the fault-tolerance rules: not counted against them
     open: int = 0  # not yet due
 
-    def add(self, verdict: str) -> None:
-        setattr(self, verdict, getattr(self, verdict) + 1)
+    def add(self, verdict: Verdict) -> None:
+        setattr(self, verdict.value, getattr(self, verdict.value) + 1)
 
 
 @dataclass
 class Standing:
-    tasks: list[tuple[Task, str]] = field(default_factory=list)
-    items: list[tuple[SupervisionItem, str]] = field(default_factory=list)
+    tasks: list[tuple[Task, Verdict]] = field(default_factory=list)
+    items: list[tuple[SupervisionItem, Verdict]] = field(default_factory=list)
     task_tally: Tally = field(default_factory=Tally)
     item_tally: Tally = field(default_factory=Tally)
     records: list[AccountabilityRecord] = field(default_factory=list)
 
 
-def _verdict(late: bool, exempted: bool, done_on_time: bool) -> str:
+def _verdict(late: bool, exempted: bool, done_on_time: bool) -> Verdict:
     if late:
-        return EXEMPTED if exempted else LATE
-    return ON_TIME if done_on_time else OPEN
+        return VERDICTS[EXEMPTED if exempted else LATE]
+    return VERDICTS[ON_TIME if done_on_time else OPEN]
 
 
 def standing(person: User, viewer: Any, today: dt.date) -> Standing:
