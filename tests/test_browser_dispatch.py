@@ -35,7 +35,7 @@ def test_a_report_is_returned_resubmitted_and_accepted_and_the_lights_follow(bro
     expect(liaison.page.get_by_test_id("report-state")).to_have_text("已报送")
     liaison.screenshot("report-submitted")
 
-    office.page.get_by_role("link", name="调度").click()
+    office.page.get_by_role("link", name="调度", exact=True).click()
     office.page.get_by_test_id("cycle-row").first.get_by_role("link").click()
     office.screenshot("cycle-view")
     office.page.get_by_test_id("cycle-report").get_by_role(
