@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files import File
@@ -26,6 +27,8 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from luoshi.text.archives import ArchiveError, Problem, ZipLimits, check_zip
+
+FileRow = TypeVar("FileRow", bound=Any)  # a model with file, name, size, content_type and sha256
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +211,31 @@ class StoredFiles:
         """Store `content` under the field (the row is saved by the caller) and remember it."""
         field_file.save(name, content, save=False)
         self._stored.append((field_file.storage, field_file.name or name))
+
+    def store_uploads(
+        self,
+        uploads: Sequence[UploadedFile[bytes]],
+        make: Callable[..., FileRow],
+        held: dict[str, FileRow] | None = None,
+    ) -> list[tuple[FileRow, bool]]:
+        """Store checked uploads, each as the row `make(name=, size=, content_type=, sha256=)` builds (the
+        file first, then the row), once per content: an upload whose SHA-256 `held` (or an earlier upload
+        of the batch) already has gives that row back. Each row comes with whether it is new."""
+        held = dict(held or {})
+        rows = []
+        for upload in uploads:
+            assert upload.size is not None, "upload_errors() refuses a file of unknown size"
+            digest = sha256_of(upload)
+            if digest in held:
+                rows.append((held[digest], False))
+                continue
+            name = file_name(upload)
+            row = make(name=name, size=upload.size, content_type=content_type_of(name), sha256=digest)
+            self.save(row.file, name, upload)
+            row.save()
+            held[digest] = row
+            rows.append((row, True))
+        return rows
 
     def delete_all(self) -> None:
         for storage, name in reversed(self._stored):

@@ -27,10 +27,7 @@ from luoshi.core.actions import Action
 from luoshi.core.attachments import (
     StoredFiles,
     atomic_with_files,
-    content_type_of,
     delete_on_commit,
-    file_name,
-    sha256_of,
     upload_errors,
 )
 from luoshi.core.events import tasks_changed
@@ -238,31 +235,16 @@ def _store(
     already holds (sent again, or twice in one go) is not stored again."""
     owner: Delivery | Contribution | None = delivery or contribution
     assert owner is not None
-    held = {f.sha256: f for f in owner.files.all()}
-    stored = []
-    for upload in uploads:
-        assert upload.size is not None, "upload_errors() refuses a file of unknown size"
-        digest = sha256_of(upload)
-        if digest in held:
-            stored.append(held[digest])
-            continue
-        name = file_name(upload)
-        row = DeliveryFile(
-            task=task,
-            delivery=delivery,
-            contribution=contribution,
-            name=name,
-            size=upload.size,
-            content_type=content_type_of(name),
-            sha256=digest,
-            uploaded_by=by,
-        )
-        files.save(row.file, name, upload)
-        row.save()
+    made = files.store_uploads(
+        uploads,
+        lambda **f: DeliveryFile(
+            task=task, delivery=delivery, contribution=contribution, uploaded_by=by, **f
+        ),
+        held={f.sha256: f for f in owner.files.all()},
+    )
+    for row in (row for row, new in made if new):
         record(actor=by, action=Action.DELIVERY_FILE_ADD, obj=row, after=snapshot(row))
-        held[digest] = row
-        stored.append(row)
-    return stored
+    return [row for row, _new in made]
 
 
 def remove_delivery_file(*, file: DeliveryFile, by: User) -> None:

@@ -23,9 +23,6 @@ from luoshi.core.actions import Action
 from luoshi.core.attachments import (
     StoredFiles,
     atomic_with_files,
-    content_type_of,
-    file_name,
-    sha256_of,
     upload_errors,
 )
 from luoshi.core.services import check_date, require, required_text
@@ -279,28 +276,10 @@ def start_item(*, item: SupervisionItem, by: User) -> SupervisionItem:
 def _store(
     files: StoredFiles, *, feedback: Feedback, by: User, uploads: Sequence[UploadedFile[bytes]]
 ) -> list[int]:
-    held: set[str] = set()
-    stored = []
-    for upload in uploads:
-        assert upload.size is not None, "upload_errors() refuses a file of unknown size"
-        digest = sha256_of(upload)
-        if digest in held:
-            continue
-        name = file_name(upload)
-        row = FeedbackFile(
-            feedback=feedback,
-            name=name,
-            size=upload.size,
-            content_type=content_type_of(name),
-            sha256=digest,
-            uploaded_by=by,
-        )
-        files.save(row.file, name, upload)
-        row.save()
+    made = files.store_uploads(uploads, lambda **f: FeedbackFile(feedback=feedback, uploaded_by=by, **f))
+    for row in (row for row, new in made if new):
         record(actor=by, action=Action.SUPERVISION_FEEDBACK_FILE_ADD, obj=row, after=snapshot(row))
-        held.add(digest)
-        stored.append(row.pk)
-    return stored
+    return [row.pk for row, new in made if new]
 
 
 def submit_feedback(
