@@ -32,10 +32,14 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     systems = list(
         IndicatorSystem.objects.visible_to(request.user).select_related("owner").prefetch_related("runs")
     )
-    for system in systems:
-        system.may_run = policy.can_supervise(request.user, system.owner)  # type: ignore[attr-defined]
+    may_run = {s.pk for s in systems if policy.can_supervise(request.user, s.owner)}
     form = RunForm(initial=last_month(clock.today()))
-    context = {"systems": systems, "form": form, "may_create": policy.is_supervisor(request.user)}
+    context = {
+        "systems": systems,
+        "may_run": may_run,
+        "form": form,
+        "may_create": policy.is_supervisor(request.user),
+    }
     return render(request, "assessment/index.html", context)
 
 

@@ -123,7 +123,10 @@ def test_a_system_is_seen_by_the_units_it_assesses_and_the_offices_over_its_owne
     county = services.create_system(
         owner=city.qingshan, year=2026, name="青山县乡镇考核", by=city.county_supervisor
     )
-    seen = lambda person: set(IndicatorSystem.objects.visible_to(person))  # noqa: E731
+
+    def seen(person):
+        return set(IndicatorSystem.objects.visible_to(person))
+
     assert seen(city.city_supervisor) == {system, county}
     assert seen(city.county_liaison) == {system, county}  # the city's assesses 青山县; its own office's
     assert seen(city.township_liaison) == {system, county}
