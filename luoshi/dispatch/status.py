@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -100,6 +101,15 @@ def _row(task: Task, s: lights.Status, today: dt.date) -> TaskLight:
 
 
 LIGHT_FIELDS = ["unit", "task_list", "light", "expected", "actual", "reason", "computed_on"]
+_COLUMNS = [f"{name}_id" if name in ("unit", "task_list") else name for name in LIGHT_FIELDS]
+
+
+def _values(row: TaskLight) -> tuple[Any, ...]:
+    return tuple(getattr(row, column) for column in _COLUMNS)
+
+
+def _stored_values(stored: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(stored[column] for column in _COLUMNS)
 
 
 # No savepoint of its own: called inside a service's transaction, a failure here must undo that whole write.
@@ -113,16 +123,19 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
     tasks = list(tasks)
     live = [t for t in tasks if t.cancelled_on is None]
     computed = _compute(live, today)
-    old = {
-        row[0]: row[1:]
+    stored = {
+        row["task_id"]: row
         for row in TaskLight.objects.select_for_update()
         .filter(task_id__in=[t.pk for t in tasks])
-        .values_list("task_id", "light", "unit_id", "task_list_id")
+        .values("task_id", *_COLUMNS)
     }
+    old = {pk: (row["light"], row["unit_id"], row["task_list_id"]) for pk, row in stored.items()}
     rows = {t.pk: _row(t, computed[t.pk], today) for t in live}
     gone = [pk for pk in old if pk not in rows]
     TaskLight.objects.filter(task_id__in=gone).delete()
-    TaskLight.objects.bulk_update([rows[pk] for pk in old if pk in rows], LIGHT_FIELDS, batch_size=500)
+    # Only the lights that changed are written: most of a refresh finds them as they were.
+    changed = [row for pk, row in rows.items() if pk in stored and _values(row) != _stored_values(stored[pk])]
+    TaskLight.objects.bulk_update(changed, LIGHT_FIELDS, batch_size=500)
     TaskLight.objects.bulk_create([row for pk, row in rows.items() if pk not in old], batch_size=500)
     # Move each rollup once by the sum of its changes, not once per task. A light leaves the rollups it
     # was counted in and joins those of the task's present lead unit and list.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -60,6 +61,68 @@ def clock() -> Iterator[Clock]:
     core_clock.set_now(None)
 
 
+def _commits(item: pytest.Item) -> bool:
+    """Does the test commit for real (a live server, threads, TransactionTestCase)?"""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+def _shares_city(item: pytest.Item) -> bool:
+    """Can the test run in the module's city: it asks for the city, or for no database at all?"""
+    names = getattr(item, "fixturenames", ())
+    if _commits(item):
+        return False
+    return "city" in names or not ("db" in names or item.get_closest_marker("django_db"))
+
+
+@pytest.fixture(scope="module")
+def _module_city(
+    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[City | None]:
+    """The city built once for a module, as Django's setUpTestData does: in a transaction open around the
+    module's tests, each of which runs in a savepoint of it and gets a copy of the models; the transaction is
+    rolled back after the last one. Built at DEFAULT_NOW with the tests' password hasher, as each test's own
+    city was. A module with a test that commits for real (nothing it commits may sit inside an open
+    transaction) or one that uses the database without the city (it must not find the city's rows there)
+    builds the city for each test instead."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    if not all(
+        _shares_city(item)
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module
+    ):
+        yield None
+        return
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        try:
+            with (
+                core_clock.frozen(DEFAULT_NOW),
+                override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+            ):
+                built = build_city()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+        # Nothing the building asked to run on commit may run, or stand in for a test's own callbacks.
+        transaction.get_connection().run_on_commit.clear()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def city(db: Any) -> City:
-    return build_city()
+def city(_module_city: City | None, db: Any) -> City:
+    if _module_city is None:
+        return build_city()
+    return copy.deepcopy(_module_city)
