@@ -211,7 +211,7 @@ def on_time_trend(user: Someone, now: dt.datetime) -> dict[str, Any]:
                 "counts": [row["on_time"], row["total"]],
             }
         )
-    return {"series": list(series.values()), "label": _("On time")}
+    return {"series": list(series.values())}
 
 
 # Red tasks and the forecasts -------------------------------------------------------------------------------
