@@ -69,9 +69,9 @@ const charts = {
   lights(el, data) {
     return {
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      legend: { bottom: 0, type: "scroll" },
+      legend: { bottom: 0 },
       series: [{
-        type: "pie", radius: ["45%", "72%"], center: ["50%", "45%"], data: data.series,
+        type: "pie", radius: ["38%", "62%"], center: ["50%", "42%"], data: data.series,
         label: { formatter: "{c}" },
       }],
     };
@@ -84,7 +84,7 @@ const charts = {
       },
       legend: { top: 0, type: el.clientWidth < 576 ? "scroll" : "plain" },
       grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
-      xAxis: { type: "time" },
+      xAxis: { type: "time", axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: data.series.map((s) => ({ name: s.name, type: "line", data: s.data, symbolSize: 9 })),
     };
