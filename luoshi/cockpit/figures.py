@@ -38,6 +38,7 @@ COLORS = {
 RED_SHOWN = 50  # rows of the red-task table; its count links to all of them
 FORECAST_CANDIDATES = 300  # open tasks forecast, nearest deadline first: a page's worth of arithmetic
 FORECASTS_SHOWN = 30
+RANKED_SHOWN = 15  # units per category on the cockpit; the run's page ranks them all
 MAIN_CADENCES = 3  # the lists' cadences the on-time trend follows
 TREND_CYCLES = 12
 
@@ -145,8 +146,16 @@ class Ranking:
     label: str
     rows: list[tuple[Result, str | None]] = field(default_factory=list)  # (result, its trace's address)
 
+    @property
+    def shown(self) -> list[tuple[Result, str | None]]:
+        return self.rows[:RANKED_SHOWN]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.rows) - RANKED_SHOWN, 0)
+
     def chart(self) -> dict[str, Any]:
-        shown = [(r, url) for r, url in self.rows if r.total is not None]
+        shown = [(r, url) for r, url in self.shown if r.total is not None]
         return {
             "categories": [r.unit.short_name or r.unit.name for r, _url in shown],
             "series": [

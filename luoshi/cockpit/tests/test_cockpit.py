@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from luoshi.assessment import services as assessment
 from luoshi.assessment.tests.conftest import AS_OF, END, START, build_system, fill_october
+from luoshi.cockpit import figures
 from luoshi.cockpit.tests import world
 from luoshi.dispatch import outlook, status
 from luoshi.dispatch.models import LightChoice, TaskLight
@@ -209,3 +210,19 @@ def test_the_cockpit_asks_as_many_queries_for_a_larger_city(client, city, clock,
     assert count_queries(client, COCKPIT) == small
     assert count_queries(client, reverse("cockpit:units")) == small_units
     assert count_queries(client, reverse("cockpit:units"), light=LightChoice.RED) == small_units
+
+
+def test_a_long_ranking_shows_its_head_and_links_to_the_whole_run(client, city, clock, monkeypatch):
+    system = build_system(city)
+    fill_october(city, clock, system)
+    run = assessment.run_assessment(
+        system=system, period_start=START, period_end=END, by=city.city_supervisor, now=AS_OF
+    )
+    monkeypatch.setattr(figures, "RANKED_SHOWN", 1)
+    client.force_login(city.leader)
+    response = client.get(COCKPIT)
+    county = soup_of(response).select_one('[data-testid="ranking"][data-category="county"]')
+    assert len(county.select('[data-testid="ranking-row"]')) == 1
+    more = county.select_one('[data-testid="ranking-more"]')
+    assert more["href"] == f"{reverse('assessment:run_detail', args=[run.pk])}?category=county"
+    assert len(response.context["rankings"][0].chart()["categories"]) == 1
