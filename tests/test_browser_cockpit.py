@@ -4,6 +4,8 @@ screen; at desktop and phone width."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -55,6 +57,25 @@ def test_a_leader_drills_from_the_cockpits_figures_to_their_rows(browse, live_ci
     titles = page.locator("table tbody tr")
     expect(titles).to_have_count(2)
     expect(titles.filter(has_text="白沙县逾期")).to_have_count(1)
+
+    # A point of the on-time trend opens its cycle's reports: clicked where ECharts drew it.
+    leader.open("/cockpit/")
+    chart = page.get_by_test_id("trend-chart")
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("svg")).to_be_visible()
+    page.wait_for_timeout(1200)  # the line's entry animation
+    x, y = page.evaluate(
+        """(el) => {
+            const point = JSON.parse(document.getElementById("chart-trend").textContent).series[0].data[0];
+            const [x, y] = echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, point.value);
+            const box = el.getBoundingClientRect();
+            return [box.left + x, box.top + y];
+        }""",
+        chart.element_handle(),
+    )
+    page.mouse.click(x, y)
+    expect(page).to_have_url(re.compile(r"/cycles/\d+/$"))
+    expect(page.get_by_role("heading").first).to_contain_text("一周一调度")
 
     leader.open("/cockpit/")
     county = page.locator('[data-testid="ranking"][data-category="county"]')
