@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "luoshi.ingest",
     "luoshi.assessment",
     "luoshi.meetings",
+    "luoshi.cockpit",
     "luoshi.web",
     "luoshi.demo",
 ]

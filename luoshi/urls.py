@@ -24,6 +24,7 @@ urlpatterns = [
     path("calls/", include("luoshi.challenges.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
     path("meetings/", include("luoshi.meetings.urls")),
+    path("cockpit/", include("luoshi.cockpit.urls")),
     path("notices/", include("luoshi.notify.urls")),
     path("ingest/", include("luoshi.ingest.urls")),
     path("admin/", admin.site.urls),

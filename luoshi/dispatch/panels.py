@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from luoshi.core import clock
 from luoshi.core.columns import Column
 from luoshi.core.panels import Panel
-from luoshi.dispatch import calendar, forecast, lights, status
-from luoshi.dispatch.models import UNSENT, LightChoice, Report, ReportState, Rollup, TaskLight
+from luoshi.dispatch import lights, outlook, status
+from luoshi.dispatch.models import LightChoice, Report, ReportState, Rollup, TaskLight
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task
@@ -66,47 +66,9 @@ def trajectory(task: Task, facts: lights.TaskFacts, reports: list[Report], today
     return chart
 
 
-AHEAD = 2  # cycles a forecast looks ahead
-
-
-def ahead(
-    task: Task, facts: lights.TaskFacts, reports: list[Report], today: dt.date
-) -> list[forecast.Forecast]:
-    """The task's likely light at each of its next cycles' deadlines, from the progress it sent: advice only,
-    never its light. Nothing for a task done or withdrawn, or one no cycle has asked of yet."""
-    if not reports or task.completed_on is not None or task.is_cancelled:
-        return []
-    latest = max(reports, key=lambda r: r.cycle.due_at).cycle
-    cadence = latest.cadence
-    dues = [
-        calendar.period(
-            frequency=cadence.frequency, anchor=cadence.anchor, number=latest.number + n,
-            due_weekday=cadence.due_weekday,
-        ).due
-        for n in range(1, AHEAD + 1)
-    ]  # fmt: skip
-    dues = [d for d in dues if d > today] or dues
-    history = [
-        forecast.Point(clock.local(r.submitted_at).date(), float(r.percent))
-        for r in reports
-        if r.submitted_at is not None and r.percent is not None and r.state not in UNSENT
-    ]
-    cycle_days = max((latest.period_end - latest.period_start).days + 1, 1)
-    return [forecast.forecast(facts, history, d, today=today, cycle_days=cycle_days) for d in dues]
-
-
-def _red_in(forecasts: list[forecast.Forecast], light: TaskLight | None) -> int | None:
-    """In how many cycles a task not red now is likely to be: what a leader wants to see coming."""
-    if light is None or light.light == LightChoice.RED:
-        return None
-    return next((n for n, f in enumerate(forecasts, start=1) if f.likely_red), None)
-
-
 def task_panel(request: HttpRequest, task: Task) -> Panel | None:
     today = clock.today()
-    reports = list(
-        Report.objects.filter(task=task).select_related("cycle__cadence").order_by("-cycle__due_at")[:40]
-    )
+    reports = outlook.latest_reports(task)
     light = TaskLight.objects.filter(task=task).first()
     facts = status.facts_for([task], today)[task.pk]
     milestones = [
@@ -128,8 +90,8 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
         "reports": reports[:8],
         "chart": trajectory(task, facts, reports, today),
         "task": task,
-        "forecasts": (seen := ahead(task, facts, reports, today)),
-        "red_in": _red_in(seen, light),
+        "forecasts": (seen := outlook.ahead(task, facts, reports, today)),
+        "red_in": outlook.red_in(seen, light),
     }
     return Panel("dispatch/_task_panel.html", context)
 

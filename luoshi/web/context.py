@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_reports": policy.reports_for_a_unit(user),
         "nav_cycles": policy.sees_jurisdiction(user),
+        "nav_cockpit": policy.sees_jurisdiction(user),
         # 揭榜挂帅: every office and every unit may meet an open call (the list shows those in scope).
         "nav_challenges": policy.sees_everything(user) or user.unit_id is not None,
         "unread_notices": Notice.objects.filter(recipient=user, read_at__isnull=True).count(),

@@ -243,3 +243,15 @@ def test_the_demo_has_a_commendation_an_interview_and_an_approved_exemption_on_a
     item = SupervisionItem.objects.filter(pk=exemption.item_id).for_listing().get()
     assert item.is_late_on(TODAY) and item.is_exempted
     assert AuditEvent.objects.filter(action="accountability_record.create").count() == records.count()
+
+
+def test_the_demo_cockpit_has_every_figure_and_some_red_coming(demo, client):
+    leader = User.objects.filter(role=Role.LEADER, unit__parent__isnull=True).order_by("pk").first()
+    client.force_login(leader)
+    response = client.get("/cockpit/")
+    counts = {c.light: c.count for c in response.context["counts"]}
+    assert all(counts[light] > 0 for light in ("red", "yellow", "green", "done"))
+    (line, *_others) = response.context["trend"]["series"]
+    assert len(line["data"]) >= 6 and len({p["value"][1] for p in line["data"]}) > 1  # the share moves
+    assert [r.category for r in response.context["rankings"]] == ["county", "department", "park"]
+    assert response.context["likely_red"]  # a trajectory that turns red before its light does

@@ -65,6 +65,30 @@ const charts = {
       ],
     };
   },
+  // The cockpit: its lights as a donut, the on-time share per cycle as lines; each slice or point has a url.
+  lights(el, data) {
+    return {
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      legend: { bottom: 0 },
+      series: [{
+        type: "pie", radius: ["38%", "62%"], center: ["50%", "42%"], data: data.series,
+        label: { formatter: "{c}" },
+      }],
+    };
+  },
+  trend(el, data) {
+    return {
+      tooltip: {
+        trigger: "item",
+        formatter: (p) => `${p.seriesName}<br>${p.value[0]}: ${p.value[1]}% (${p.data.counts[0]}/${p.data.counts[1]})`,
+      },
+      legend: { top: 0, type: el.clientWidth < 576 ? "scroll" : "plain" },
+      grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+      xAxis: { type: "time", axisLabel: { hideOverlap: true } },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      series: data.series.map((s) => ({ name: s.name, type: "line", data: s.data, symbolSize: 9 })),
+    };
+  },
   burden(el, data) {
     return this.lists(el, data);
   },
@@ -89,10 +113,17 @@ const charts = {
 function drawCharts() {
   if (!window.echarts) return;
   document.querySelectorAll("[data-chart]").forEach((el) => {
-    const source = document.getElementById("chart-" + el.dataset.chart);
+    const source = document.getElementById(el.dataset.source || "chart-" + el.dataset.chart);
     if (!source || el.dataset.drawn) return;
-    const chart = echarts.init(el, null, { renderer: "svg" });
-    chart.setOption(charts[el.dataset.chart](el, JSON.parse(source.textContent)));
+    const theme = document.documentElement.dataset.chartTheme || null;
+    const chart = echarts.init(el, theme, { renderer: "svg" });
+    const data = JSON.parse(source.textContent);
+    chart.setOption({ backgroundColor: "transparent", ...charts[el.dataset.chart](el, data) });
+    // A figure drawn from rows links to them: a slice or a point carries its url, a bar its place in `urls`.
+    chart.on("click", (p) => {
+      const url = (p.data && p.data.url) || (data.urls && data.urls[p.dataIndex]);
+      if (url) window.location.assign(url);
+    });
     el.dataset.drawn = "1";
     new ResizeObserver(() => chart.resize()).observe(el);
   });
@@ -177,4 +208,11 @@ document.addEventListener("change", (event) => {
   const kept = box.closest("[data-section]").querySelector("[data-kept]");
   kept.querySelectorAll('input[type=checkbox][name="selected"]').forEach((row) => { row.checked = box.checked; });
   showSelection(box.form);
+});
+
+// The cockpit's meeting-room display fills the screen on request (browsers allow it only after a click).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-fullscreen]") && document.fullscreenEnabled) {
+    document.documentElement.requestFullscreen();
+  }
 });

@@ -430,6 +430,12 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "GET there":   every(200)},
     "assessment:unit_trace":        {"GET here":   "200 200 200 200 200 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 200 404 200 200"},
+    # 驾驶舱: for those who follow a jurisdiction (supervisors, leaders, admins), each over their own; a
+    # unit's own people are refused (their work is on their home page). A unit outside scope: 404.
+    "cockpit:cockpit":              {"GET":        "200 200 403 403 403 403 403 403 200 200"},
+    "cockpit:units":                {"GET":        "200 200 403 403 403 403 403 403 200 200"},
+    "cockpit:units_within":         {"GET here":   "200 200 403 403 403 404 404 404 200 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 200 200"},
     # 督查 and 整改: HERE 青山镇 inspected by the city's office, THERE 白沙县. Seen by the office and those
     # above it and by the inspected unit and those above it; the office records findings and verifies, the
     # rectifying unit's liaisons and heads (and those above them) ask for close-out with evidence.
@@ -583,6 +589,7 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "meetings:letter_detail": lambda w, p: mt.letter_args(p.unit),
     "meetings:letter_docx": lambda w, p: mt.letter_args(p.unit),
     "orgs:unit_detail": lambda w, p: {"pk": p.unit.pk},
+    "cockpit:units_within": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_create": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_edit": lambda w, p: {"pk": p.unit.pk},
     "orgs:unit_move": lambda w, p: {"pk": p.unit.pk},
