@@ -8,7 +8,8 @@ rendered in-process for a city supervisor and for a county liaison, with their q
 Set LUOSHI_DATABASE_URL to bench PostgreSQL; by default a fresh SQLite file in a temporary folder is used.
 `python -m bench ingest` (or writes, forecast, list, review, create, province, http) runs one section. `http`
 (bench/http/) runs in a process of its own, against `luoshi serve` over real HTTP; `python -m bench http
---soak 600` soaks it. `forecast` backtests the light forecast on the demo city's history (bench/forecast.py).
+--soak 600` soaks it. `forecast` backtests the light forecast on the demo city's history and the
+generator's (bench/forecast.py).
 `province` times an assessment run at province scale (bench/province.py; BENCH_PROVINCE_UNITS, _TASKS).
 """
 
@@ -192,6 +193,11 @@ def main() -> None:
 
         print()
         ingest_create.run()
+    if "forecast" in sections:  # after the sections that read the demo city alone: it adds a county beside it
+        from bench import forecast
+
+        print()
+        forecast.run_generated()
     if "province" in sections:
         from bench import province
 

@@ -65,6 +65,7 @@ def generate(units: int = UNITS, tasks: int = TASKS, seed: int = 13) -> Province
     """Write the province; return what was written and how long it took."""
     from django.db import transaction
 
+    from luoshi.core.db import analyze
     from luoshi.orgs.models import Role, User
 
     started = time.perf_counter()
@@ -80,6 +81,7 @@ def generate(units: int = UNITS, tasks: int = TASKS, seed: int = 13) -> Province
         made = _tasks_and_reports(root, leaders[0], everyone, liaisons, diligence, tasks, rng)
         items = _items(root, office, everyone, liaisons, diligence, rng)
         system = _system(root, office, leaders, everyone, rng)
+    analyze()  # PostgreSQL's planner statistics, as after any bulk load (luoshi demo --scale does the same)
     return Province(
         root,
         office,
