@@ -142,10 +142,11 @@ def run_compare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     indicator by indicator for the units whose rows the viewer sees, as the unit trace shows them."""
     run = _run_or_404(request, pk)
     other = request.GET.get("with", "")
+    earlier: Run | None
     if other:
-        earlier = _run_or_404(request, int(other)) if other.isdigit() else None
-        if earlier is None:
+        if not (other.isascii() and other.isdigit() and len(other) < 10):
             raise Http404
+        earlier = _run_or_404(request, int(other))
     else:
         earlier = trace.earlier_run(run)
     context: dict[str, object] = {"run": run, "earlier": earlier}

@@ -81,7 +81,7 @@ def test_the_office_sees_every_units_breakdown_and_may_name_the_earlier_run(clie
 
 def test_a_forged_or_foreign_run_is_not_found_and_another_systems_run_is_refused(client, city, system, two):
     first, second = two
-    for forged in ("999999", "abc", "-1"):
+    for forged in ("999999", "abc", "-1", "²", "99999999999999999999"):
         assert page(client, city.county_liaison, second, **{"with": forged})[0] == 404
     county = services.create_system(
         owner=city.qingshan, year=2026, name="青山县乡镇考核", by=city.county_supervisor
