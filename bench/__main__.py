@@ -6,9 +6,11 @@ validation and no audit. Reads are the task list page at city scale (DESIGN §7:
 rendered in-process for a city supervisor and for a county liaison, with their query counts.
 
 Set LUOSHI_DATABASE_URL to bench PostgreSQL; by default a fresh SQLite file in a temporary folder is used.
-`python -m bench ingest` (or writes, forecast, list, review, create, http) runs one section. `http`
+`python -m bench ingest` (or writes, forecast, list, review, create, province, http) runs one section. `http`
 (bench/http/) runs in a process of its own, against `luoshi serve` over real HTTP; `python -m bench http
---soak 600` soaks it. `forecast` backtests the light forecast on the demo city's history (bench/forecast.py).
+--soak 600` soaks it. `forecast` backtests the light forecast on the demo city's history and the
+generator's (bench/forecast.py).
+`province` times an assessment run at province scale (bench/province.py; BENCH_PROVINCE_UNITS, _TASKS).
 """
 
 from __future__ import annotations
@@ -165,10 +167,12 @@ def main() -> None:
     if sys.argv[1:2] == ["http"]:
         bench_http(sys.argv[2:])
         return
-    sections = set(sys.argv[1:]) or {"writes", "forecast", "list", "ingest", "review", "create", "http"}
+    sections = set(sys.argv[1:]) or {
+        "writes", "forecast", "list", "ingest", "review", "create", "province", "http",
+    }  # fmt: skip
     if "ingest" in sections:
         bench_ingest()
-    if sections & {"writes", "forecast", "list", "review", "create"}:
+    if sections & {"writes", "forecast", "list", "review", "create", "province"}:
         setup_django()
     if "writes" in sections:
         bench_writes()
@@ -189,6 +193,15 @@ def main() -> None:
 
         print()
         ingest_create.run()
+    if "forecast" in sections:  # after the sections that read the demo city alone: it adds a county beside it
+        from bench import forecast
+
+        print()
+        forecast.run_generated()
+    if "province" in sections:
+        from bench import province
+
+        province.run()
     if "http" in sections:
         bench_http([])
 

@@ -1,4 +1,5 @@
-"""Backtest of the light forecast (luoshi.dispatch.forecast) on the demo city's history
+"""Backtest of the light forecast (luoshi.dispatch.forecast) on the demo city's history, and on the bench
+generator's (luoshi.demo.scale at BENCH_FORECAST_SCALE, a sample of BENCH_FORECAST_TASKS tasks)
 (`python -m bench forecast`).
 
 For each task and each of its weekly deadlines d_i with two more after it, the forecast made from what
@@ -13,6 +14,7 @@ Rebuilding each task's facts as they stood on a past day is done here, from the 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -23,6 +25,9 @@ from luoshi.dispatch.models import UNSENT, Report, ReportState
 from luoshi.plans.models import Task
 
 AHEAD = 2
+SCALE = os.environ.get("BENCH_FORECAST_SCALE", "county")  # the generated history backtested
+# Of its tasks, this many (every n-th by id): all 2,000 of the county take minutes on a loaded machine.
+SAMPLE = int(os.environ.get("BENCH_FORECAST_TASKS", "500"))
 
 
 @dataclass
@@ -65,11 +70,39 @@ def run() -> None:
         started = time.perf_counter()
         loader.load()
         print(f"demo city loaded in {time.perf_counter() - started:.0f} s")
+    root = Unit.objects.filter(parent=None).order_by("pk").first()
+    assert root is not None
+    backtest(list(Task.objects.filter(cancelled_on__isnull=True, lead_unit__path__startswith=root.path)))
+
+
+def run_generated(size: str = SCALE) -> None:
+    """The same backtest on the bench generator's history (luoshi.demo.scale, `luoshi demo --scale`): a
+    year of weekly reports whose tasks keep a temperament (steady, lagging, stalled, silent) with
+    noise, written beside the demo city."""
+    from luoshi.demo import scale
+    from luoshi.orgs.models import Unit
+
+    chosen = scale.SCALES[size]
+    started = time.perf_counter()
+    scale.generate(chosen, force=True, out=None)
+    print(f"generated history ({size}: {chosen.tasks} tasks, {chosen.reports} reports) in "
+          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+    root = Unit.objects.get(name=chosen.root, parent=None)
+    tasks = list(
+        Task.objects.filter(cancelled_on__isnull=True, lead_unit__path__startswith=root.path).order_by("pk")
+    )
+    sample = tasks[:: max(1, len(tasks) // SAMPLE)]
+    print(f"backtested on {len(sample)} of its {len(tasks)} tasks (BENCH_FORECAST_TASKS)")
+    backtest(sample)
+
+
+def backtest(tasks: list[Task]) -> None:
+    """Forecast each task's light two deadlines ahead from each past deadline, and tally against what
+    happened, next to the naive forecast."""
     today = clock.today()
-    tasks = list(Task.objects.filter(cancelled_on__isnull=True))
     facts = status.facts_for(tasks, today)
     rows = (
-        Report.objects.filter(task__in=tasks)
+        Report.objects.filter(task__in=[t.pk for t in tasks])
         .select_related("cycle__cadence")
         .order_by("task_id", "cycle__due_at")
     )

@@ -18,6 +18,7 @@ from luoshi.orgs.models import Unit, UnitCategory
 from luoshi.plans.models import Delivery, Task
 from luoshi.supervision.models import Rectification, SupervisionItem
 
+from . import compare
 from .facts import ROWS_OF
 from .models import Indicator, IndicatorSystem, Metric, Result, Run
 from .services import score_snapshot
@@ -108,7 +109,7 @@ def unit_trace(run: Run, unit: Unit) -> dict[str, Any]:
     category = entry["category"]
     result = run.results.get(unit=unit)
     mine = next(r for r in score_snapshot(run.snapshot) if r["unit"] == unit.pk)
-    previous = run.system.runs.filter(number__lt=run.number).order_by("-number").first()
+    previous = earlier_run(run)
     before: dict[str, Any] = {}
     if previous is not None:
         before = next((r["leaves"] for r in score_snapshot(previous.snapshot) if r["unit"] == unit.pk), {})
@@ -183,6 +184,18 @@ def _labels(
         ):
             found[(Metric.ITEMS_ON_TIME, i.pk)] = (f"{i.code} {i.title}", f"/supervision/{i.pk}/")
     return found
+
+
+def earlier_run(run: Run) -> Run | None:
+    """The run of the same system just before `run`."""
+    return run.system.runs.filter(number__lt=run.number).order_by("-number").first()
+
+
+def comparison(earlier: Run, later: Run) -> dict[str, list[compare.UnitMove]]:
+    """What moved between two runs of one system, category by category, from their snapshots."""
+    return compare.compare(
+        earlier.snapshot, score_snapshot(earlier.snapshot), later.snapshot, score_snapshot(later.snapshot)
+    )
 
 
 @dataclass

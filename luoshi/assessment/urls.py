@@ -13,5 +13,6 @@ urlpatterns = [
     path("systems/<int:pk>/rate/", views.rate, name="rate"),
     path("systems/<int:pk>/run/", views.run_create, name="run_create"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/compare/", views.run_compare, name="run_compare"),
     path("runs/<int:pk>/units/<int:unit_pk>/", views.unit_trace, name="unit_trace"),
 ]

@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from luoshi.assessment import services, trace
+from luoshi.assessment import compare, services, trace
 from luoshi.assessment.forms import AwardForm, IndicatorForm, RatingForm, RunForm, SystemForm, last_month
 from luoshi.assessment.models import IndicatorSystem, Metric, Run
 from luoshi.core import clock
 from luoshi.core.forms import attach_errors, say_refused
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
+from luoshi.orgs.models import UnitCategory
 
 
 def _run_or_404(request: AuthenticatedRequest, pk: int) -> Run:
@@ -82,9 +83,7 @@ def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     categories = trace.categories_of(run)
     if not categories:
         raise Http404
-    chosen = request.GET.get("category") or _own_category(request, categories)
-    if chosen not in dict(categories):
-        chosen = categories[0][0]
+    chosen = _chosen(request, categories)
     groups, rows = trace.ranking(run, chosen)
     seen = set(
         policy.visible_units(request.user)
@@ -111,11 +110,16 @@ def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "seen": seen,
         "chart": chart,
+        "earlier": trace.earlier_run(run),
     }
     return render(request, "assessment/run_detail.html", context)
 
 
-def _own_category(request: AuthenticatedRequest, categories: list[tuple[str, str]]) -> str:
+def _chosen(request: AuthenticatedRequest, categories: list[tuple[str, str]]) -> str:
+    """The category asked for, else the viewer's own, else the first."""
+    asked = request.GET.get("category", "")
+    if asked in dict(categories):
+        return asked
     unit = request.user.unit
     return unit.category if unit is not None and unit.category in dict(categories) else categories[0][0]
 
@@ -129,6 +133,44 @@ def unit_trace(request: AuthenticatedRequest, pk: int, unit_pk: int) -> HttpResp
         raise Http404
     context = {"run": run, "unit": unit, **trace.unit_trace(run, unit)}
     return render(request, "assessment/unit_trace.html", context)
+
+
+@login_required
+@require_safe
+def run_compare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """What moved between a run and an earlier one (its previous, unless `?with=` names another), and why;
+    indicator by indicator for the units whose rows the viewer sees, as the unit trace shows them."""
+    run = _run_or_404(request, pk)
+    other = request.GET.get("with", "")
+    earlier: Run | None
+    if other:
+        if not (other.isascii() and other.isdigit() and len(other) < 10):
+            raise Http404
+        earlier = _run_or_404(request, int(other))
+    else:
+        earlier = trace.earlier_run(run)
+    context: dict[str, object] = {"run": run, "earlier": earlier}
+    if earlier is not None and earlier.system_id != run.system_id:
+        said = _("Only runs of the same indicator system can be compared: %(a)s and %(b)s differ.")
+        context["refused"] = said % {"a": run.system, "b": earlier.system}
+        return render(request, "assessment/run_compare.html", context, status=400)
+    if earlier is not None:
+        if earlier.number > run.number:
+            run, earlier = earlier, run
+        moves = trace.comparison(earlier, run)
+        categories = [(value, str(label)) for value, label in UnitCategory.choices if value in moves]
+        chosen = _chosen(request, categories)
+        units = moves[chosen]
+        seen = set(
+            policy.visible_units(request.user)
+            .filter(pk__in=[u.unit for u in units])
+            .values_list("pk", flat=True)
+        )
+        context |= {
+            "run": run, "earlier": earlier, "categories": categories, "chosen": chosen, "units": units,
+            "seen": seen, "movers": compare.biggest_movers(units),
+        }  # fmt: skip
+    return render(request, "assessment/run_compare.html", context)
 
 
 # The system: its indicators and weights, marks and points ---------------------------------------------------

@@ -428,6 +428,8 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "POST there": "302 403 403 403 403 403 403 403 403 302"},
     "assessment:run_detail":        {"GET here":   "200 200 200 200 200 200 404 404 200 200",
                                      "GET there":   every(200)},
+    "assessment:run_compare":       {"GET here":   "200 200 200 200 200 200 404 404 200 200",
+                                     "GET there":   every(200)},
     "assessment:unit_trace":        {"GET here":   "200 200 200 200 200 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 200 404 200 200"},
     # 驾驶舱: for those who follow a jurisdiction (supervisors, leaders, admins), each over their own; a
@@ -567,6 +569,7 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "assessment:rate": lambda w, p: {"pk": asm.of(p).system.pk},
     "assessment:run_create": lambda w, p: {"pk": asm.of(p).system.pk},
     "assessment:run_detail": lambda w, p: {"pk": asm.of(p).run.pk},
+    "assessment:run_compare": lambda w, p: {"pk": asm.of(p).run.pk},
     "assessment:unit_trace": lambda w, p: {"pk": asm.of(p).run.pk, "unit_pk": asm.of(p).unit.pk},
     "challenges:call_detail": lambda w, p: {"pk": ch.of(p).call.pk},
     "challenges:call_edit": lambda w, p: {"pk": ch.of(p).call.pk},
