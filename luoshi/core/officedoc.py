@@ -4,6 +4,7 @@ paragraph and table-cell helpers the 督办单 and the 工作提醒函 are writt
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from urllib.parse import quote
@@ -13,8 +14,9 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -114,3 +116,127 @@ def attachment(body: bytes, name: str) -> HttpResponse:
     answer = HttpResponse(body, content_type=DOCX)
     answer["Content-Disposition"] = f"attachment; filename=\"luoshi.docx\"; filename*=UTF-8''{quote(name)}"
     return answer
+
+
+# --- Longer documents (通报, 报告): the 版头, numbered headings, tables, the date and page numbers ---
+
+RED = RGBColor(0xE6, 0x00, 0x12)  # the 发文机关标志 and the rule under it
+TITLE_SIZE = Pt(22)  # 二号
+LETTER_SIZE = Pt(16)  # 三号: the body of a 公文
+MASTHEAD_SIZE = Pt(36)
+KAITI = "楷体_GB2312"
+FALLBACKS[KAITI] = "楷体"
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_date(day: dt.date) -> str:
+    """The 成文日期 as GB/T 9704 writes it: 二〇二六年十一月三十日."""
+
+    def number(n: int) -> str:
+        tens, ones = divmod(n, 10)
+        if tens == 0:
+            return _DIGITS[ones]
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+    year = "".join(_DIGITS[int(d)] for d in str(day.year))
+    return f"{year}年{number(day.month)}月{number(day.day)}日"
+
+
+def masthead(document: DocumentObject, issuer: str, number: str) -> None:
+    """The 版头: the issuing office's mark in red, the 发文字号 centred, a red rule across the page."""
+    mark = paragraph(document, issuer, font=TITLE_FONT, size=MASTHEAD_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    mark.runs[0].font.color.rgb = RED
+    mark.paragraph_format.space_after = Pt(24)
+    if number:
+        paragraph(document, number, size=LETTER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    rule = paragraph(document, "", size=Pt(4))
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "1"), ("w:color", str(RED))):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    rule._p.get_or_add_pPr().append(borders)
+    rule.paragraph_format.space_after = Pt(24)
+
+
+def title(document: DocumentObject, text: str) -> Paragraph:
+    p = paragraph(document, text, font=TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.space_after = Pt(16)
+    return p
+
+
+def heading(document: DocumentObject, text: str) -> Paragraph:
+    """A first-level heading, 一、…, in 黑体 三号."""
+    p = paragraph(document, text, font=HEADING_FONT, size=LETTER_SIZE)
+    p.paragraph_format.first_line_indent = Pt(32)
+    p.paragraph_format.space_before = Pt(8)
+    return p
+
+
+def body(document: DocumentObject, text: str) -> list[Paragraph]:
+    """The letter's text in 仿宋 三号, each line a paragraph indented by two characters."""
+    out = []
+    for line in text.splitlines() or [""]:
+        p = paragraph(document, line.strip(), size=LETTER_SIZE)
+        p.paragraph_format.first_line_indent = Pt(32)
+        p.paragraph_format.line_spacing = Pt(28)
+        out.append(p)
+    return out
+
+
+def table(document: DocumentObject, columns: list[str], rows: list[list[object]]) -> None:
+    """A three-line table (三线表): a rule above and below the header and under the last row."""
+    grid = document.add_table(rows=1 + len(rows), cols=len(columns))
+    small = Pt(10.5)  # 五号
+    for i, name in enumerate(columns):
+        _cell_text(grid.rows[0].cells[i], name, small, bold=True)
+    for r, row in enumerate(rows, start=1):
+        cells = grid.rows[r].cells
+        for i, value in enumerate(row):
+            _cell_text(cells[i], "" if value is None else str(value), small)
+    borders = OxmlElement("w:tblBorders")
+    for edge, size in (("top", "12"), ("insideH", "0"), ("bottom", "12")):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single" if size != "0" else "nil")
+        element.set(qn("w:sz"), size)
+        borders.append(element)
+    grid._tbl.tblPr.append(borders)
+    for c in grid.rows[0].cells:
+        tc_borders = OxmlElement("w:tcBorders")
+        under = OxmlElement("w:bottom")
+        under.set(qn("w:val"), "single")
+        under.set(qn("w:sz"), "6")
+        tc_borders.append(under)
+        c._tc.get_or_add_tcPr().append(tc_borders)
+
+
+def _cell_text(target: _Cell, text: str, size: Pt, *, bold: bool = False) -> None:
+    p = target.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_font(p.add_run(text), BODY_FONT, size, bold=bold)
+
+
+def signature(document: DocumentObject, issuer: str, day: dt.date) -> None:
+    """The issuing office and the 成文日期, right aligned, four characters in from the margin."""
+    for text in ("", issuer, chinese_date(day)):
+        p = paragraph(document, text, size=LETTER_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        p.paragraph_format.right_indent = Pt(64)
+
+
+def page_numbers(document: DocumentObject) -> None:
+    """Page numbers in the footer as GB/T 9704 prints them: — 1 —."""
+    p = document.sections[0].footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_font(p.add_run("— "), "宋体", Pt(14))
+    run = p.add_run()
+    set_font(run, "宋体", Pt(14))
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    set_font(p.add_run(" —"), "宋体", Pt(14))
