@@ -16,11 +16,12 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from luoshi.assessment.models import Result
 from luoshi.core import clock
-from luoshi.dispatch.lights import Light
-from luoshi.dispatch.models import Report, TaskLight
+from luoshi.dispatch.lights import Light, Reason
+from luoshi.dispatch.models import REASON_LABELS, Report, TaskLight
 from luoshi.orgs.models import Unit, UnitCategory
 from luoshi.plans.models import Task
 from luoshi.supervision.models import AccountabilityRecord, Rectification, SupervisionItem
@@ -30,6 +31,7 @@ from luoshi.supervision.models.items import State as ItemState
 
 from .models import Bulletin, Kind
 
+REASONS = {str(r) for r in Reason}
 ROWS_MAX = 500  # rows kept per group; the figure still counts them all, and the text says so
 TOP_MOVERS = 5
 
@@ -96,9 +98,8 @@ def _day(value: dt.date | dt.datetime | None) -> str:
 
 
 def _report_counts(f: Facts) -> dict[int, dict[str, int]]:
-    return {
-        row.pop("unit_id"): row
-        for row in Report.objects.filter(
+    rows = (
+        Report.objects.filter(
             unit__path__startswith=f.path,
             due_at__gte=f.start,
             due_at__lt=f.end,
@@ -112,7 +113,10 @@ def _report_counts(f: Facts) -> dict[int, dict[str, int]]:
             missing=Count("pk", filter=Q(submitted_at__isnull=True)),
         )
         .order_by()
-    }
+        .values_list("unit_id", "due", "on_time", "late", "missing")
+    )
+    keys = ("due", "on_time", "late", "missing")
+    return {unit_id: dict(zip(keys, counts, strict=True)) for unit_id, *counts in rows}
 
 
 def _light_counts(f: Facts) -> dict[int, dict[str, int]]:
@@ -157,10 +161,10 @@ def overview(f: Facts) -> Draft:
                  r["due"], r["on_time"], r["late"], r["missing"]]  # fmt: skip
         rows.append({"cells": cells, "url": ""})
     draft.group("units", rows)
-    draft.figure(_("tasks"), tasks, "units")
+    draft.figure(_("tasks"), tasks, "overview:units")
     draft.figure(_("red"), total[Light.RED], "lights:red")
     draft.figure(_("yellow"), total[Light.YELLOW], "lights:yellow")
-    draft.figure(_("reports due"), sums["due"], "units")
+    draft.figure(_("reports due"), sums["due"], "overview:units")
     draft.figure(_("late"), sums["late"], "reports:late")
     draft.figure(_("missing"), sums["missing"], "reports:missing")
     return draft
@@ -268,9 +272,8 @@ def lights(f: Facts) -> Draft:
     )
     by_light: dict[str, list[dict[str, Any]]] = {Light.RED: [], Light.YELLOW: []}
     for pk, title, unit_id, due, light, reason in rows:
-        by_light[light].append(
-            {"cells": [f.names.get(unit_id, ""), title, _day(due), reason], "url": task(pk)}
-        )
+        why = str(REASON_LABELS[Reason(reason)]) if reason in REASONS else reason
+        by_light[light].append({"cells": [f.names.get(unit_id, ""), title, _day(due), why], "url": task(pk)})
     draft = Draft(Kind.LIGHTS, str(Kind.LIGHTS.label), "", [_("Unit"), _("Task"), _("Deadline"), _("Why")])
     for light, label in ((Light.RED, _("red")), (Light.YELLOW, _("yellow"))):
         draft.group(light, by_light[light])
@@ -307,7 +310,12 @@ def reports(f: Facts) -> Draft:
             "url": report(pk),
         }
         (missing if submitted_at is None else late).append(row)
-    draft = Draft(Kind.REPORTS, str(Kind.REPORTS.label), "", [_("Unit"), _("Task"), _("Due"), _("Sent")])
+    draft = Draft(
+        Kind.REPORTS,
+        str(Kind.REPORTS.label),
+        "",
+        [_("Unit"), _("Task"), pgettext("report", "Due"), pgettext("report", "Sent")],
+    )
     draft.group("late", late)
     draft.group("missing", missing)
     draft.figure(_("late"), len(late), "reports:late")

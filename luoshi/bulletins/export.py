@@ -24,6 +24,14 @@ def group_labels(section: Section) -> dict[str, str]:
     return {f["key"].split(":", 1)[-1]: f["label"] for f in section.figures}
 
 
+def grouped(section: Section) -> dict[str, list[dict[str, Any]]]:
+    """The section's rows by group, in the order they were generated."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in section.rows:
+        groups.setdefault(row["group"], []).append(row)
+    return groups
+
+
 def numbered(section: Section) -> str:
     return f"{chinese_number(section.order)}、{section.heading}"
 
@@ -36,8 +44,12 @@ def docx_bytes(bulletin: Bulletin) -> bytes:
     for section in _sections(bulletin):
         officedoc.heading(document, numbered(section))
         officedoc.body(document, section.text)
-        if section.rows:
-            officedoc.table(document, section.columns, [r["cells"] for r in section.rows])
+        labels = group_labels(section)
+        groups = grouped(section)
+        for number, (key, rows) in enumerate(groups.items(), start=1):
+            if len(groups) > 1:
+                officedoc.subheading(document, f"（{chinese_number(number)}）{labels.get(key, key)}")
+            officedoc.table(document, section.columns, [r["cells"] for r in rows])
     day = clock.local(bulletin.published_at).date() if bulletin.published_at else clock.today()
     officedoc.signature(document, bulletin.issuer.name, day)
     officedoc.page_numbers(document)
@@ -58,9 +70,7 @@ def workbook(bulletin: Bulletin) -> sheets.Book:
             for i, name in enumerate(section.columns or [_("Text")])
         ]
         labels = group_labels(section)
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for row in section.rows:
-            groups.setdefault(row["group"], []).append(row)
+        groups = grouped(section)
         book.sheet(
             title=numbered(section),
             columns=columns,

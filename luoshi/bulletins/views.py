@@ -71,16 +71,18 @@ def _page_sections(bulletin: Bulletin) -> list[dict[str, Any]]:
     out = []
     for section in bulletin.sections.order_by("order"):
         labels = export.group_labels(section)
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for row in section.rows:
-            groups.setdefault(row["group"], []).append(row)
+        groups = export.grouped(section)
         out.append(
             {
                 "section": section,
                 "heading": export.numbered(section),
                 "figures": [{**f, "anchor": f["key"].replace(":", "-")} for f in section.figures],
                 "groups": [
-                    {"anchor": f"{section.kind}-{key}", "label": labels.get(key, ""), "rows": rows}
+                    {
+                        "anchor": f"{section.kind}-{key}",
+                        "label": labels.get(key, "") if len(groups) > 1 else "",
+                        "rows": rows,
+                    }
                     for key, rows in groups.items()
                 ],
             }

@@ -173,6 +173,13 @@ def heading(document: DocumentObject, text: str) -> Paragraph:
     return p
 
 
+def subheading(document: DocumentObject, text: str) -> Paragraph:
+    """A second-level heading, （一）…, in 楷体 三号."""
+    p = paragraph(document, text, font=KAITI, size=LETTER_SIZE)
+    p.paragraph_format.first_line_indent = Pt(32)
+    return p
+
+
 def body(document: DocumentObject, text: str) -> list[Paragraph]:
     """The letter's text in 仿宋 三号, each line a paragraph indented by two characters."""
     out = []
