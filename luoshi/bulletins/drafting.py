@@ -149,7 +149,7 @@ def overview(f: Facts) -> Draft:
         str(Kind.OVERVIEW.label),
         text,
         [_("Unit"), _("Green"), _("Yellow"), _("Red"), _("Done"), _("Reports due"), _("On time"),
-         _("Late"), _("Missing")],
+         pgettext("report", "Late"), _("Missing")],
     )  # fmt: skip
     units = sorted(set(lights) | set(reports), key=lambda pk: f.names.get(pk, ""))
     none = {"due": 0, "on_time": 0, "late": 0, "missing": 0}
@@ -165,7 +165,7 @@ def overview(f: Facts) -> Draft:
     draft.figure(_("red"), total[Light.RED], "lights:red")
     draft.figure(_("yellow"), total[Light.YELLOW], "lights:yellow")
     draft.figure(_("reports due"), sums["due"], "overview:units")
-    draft.figure(_("late"), sums["late"], "reports:late")
+    draft.figure(pgettext("report", "late"), sums["late"], "reports:late")
     draft.figure(_("missing"), sums["missing"], "reports:missing")
     return draft
 
@@ -318,7 +318,7 @@ def reports(f: Facts) -> Draft:
     )
     draft.group("late", late)
     draft.group("missing", missing)
-    draft.figure(_("late"), len(late), "reports:late")
+    draft.figure(pgettext("report", "late"), len(late), "reports:late")
     draft.figure(_("missing"), len(missing), "reports:missing")
     if late or missing:
         draft.text = _(

@@ -22,8 +22,8 @@ class BulletinForm(StyledForm):
         label=_("Document number"), max_length=NUMBER_MAX, required=False,
         help_text=_("As printed under the masthead, e.g. 督通〔2026〕3号"),
     )  # fmt: skip
-    period_start = forms.DateField(label=_("Period start"), widget=DATE)
-    period_end = forms.DateField(label=_("Period end"), widget=DATE)
+    period_start = forms.DateField(label=_("Period from"), widget=DATE)
+    period_end = forms.DateField(label=_("Period to"), widget=DATE)
     scope = forms.ModelChoiceField(label=_("Units covered"), queryset=Unit.objects.none())
     run = forms.ModelChoiceField(
         label=_("Rankings from assessment run"), queryset=Run.objects.none(), required=False
