@@ -51,6 +51,15 @@ class Draft:
     def figure(self, label: str, count: int, key: str) -> None:
         self.figures.append({"label": label, "count": count, "key": key})
 
+    def listing(self, groups: list[tuple[str, str, list[dict[str, Any]]]], said: str, nothing: str) -> Draft:
+        """Keep each (key, label, rows) group with the figure counting it; the words are `said` when any
+        group has rows, else `nothing`."""
+        for key, label, rows in groups:
+            self.group(key, rows)
+            self.figure(label, len(rows), f"{self.kind}:{key}")
+        self.text = said if any(rows for _key, _label, rows in groups) else nothing
+        return self
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -275,18 +284,15 @@ def lights(f: Facts) -> Draft:
         why = str(REASON_LABELS[Reason(reason)]) if reason in REASONS else reason
         by_light[light].append({"cells": [f.names.get(unit_id, ""), title, _day(due), why], "url": task(pk)})
     draft = Draft(Kind.LIGHTS, str(Kind.LIGHTS.label), "", [_("Unit"), _("Task"), _("Deadline"), _("Why")])
-    for light, label in ((Light.RED, _("red")), (Light.YELLOW, _("yellow"))):
-        draft.group(light, by_light[light])
-        draft.figure(label, len(by_light[light]), f"lights:{light}")
-    red, yellow = len(by_light[Light.RED]), len(by_light[Light.YELLOW])
-    if red or yellow:
-        draft.text = _(
-            "%(red)s tasks are red and %(yellow)s yellow. The units leading them are to find the causes, "
-            "catch up and report their progress in the next cycle."
-        ) % {"red": red, "yellow": yellow}
-    else:
-        draft.text = _("No task is red or yellow.")
-    return draft
+    said = _(
+        "%(red)s tasks are red and %(yellow)s yellow. The units leading them are to find the causes, "
+        "catch up and report their progress in the next cycle."
+    ) % {"red": len(by_light[Light.RED]), "yellow": len(by_light[Light.YELLOW])}
+    groups = [
+        (Light.RED.value, _("red"), by_light[Light.RED]),
+        (Light.YELLOW.value, _("yellow"), by_light[Light.YELLOW]),
+    ]
+    return draft.listing(groups, said, _("No task is red or yellow."))
 
 
 def reports(f: Facts) -> Draft:
@@ -316,18 +322,12 @@ def reports(f: Facts) -> Draft:
         "",
         [_("Unit"), _("Task"), pgettext("report", "Due"), pgettext("report", "Sent")],
     )
-    draft.group("late", late)
-    draft.group("missing", missing)
-    draft.figure(pgettext("report", "late"), len(late), "reports:late")
-    draft.figure(_("missing"), len(missing), "reports:missing")
-    if late or missing:
-        draft.text = _(
-            "In the period %(late)s progress reports were sent late and %(missing)s not sent at all. "
-            "The units concerned are to send what is missing at once and keep to the reporting rhythm."
-        ) % {"late": len(late), "missing": len(missing)}
-    else:
-        draft.text = _("Every progress report due in the period was sent on time.")
-    return draft
+    said = _(
+        "In the period %(late)s progress reports were sent late and %(missing)s not sent at all. "
+        "The units concerned are to send what is missing at once and keep to the reporting rhythm."
+    ) % {"late": len(late), "missing": len(missing)}
+    groups = [("late", pgettext("report", "late"), late), ("missing", _("missing"), missing)]
+    return draft.listing(groups, said, _("Every progress report due in the period was sent on time."))
 
 
 def overdue(f: Facts) -> Draft:
@@ -351,18 +351,15 @@ def overdue(f: Facts) -> Draft:
         .values_list("pk", "unit_id", "finding__problem", "due")
     ]
     draft = Draft(Kind.OVERDUE, str(Kind.OVERDUE.label), "", [_("Unit"), _("Matter"), _("Deadline")])
-    draft.group("items", items)
-    draft.group("rectifications", rects)
-    draft.figure(_("supervision items overdue"), len(items), "overdue:items")
-    draft.figure(_("rectifications overdue"), len(rects), "overdue:rectifications")
-    if items or rects:
-        draft.text = _(
-            "%(items)s supervision items and %(rects)s rectifications are past their deadline and not "
-            "closed. The units responsible are to close them out within a set time."
-        ) % {"items": len(items), "rects": len(rects)}
-    else:
-        draft.text = _("No supervision item or rectification is past its deadline.")
-    return draft
+    said = _(
+        "%(items)s supervision items and %(rects)s rectifications are past their deadline and not "
+        "closed. The units responsible are to close them out within a set time."
+    ) % {"items": len(items), "rects": len(rects)}
+    groups = [
+        ("items", _("supervision items overdue"), items),
+        ("rectifications", _("rectifications overdue"), rects),
+    ]
+    return draft.listing(groups, said, _("No supervision item or rectification is past its deadline."))
 
 
 def records(f: Facts) -> Draft:
