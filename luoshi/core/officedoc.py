@@ -8,14 +8,15 @@ import datetime as dt
 import io
 import re
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -170,6 +171,7 @@ def heading(document: DocumentObject, text: str) -> Paragraph:
     p = paragraph(document, text, font=HEADING_FONT, size=LETTER_SIZE)
     p.paragraph_format.first_line_indent = Pt(32)
     p.paragraph_format.space_before = Pt(8)
+    p.paragraph_format.keep_with_next = True
     return p
 
 
@@ -177,6 +179,7 @@ def subheading(document: DocumentObject, text: str) -> Paragraph:
     """A second-level heading, （一）…, in 楷体 三号."""
     p = paragraph(document, text, font=KAITI, size=LETTER_SIZE)
     p.paragraph_format.first_line_indent = Pt(32)
+    p.paragraph_format.keep_with_next = True
     return p
 
 
@@ -192,35 +195,37 @@ def body(document: DocumentObject, text: str) -> list[Paragraph]:
 
 
 def table(document: DocumentObject, columns: list[str], rows: list[list[object]]) -> None:
-    """A three-line table (三线表): a rule above and below the header and under the last row."""
-    grid = document.add_table(rows=1 + len(rows), cols=len(columns))
-    small = Pt(10.5)  # 五号
-    for i, name in enumerate(columns):
-        _cell_text(grid.rows[0].cells[i], name, small, bold=True)
-    for r, row in enumerate(rows, start=1):
-        cells = grid.rows[r].cells
-        for i, value in enumerate(row):
-            _cell_text(cells[i], "" if value is None else str(value), small)
-    borders = OxmlElement("w:tblBorders")
-    for edge, size in (("top", "12"), ("insideH", "0"), ("bottom", "12")):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single" if size != "0" else "nil")
-        element.set(qn("w:sz"), size)
-        borders.append(element)
-    grid._tbl.tblPr.append(borders)
-    for c in grid.rows[0].cells:
-        tc_borders = OxmlElement("w:tcBorders")
-        under = OxmlElement("w:bottom")
-        under.set(qn("w:val"), "single")
-        under.set(qn("w:sz"), "6")
-        tc_borders.append(under)
-        c._tc.get_or_add_tcPr().append(tc_borders)
+    """A three-line table (三线表) in 仿宋 五号: rules above and below the header row (repeated on each page)
+    and under the last row.
 
+    Written as one piece of XML: python-docx's cell by cell API takes about 10 ms a cell, and a bulletin's
+    tables at a province's scale have tens of thousands of cells."""
+    width = 8844 // max(len(columns), 1)  # twips: the text block of an A4 page in GB/T 9704's margins
 
-def _cell_text(target: _Cell, text: str, size: Pt, *, bold: bool = False) -> None:
-    p = target.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_font(p.add_run(text), BODY_FONT, size, bold=bold)
+    def line(values: list[object], *, header: bool) -> str:
+        bold = "<w:b/>" if header else ""
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+            + ('<w:tcBorders><w:bottom w:val="single" w:sz="6"/></w:tcBorders>' if header else "")
+            + f'</w:tcPr><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr>{fonts}{bold}'
+            f'<w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr><w:t xml:space="preserve">'
+            f"{escape('' if value is None else str(value))}</w:t></w:r></w:p></w:tc>"
+            for value in values
+        )
+        head = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
+        return f"<w:tr>{head}{cells}</w:tr>"
+
+    fonts = f'<w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:eastAsia="{BODY_FONT}"/>'
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in columns)
+    xml = (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/>'
+        '<w:tblBorders><w:top w:val="single" w:sz="12"/><w:bottom w:val="single" w:sz="12"/>'
+        "</w:tblBorders></w:tblPr>"
+        f"<w:tblGrid>{grid}</w:tblGrid>{line(list(columns), header=True)}"
+        + "".join(line(row, header=False) for row in rows)
+        + "</w:tbl>"
+    )
+    document.element.body.sectPr.addprevious(parse_xml(xml))
 
 
 def signature(document: DocumentObject, issuer: str, day: dt.date) -> None:
