@@ -201,12 +201,16 @@ def publish(*, bulletin: Bulletin, by: User) -> Bulletin:
     bulletin.save(update_fields=["state", "published_at", "published_by"])
     record(actor=by, action=Action.BULLETIN_PUBLISH, obj=bulletin, before=before, after=snapshot(bulletin))
     units = list(Unit.objects.filter(path__startswith=bulletin.scope.path, is_active=True))
+    with translation.override(settings.LANGUAGE_CODE):  # the office's words, whoever clicked
+        title = _("Bulletin published: %(title)s") % {"title": bulletin.title}
+        body = _("%(issuer)s published %(number)s %(title)s.") % {
+            "issuer": bulletin.issuer.name, "number": bulletin.number, "title": bulletin.title,
+        }  # fmt: skip
     notify(
         recipients=people_of_units(units),
         kind=NOTICE_KIND,
-        title=_("Bulletin published: %(title)s") % {"title": bulletin.title},
-        body=_("%(issuer)s published %(number)s %(title)s.")
-        % {"issuer": bulletin.issuer.name, "number": bulletin.number, "title": bulletin.title},
+        title=title,
+        body=body,
         key=f"bulletin:{bulletin.pk}",
         url=reverse("bulletins:detail", args=[bulletin.pk]),
         units=units,

@@ -101,3 +101,21 @@ def test_a_generation_that_breaks_is_marked_failed_with_why(city, october_world,
 )
 def test_sections_are_numbered_in_chinese(n, said):
     assert drafting.chinese_number(n) == said
+
+
+def test_generation_reads_the_facts_in_the_same_number_of_queries_however_many_rows(city, october_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.testing import make_task
+
+    def queries() -> int:
+        bulletin = new_bulletin(city, october_world)
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.generate(bulletin).state == State.READY
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for unit in (city.fgw, city.baisha, city.qingshan_town, city.longquan_town):
+        make_task(city, lead_unit=unit, title=f"{unit.name}的新任务")
+    assert queries() == few
