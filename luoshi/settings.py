@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "luoshi.supervision",
     "luoshi.ingest",
     "luoshi.assessment",
+    "luoshi.bulletins",
     "luoshi.meetings",
     "luoshi.cockpit",
     "luoshi.web",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("supervision/", include("luoshi.supervision.urls")),
     path("calls/", include("luoshi.challenges.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
+    path("bulletins/", include("luoshi.bulletins.urls")),
     path("meetings/", include("luoshi.meetings.urls")),
     path("cockpit/", include("luoshi.cockpit.urls")),
     path("notices/", include("luoshi.notify.urls")),

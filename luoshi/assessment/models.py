@@ -38,13 +38,7 @@ class IndicatorSystemQuerySet(models.QuerySet["IndicatorSystem"]):
     def visible_to(self, user: Any) -> IndicatorSystemQuerySet:
         """The systems that assess the user's units (an office's over it: a unit sees why it ranks where it
         does) and those of the offices within the user's scope."""
-        if policy.sees_everything(user):
-            return self.all()
-        root = policy.scope_root(user)
-        if root is None:
-            return self.none()
-        over = [root.path, *root.ancestors().values_list("path", flat=True)]
-        return self.filter(Q(owner__path__in=over) | policy.unit_q(user, "owner"))
+        return self.filter(policy.at_or_above_q(user, "owner") | policy.unit_q(user, "owner"))
 
 
 class IndicatorSystem(models.Model):

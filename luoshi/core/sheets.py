@@ -164,10 +164,13 @@ class Book:
         _print_setup(ws)
         return ws
 
-    def response(self, filename: str) -> HttpResponse:
+    def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        return buffer.getvalue()
+
+    def response(self, filename: str) -> HttpResponse:
+        response = HttpResponse(self.to_bytes(), content_type=XLSX)
         response["Content-Disposition"] = _attachment(filename)
         return response
 

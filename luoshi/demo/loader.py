@@ -20,6 +20,7 @@ from luoshi.core import clock
 from luoshi.core.db import analyze
 from luoshi.demo import (
     assessment_demo,
+    bulletin_demo,
     challenges_demo,
     city,
     history,
@@ -71,6 +72,7 @@ def load(*, today: dt.date | None = None, progress: Callable[[str], None] = lamb
         dispatch |= inspection_demo.load(office=office, now=now, progress=progress)
         dispatch |= challenges_demo.load(office=office, now=now, progress=progress)
         dispatch |= assessment_demo.load(office=office, now=now, progress=progress)
+        dispatch |= bulletin_demo.load(office=office, now=now, progress=progress)
         dispatch |= meetings_demo.load(office=office, now=now, progress=progress)
     analyze()  # a freshly loaded city, before anyone opens a page (core.db.analyze)
     return {**counts, **dispatch}

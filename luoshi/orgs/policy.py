@@ -77,6 +77,15 @@ def exists_in_scope(
     return Exists(related.filter(unit_q(user, unit_field), **{outer_field: OuterRef("pk")}))
 
 
+def at_or_above_q(user: Someone, field: str) -> Q:
+    """A filter keeping rows whose unit (through `field`) is the user's own or one above it: the offices
+    over the user, whose circulars (rankings, bulletins) reach the user's unit."""
+    root = scope_root(user)
+    if root is None:
+        return Q() if sees_everything(user) else NOTHING
+    return Q(**{f"{field}__path__in": [root.path, *root.ancestors().values_list("path", flat=True)]})
+
+
 def visible_units(user: Someone) -> QuerySet[Unit]:
     return Unit.objects.filter(unit_q(user))
 

@@ -204,6 +204,17 @@ def test_the_demo_has_three_monthly_assessment_runs_whose_ranks_move(demo):
     assert {"青山县", "白沙县"} <= awarded
 
 
+def test_the_demo_has_last_months_bulletin_published_on_the_latest_run(demo):
+    from luoshi.bulletins.models import Bulletin
+
+    bulletin = Bulletin.objects.get()
+    run = IndicatorSystem.objects.get().runs.order_by("-number").first()
+    assert (bulletin.state, bulletin.run, bulletin.period_end) == ("published", run, dt.date(2026, 10, 31))
+    ranking = bulletin.sections.get(kind="ranking")
+    assert len(ranking.rows) == run.results.filter(rank__isnull=False).count()
+    assert bulletin.sections.get(kind="overview").figures[0]["count"] > 0  # the city's tasks
+
+
 # The demo city's 调度会: the last meeting's decisions went their ways, and the next one opens with them.
 def test_the_next_demo_meeting_opens_with_the_fate_of_the_last_ones_decisions(demo):
     last, upcoming = Meeting.objects.order_by("held_on")

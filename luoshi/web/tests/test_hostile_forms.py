@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
 from luoshi.assessment.tests import worlds as asm
+from luoshi.bulletins.tests import worlds as bl
 from luoshi.challenges.tests import worlds as ch
 from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report
@@ -141,6 +142,7 @@ def world(city: Any) -> dict[str, Any]:
         "alias": UnitAlias.objects.create(alias="青山", unit=city.qingshan),  # to remove
         **ch.hostile_world(city),  # 揭榜挂帅: the city's calls in each state, with 青山县's applications
         **asm.hostile_world(city),  # 考核: the city's system with a run
+        **bl.hostile_world(city),  # 通报: the city's draft on 青山县
     }
 
 
@@ -240,6 +242,13 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
             "county_liaison",
             {"pk": w["assessment"].run.pk, "unit_pk": city.qingshan.pk},
         ),
+        "bulletins:detail": (boss, {"pk": w["bulletin"].pk}),
+        "bulletins:progress": (boss, {"pk": w["bulletin"].pk}),
+        "bulletins:section_edit": (boss, {"pk": w["bulletin"].pk, "section_pk": w["bulletin_section"].pk}),
+        "bulletins:publish": (boss, {"pk": w["bulletin"].pk}),
+        "bulletins:regenerate": (boss, {"pk": w["bulletin"].pk}),
+        "bulletins:docx": (boss, {"pk": w["bulletin"].pk}),
+        "bulletins:xlsx": (boss, {"pk": w["bulletin"].pk}),
         "supervision:item_detail": ("county_liaison", sv.args(city.qingshan, "signed")),
         "supervision:item_docx": (boss, sv.args(city.qingshan, "assigned")),
         "supervision:item_print": (boss, sv.args(city.qingshan, "assigned")),

@@ -40,6 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import Workbook
 
 from luoshi.assessment.tests import worlds as asm
+from luoshi.bulletins.tests import worlds as bl
 from luoshi.challenges.tests import worlds as ch
 from luoshi.core import clock as core_clock
 from luoshi.meetings.tests import matrix_world as mt
@@ -438,6 +439,30 @@ MATRIX: dict[str, dict[str, str]] = {
     "cockpit:units":                {"GET":        "200 200 403 403 403 403 403 403 200 200"},
     "cockpit:units_within":         {"GET here":   "200 200 403 403 403 404 404 404 200 200",
                                      "GET there":  "200 404 404 404 404 404 403 404 200 200"},
+    # 通报: a draft is its office's (and the offices above it); HERE 青山县's office's on 青山镇, THERE the
+    # city's on 白沙县. Published ones are read by the units covered (tested in the app's own tests).
+    "bulletins:index":              {"GET":         every(200)},
+    "bulletins:create":             {"GET":        "200 200 403 403 403 403 403 403 403 200",
+                                     "POST here":  "302 302 403 403 403 403 403 403 403 302",
+                                     "POST there": "302 200 403 403 403 403 403 403 403 302"},
+    "bulletins:detail":             {"GET here":   "200 200 404 404 404 404 404 404 404 200",
+                                     "GET there":  "200 404 404 404 404 404 404 404 404 200"},
+    "bulletins:progress":           {"GET here":   "200 200 404 404 404 404 404 404 404 200",
+                                     "GET there":  "200 404 404 404 404 404 404 404 404 200"},
+    "bulletins:section_edit":       {"GET here":   "200 200 404 404 404 404 404 404 404 200",
+                                     "POST here":  "302 302 404 404 404 404 404 404 404 302",
+                                     "GET there":  "200 404 404 404 404 404 404 404 404 200",
+                                     "POST there": "302 404 404 404 404 404 404 404 404 302"},
+    "bulletins:publish":            {"GET here":    every(405),
+                                     "POST here":  "302 302 404 404 404 404 404 404 404 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 404 302"},
+    "bulletins:regenerate":         {"GET here":    every(405),
+                                     "POST here":  "302 302 404 404 404 404 404 404 404 302",
+                                     "POST there": "302 404 404 404 404 404 404 404 404 302"},
+    "bulletins:docx":               {"GET here":   "200 200 404 404 404 404 404 404 404 200",
+                                     "GET there":  "200 404 404 404 404 404 404 404 404 200"},
+    "bulletins:xlsx":               {"GET here":   "200 200 404 404 404 404 404 404 404 200",
+                                     "GET there":  "200 404 404 404 404 404 404 404 404 200"},
     # 督查 and 整改: HERE 青山镇 inspected by the city's office, THERE 白沙县. Seen by the office and those
     # above it and by the inspected unit and those above it; the office records findings and verifies, the
     # rectifying unit's liaisons and heads (and those above them) ask for close-out with evidence.
@@ -563,6 +588,13 @@ class World:
 
 
 ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
+    "bulletins:detail": lambda w, p: {"pk": bl.of(p).pk},
+    "bulletins:progress": lambda w, p: {"pk": bl.of(p).pk},
+    "bulletins:section_edit": lambda w, p: {"pk": bl.of(p).pk, "section_pk": bl.section_of(p).pk},
+    "bulletins:publish": lambda w, p: {"pk": bl.of(p).pk},
+    "bulletins:regenerate": lambda w, p: {"pk": bl.of(p).pk},
+    "bulletins:docx": lambda w, p: {"pk": bl.of(p).pk},
+    "bulletins:xlsx": lambda w, p: {"pk": bl.of(p).pk},
     "assessment:system_detail": lambda w, p: {"pk": asm.of(p).system.pk},
     "assessment:indicator_add": lambda w, p: {"pk": asm.of(p).system.pk},
     "assessment:award_create": lambda w, p: {"pk": asm.of(p).system.pk},
@@ -703,6 +735,10 @@ MILESTONE = {"title": "主体完工", "due": "2026-12-01", "expected_progress": 
 PLAN_TEXT = "一、加快推进工业园区标准化厂房建设，年底前建成投用。\n"
 
 PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
+    "bulletins:create": lambda w, p: bl.bulletin_form(p),
+    "bulletins:section_edit": lambda w, p: bl.section_form(p),
+    "bulletins:publish": lambda w, p: {},
+    "bulletins:regenerate": lambda w, p: {},
     "assessment:run_create": lambda w, p: asm.run_form(),
     "assessment:system_create": lambda w, p: asm.system_form(),
     "assessment:indicator_add": lambda w, p: asm.indicator_form(p),
@@ -982,6 +1018,7 @@ def build_world() -> World:
     )
     sv.build(c, (c.qingshan_town, c.baisha))
     sv.build_accountability(c, (c.qingshan_town, c.baisha))
+    bl.build_matrix(c)  # 通报: 青山县's office's draft on 青山镇 (HERE), the city's on 白沙县 (THERE)
     asm.build_matrix(c)  # 考核: 青山县's system of townships (HERE) and the city's of counties (THERE)
     mt.build(c, (c.qingshan_town, c.baisha))  # 调度会: 青山县's office's for 青山镇, the city's for 白沙县
     sv.build_inspections(c, (c.qingshan_town, c.baisha))
