@@ -439,18 +439,10 @@ def bench_run(p: Province) -> dict[str, Any]:
 
 
 def bench_bulletin(p: Province) -> str:
-    """Time the bulletin of the June run and its .docx for the province, once luoshi.bulletins exists
-    (create_bulletin, then generate, then docx_bytes)."""
-    try:
-        from luoshi.bulletins import services as bulletins
-    except ImportError:
-        return "bulletins: not built yet"
-    try:
-        from luoshi.bulletins.export import docx_bytes
-    except ImportError:
-        docx_bytes = getattr(bulletins, "docx_bytes", None)
-    if docx_bytes is None or not hasattr(bulletins, "create_bulletin"):
-        return "bulletins: create_bulletin / generate / docx_bytes not found"
+    """Time the bulletin of the June run for the province (created, generated) and its .docx."""
+    from luoshi.bulletins import services as bulletins
+    from luoshi.bulletins.export import docx_bytes
+
     t0 = time.perf_counter()
     bulletin = bulletins.create_bulletin(
         by=p.office, scope=p.root, title="全省重点工作推进情况通报", number="省督查〔2026〕6号",
