@@ -238,6 +238,8 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "assessment:award_create": (boss, {"pk": w["assessment"].system.pk}),
         "assessment:rate": ("leader", {"pk": w["assessment"].system.pk}),
         "assessment:run_detail": ("county_liaison", {"pk": w["assessment"].run.pk}),
+        "assessment:run_compare": ("county_liaison", {"pk": w["assessment"].run.pk}),
+        "cockpit:units_within": (boss, {"pk": city.qingshan.pk}),
         "assessment:unit_trace": (
             "county_liaison",
             {"pk": w["assessment"].run.pk, "unit_pk": city.qingshan.pk},
