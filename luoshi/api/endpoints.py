@@ -149,6 +149,14 @@ def submit(
             expected_version=int(expected),
             idempotency_key=idempotency_key,
         )
+    except ValidationError as refused:
+        if (
+            hasattr(refused, "error_dict") and "idempotency_key" in refused.error_dict
+        ):  # say the header's name
+            errors = refused.message_dict
+            errors["Idempotency-Key"] = errors.pop("idempotency_key")
+            return problems.problem(422, _("The request was refused"), errors=errors)
+        raise
     except StaleVersion as stale:
         return problems.problem(
             412,

@@ -183,6 +183,25 @@ def test_a_submit_without_its_headers_or_progress_names_the_field(city, corner) 
     assert Submission.objects.count() == 0
 
 
+def test_a_key_too_long_or_used_for_another_report_names_the_header(city, corner) -> None:
+    secret = token_of(city.township_liaison)
+    client = Client()
+    url = f"/api/reports/{corner.town_report.pk}/submit"
+    too_long = call(client, secret, "POST", url, **{"Idempotency-Key": "k" * 65})
+    assert too_long.status_code == 422 and list(too_long.json()["errors"]) == ["Idempotency-Key"]
+    Submission.objects.create(
+        report=corner.baisha_report,
+        idempotency_key="used",
+        version=2,
+        content={},
+        submitted_by=city.outsider,
+        submitted_at=corner.baisha_report.due_at,
+    )
+    reused = call(client, secret, "POST", url, **{"Idempotency-Key": "used"})
+    assert reused.status_code == 422 and list(reused.json()["errors"]) == ["Idempotency-Key"]
+    assert Submission.objects.filter(report=corner.town_report).count() == 0
+
+
 def test_a_report_seen_but_not_to_be_sent_by_the_persona_is_403(city, corner) -> None:
     secret = token_of(city.city_supervisor)  # sees every report; sends none for 青山镇
     response = call(Client(), secret, "POST", f"/api/reports/{corner.town_report.pk}/submit")
