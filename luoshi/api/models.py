@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PREFIX = "ls_"  # every token starts so, which makes one found in a log or a repository recognisable
@@ -42,6 +43,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def valid_through(self) -> dt.date:
+        """The last day it works: the expiry date its owner chose (it expires at the midnight after)."""
+        return (timezone.localtime(self.expires_at) - dt.timedelta(microseconds=1)).date()
 
     def is_live(self, now: dt.datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at

@@ -242,6 +242,7 @@ def test_a_token_is_refused_beyond_a_year_and_stored_only_as_its_digest(city, cl
     )
     assert secret.startswith("ls_") and len(secret) > 40
     assert secret not in json.dumps([e.after for e in AuditEvent.objects.all()], ensure_ascii=False)
+    assert token.valid_through == today + dt.timedelta(days=365)
     assert token.digest == tokens.digest_of(secret) and secret not in (token.prefix, token.digest)
     assert AuditEvent.objects.filter(action="api_token.create").count() == 1
 
