@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "luoshi.bulletins",
     "luoshi.meetings",
     "luoshi.cockpit",
+    "luoshi.api",
+    "ninja",  # its Swagger UI served from our own static files, never a CDN
     "luoshi.web",
     "luoshi.demo",
 ]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from luoshi.api.endpoints import api
 from luoshi.web import benchfloor
 from luoshi.web.forms import SignInForm
 
@@ -16,6 +17,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("luoshi.orgs.account_urls")),
+    path("accounts/tokens/", include("luoshi.api.token_urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("luoshi.orgs.urls")),
     path("", include("luoshi.plans.urls")),

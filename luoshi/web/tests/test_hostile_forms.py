@@ -29,9 +29,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
+from luoshi.api.services import create_token
 from luoshi.assessment.tests import worlds as asm
 from luoshi.bulletins.tests import worlds as bl
 from luoshi.challenges.tests import worlds as ch
+from luoshi.core import clock
 from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report
 from luoshi.ingest.services import create_draft
@@ -140,6 +142,9 @@ def world(city: Any) -> dict[str, Any]:
         **_shared(city),
         "rung": EscalationStep.objects.order_by("order").last(),  # to edit and delete
         "alias": UnitAlias.objects.create(alias="青山", unit=city.qingshan),  # to remove
+        "token": create_token(  # the supervisor's personal API token, to revoke
+            by=city.city_supervisor, name="同步", expires_on=clock.today() + dt.timedelta(days=30)
+        )[0],
         **ch.hostile_world(city),  # 揭榜挂帅: the city's calls in each state, with 青山县's applications
         **asm.hostile_world(city),  # 考核: the city's system with a run
         **bl.hostile_world(city),  # 通报: the city's draft on 青山县
@@ -202,6 +207,11 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "notify:robot_test": (boss, {"pk": w["robot"].pk}),
         "notify:robot_delete": (boss, {"pk": w["robot"].pk}),  # walked last of the robot's addresses
         "accounts:reset_password": ("admin", {"pk": city.other_township_liaison.pk}),  # no persona here
+        "api_tokens:revoke": (boss, {"pk": w["token"].pk}),
+        # The REST API takes JSON and a token, no form: a session gets 401 (its own tests send it JSON).
+        "api:get_task": (boss, {"task_id": w["task"].pk}),
+        "api:get_report": (boss, {"report_id": w["pending"].pk}),
+        "api:submit": (boss, {"report_id": w["pending"].pk}),
         "orgs:unit_detail": (boss, {"pk": city.qingshan.pk}),
         "orgs:unit_create": (boss, {"pk": city.qingshan.pk}),
         "orgs:unit_edit": (boss, {"pk": w["spare"].pk}),

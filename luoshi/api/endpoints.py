@@ -1,0 +1,169 @@
+"""The REST API (/api/): the pages' querysets, scope policy and services, answered as JSON.
+
+Every endpoint authenticates with a personal API token (`Authorization: Bearer ls_…`) and then acts
+exactly as the token's user: what the user cannot see answers 404, what they see but may not do 403.
+"""
+
+from typing import Annotated, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.params.functions import Header as HeaderParam
+from ninja.security import HttpBearer
+
+from luoshi.api import problems, services
+from luoshi.api.schemas import ReportIn, ReportOut, TaskOut, UnitOut
+from luoshi.core.services import StaleVersion
+from luoshi.dispatch.models import UNSENT, Cycle, Report
+from luoshi.dispatch.services import ReportData, submit_report
+from luoshi.orgs import policy
+from luoshi.orgs.models import User
+from luoshi.plans.models import Task
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = services.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Luoshi API",
+    version="1",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    docs_url="/docs",
+    docs_decorator=login_required,  # the document and its page, for a signed-in person; never a CDN
+)
+api.add_exception_handler(AuthenticationError, problems.unauthorized)
+api.add_exception_handler(Http404, problems.not_found)
+api.add_exception_handler(PermissionDenied, problems.forbidden)
+api.add_exception_handler(ValidationError, problems.invalid)
+api.add_exception_handler(SchemaError, problems.malformed)
+
+
+def user_of(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]  # set by TokenAuth
+    assert isinstance(user, User)
+    return user
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def with_etag(response: HttpResponse, version: int) -> HttpResponse:
+    response["ETag"] = etag(version)
+    return response
+
+
+class TaskFilter(Schema):
+    unit: int | None = None  # the lead unit
+    list: int | None = None  # the task list
+    light: str | None = None  # green, yellow, red…
+
+
+class ReportFilter(Schema):
+    mine: bool = False  # only those the user's unit still has to send, in open cycles
+
+
+@api.get("/units", response=list[UnitOut], tags=["units"])
+@paginate(LimitOffsetPagination)
+def list_units(request: HttpRequest) -> Any:
+    return policy.visible_units(user_of(request)).order_by("path")
+
+
+@api.get("/tasks", response=list[TaskOut], tags=["tasks"])
+@paginate(LimitOffsetPagination)
+def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
+    tasks = Task.objects.visible_to(user_of(request)).select_related("light").order_by("sort_path", "pk")
+    if filters.unit is not None:
+        tasks = tasks.filter(lead_unit_id=filters.unit)
+    if filters.list is not None:
+        tasks = tasks.filter(task_list_id=filters.list)
+    if filters.light:
+        tasks = tasks.filter(light__light=filters.light)
+    return tasks
+
+
+@api.get("/tasks/{task_id}", response=TaskOut, tags=["tasks"])
+def get_task(request: HttpRequest, task_id: int, response: HttpResponse) -> Any:
+    task = get_object_or_404(Task.objects.visible_to(user_of(request)).select_related("light"), pk=task_id)
+    response["ETag"] = etag(task.version)
+    return task
+
+
+@api.get("/reports", response=list[ReportOut], tags=["reports"])
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest, filters: Query[ReportFilter]) -> Any:
+    user = user_of(request)
+    reports = Report.objects.visible_to(user)
+    if filters.mine:  # as the inbox page has them
+        reports = reports.filter(
+            policy.unit_q(user, "unit"),
+            cycle__state=Cycle.State.OPEN,
+            task__cancelled_on__isnull=True,
+            state__in=UNSENT,
+        )
+    return reports.order_by("due_at", "pk")
+
+
+@api.get("/reports/{report_id}", response=ReportOut, tags=["reports"])
+def get_report(request: HttpRequest, report_id: int, response: HttpResponse) -> Any:
+    report = get_object_or_404(Report.objects.visible_to(user_of(request)), pk=report_id)
+    response["ETag"] = etag(report.version)
+    return report
+
+
+@api.post("/reports/{report_id}/submit", response=ReportOut, tags=["reports"])
+def submit(
+    request: HttpRequest,
+    report_id: int,
+    payload: ReportIn,
+    response: HttpResponse,
+    idempotency_key: Annotated[str, HeaderParam(alias="Idempotency-Key")],
+    if_match: Annotated[str, HeaderParam(alias="If-Match")],
+) -> Any:
+    """Send the report, as the report page does; a repeated Idempotency-Key answers with its first result."""
+    user = user_of(request)
+    report = get_object_or_404(Report.objects.visible_to(user), pk=report_id)
+    expected = if_match.strip().removeprefix("W/").strip('"')
+    if not expected.isdigit():
+        return problems.problem(
+            412, _("Precondition failed"), errors={"If-Match": [_("Give the report's ETag, its version.")]}
+        )
+    try:
+        sent = submit_report(
+            report=report,
+            by=user,
+            data=ReportData(**payload.dict()),
+            expected_version=int(expected),
+            idempotency_key=idempotency_key,
+        )
+    except ValidationError as refused:
+        if (
+            hasattr(refused, "error_dict") and "idempotency_key" in refused.error_dict
+        ):  # say the header's name
+            errors = refused.message_dict
+            errors["Idempotency-Key"] = errors.pop("idempotency_key")
+            return problems.problem(422, _("The request was refused"), errors=errors)
+        raise
+    except StaleVersion as stale:
+        return problems.problem(
+            412,
+            _("Precondition failed"),
+            _("Someone else changed this report: it is now at version %(v)s.") % {"v": stale.current},
+            errors={"If-Match": [_("Changed since: fetch the report again.")]},
+            ETag=etag(stale.current),
+        )
+    response["ETag"] = etag(sent.version)
+    return sent
