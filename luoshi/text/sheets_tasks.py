@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +104,7 @@ class TaskRow:
     due: dt.date | None = None
     milestones: list[tuple[dt.date, str]] = field(default_factory=list)
     note: str = ""
+    where: dict[str, str] = field(default_factory=dict)  # role → its column ("D 牵头单位"), for problems
 
 
 @dataclass
@@ -329,7 +330,7 @@ def parse_due(value: Any, *, year: int) -> tuple[dt.date | None, str]:
     return None, ""
 
 
-def read_sheet(name: str, grid: Grid, *, year: int, mapping: dict[str, str] | None = None) -> SheetReading:
+def read_sheet(name: str, grid: Grid, *, year: int, mapping: Mapping[str, str] | None = None) -> SheetReading:
     """The tasks of one sheet with their problems; `mapping` (column letter → role) overrides the detected."""
     reading = SheetReading(name)
     if not any(text(v) for row in grid for v in row):
@@ -379,12 +380,14 @@ def _task_row(
     raw_due: Any = None
     where: dict[str, str] = {}
     months: list[tuple[int, str]] = []
+    months_column = ""
     for i, column in enumerate(columns):
         value = cells[i] if i < len(cells) else None
         if column.role == "month":
             if text(value):
                 month = int(MONTH_HEADER.match(re.sub(r"\s", "", column.header).split("/")[-1]).group(1))  # type: ignore[union-attr]
                 months.append((month, text(value)))
+                months_column = months_column or f"{column.letter} {column.header}"
             continue
         if not column.role or column.role in values:
             continue
@@ -399,7 +402,9 @@ def _task_row(
                 Issue("no_title", reading.name, number, where.get("task") or where["measures"])
             )
         return None  # a subtotal or a note line
-    row = TaskRow(reading.name, number, measures=measures, note=values.get("note", ""))
+    row = TaskRow(reading.name, number, measures=measures, note=values.get("note", ""), where=where)
+    if months:
+        where.setdefault("month", months_column)
     if task_text and measures and spans.get(task_text, 0) > 1:
         row.title, row.content = measures, f"{task_text}\n{measures}"  # one key task over several measures
     else:
