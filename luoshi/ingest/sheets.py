@@ -268,7 +268,7 @@ def commit(file: SheetFile, *, task_list: TaskList, by: User) -> list[Task]:
                 task=task,
                 by=by,
                 spec=plans.MilestoneSpec(
-                    title=what[:100], due=when, expected_progress=round(100 * index / count)
+                    title=what[:200], due=when, expected_progress=round(100 * index / count)
                 ),
             )
     record(

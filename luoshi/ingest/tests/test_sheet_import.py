@@ -36,15 +36,18 @@ def test_a_division_table_is_matched_and_committed_with_its_units(city):
     before = _counts()
     preview = _run(city, data)
     assert _counts() == before  # the dry run writes nothing
-    assert preview.matches["市发改委"].unit_id == city.fgw.pk
-    assert preview.matches["发改委"].unit_id == city.fgw.pk
-    assert preview.matches["青山县"].how == "name"
-    assert preview.problems == [] or preview.unmatched == ["市发展和改革委员会"]
-    choices = {n: city.fgw.pk for n in preview.unmatched}
-    preview = _run(city, data, choices=choices)
-    assert preview.problems == []
+    # 市发展改革委 by its alias (with or without 市), and by a close name written in full.
+    how = {name: (m.unit_id, m.how) for name, m in preview.matches.items()}
+    assert how == {
+        "市发改委": (city.fgw.pk, "alias"),
+        "发改委": (city.fgw.pk, "alias"),
+        "市发展和改革委员会": (city.fgw.pk, "fuzzy"),
+        "青山县": (city.qingshan.pk, "name"),
+        "白沙县": (city.baisha.pk, "name"),
+    }
+    assert preview.problems == [] and preview.unmatched == []
     assert [(n.row, n.column) for n in preview.notes] == [(8, "F 完成时限")]
-    tasks = _commit(city, data, choices=choices)
+    tasks = _commit(city, data)
     assert len(tasks) == 5
     first = Task.objects.get(pk=tasks[0].pk)
     assert first.lead_unit == city.fgw

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 
 from openpyxl import Workbook
 
@@ -90,6 +92,24 @@ def projects_table() -> bytes:
     return _save(book)
 
 
+def with_cached_values(data: bytes) -> bytes:
+    """The workbook as Excel saves it: each formula =ROW()-n with the value it last computed beside it
+    (openpyxl writes formulas with an empty value)."""
+
+    def computed(m: re.Match[bytes]) -> bytes:
+        row, offset = int(m.group(1)), int(m.group(2))
+        return m.group(0).replace(b"<v></v>", b"<v>%d</v>" % (row - offset))
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                part = re.sub(rb'<c r="[A-Z]+(\d+)"><f>ROW\(\)-(\d+)</f><v></v>', computed, part)
+            target.writestr(info, part)
+    return out.getvalue()
+
+
 def ledger_table() -> bytes:
     """督办台账: a formula 序号 (its value cached), a real date cell, 长期坚持, 节点安排 as text."""
     book = Workbook()
@@ -111,4 +131,6 @@ def ledger_table() -> bytes:
     )
     ws.append([2, "整治违规占道经营", "白沙县", None, "李四", "长期坚持", None, "每月通报"])
     ws.append([3, "落实河长制巡河", "市发改委", "青山县", "王五", "11月15日前", None, None])
-    return _save(book)
+    for row in range(3, 6):
+        ws[f"A{row}"] = "=ROW()-2"
+    return with_cached_values(_save(book))

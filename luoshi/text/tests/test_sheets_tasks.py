@@ -203,3 +203,8 @@ def test_a_csv_in_another_encoding_is_refused(data):
     with pytest.raises(SheetError) as err:
         grid_of(data, name="台账.csv")
     assert err.value.code == "csv_encoding"
+
+
+def test_formulas_are_read_as_the_values_excel_computed():
+    [(_name, grid)] = grid_of(task_sheets.ledger_table(), name="台账.xlsx")
+    assert [row[0] for row in grid[2:]] == [1, 2, 3]
