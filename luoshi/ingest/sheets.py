@@ -5,7 +5,7 @@ supervisor may assign to (luoshi.ingest.units: name, alias, close name) and list
 and column, writing nothing. The reader may correct the detected column roles (`mapping`, by sheet and column
 letter) and choose a unit for a name left unmatched (`choices`, name → unit id). `commit` reads the file again
 with the same corrections and, only when nothing blocks, creates every task through plans.create_tasks and
-every milestone through plans.add_milestone in one transaction, with one audit event for the import.
+every milestone with it, in one transaction, with one audit event for the import.
 """
 
 from __future__ import annotations
@@ -261,16 +261,6 @@ def commit(file: SheetFile, *, task_list: TaskList, by: User) -> list[Task]:
     except plans.SpecError as exc:
         row = preview.rows[exc.index]
         raise ValidationError(_where(Problem(" ".join(exc.messages), row.sheet, row.row))) from None
-    for task, row in zip(tasks, preview.rows, strict=True):
-        count = len(row.milestones)
-        for index, (when, what) in enumerate(row.milestones, start=1):
-            plans.add_milestone(
-                task=task,
-                by=by,
-                spec=plans.MilestoneSpec(
-                    title=what[:200], due=when, expected_progress=round(100 * index / count)
-                ),
-            )
     record(
         actor=by,
         action=Action.INGEST_SHEET_IMPORT,
@@ -312,6 +302,12 @@ def _spec(row: TaskRow, units: Mapping[str, Unit], year: int) -> plans.TaskSpec:
         co_units=tuple(units[n] for n in row.co),
         start=dt.date(year, 1, 1),
         due=row.due or dt.date(year, 12, 31),
+        milestones=[
+            plans.MilestoneSpec(
+                title=what[:200], due=when, expected_progress=round(100 * index / len(row.milestones))
+            )
+            for index, (when, what) in enumerate(row.milestones, start=1)
+        ],
         responsibility_note=(
             _("Named in the file, not yet linked to a person: %(names)s") % {"names": named}
             if named
