@@ -11,6 +11,7 @@ every milestone with it, in one transaction, with one audit event for the import
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.audit.services import record
 from luoshi.core import attachments
@@ -164,10 +167,15 @@ def dry_run(file: SheetFile, *, task_list: TaskList, by: User) -> Preview:
         )
         return preview
     year = task_list.plan.year
-    for sheet, grid in grids:
-        reading = sheets_tasks.read_sheet(sheet, grid, year=year, mapping=mapping.get(sheet))
-        if reading.issues and reading.issues[0].code == "empty_sheet" and len(grids) > 1:
-            continue  # an empty second sheet (Sheet2, Sheet3) is left alone
+    readings = [
+        sheets_tasks.read_sheet(sheet, grid, year=year, mapping=mapping.get(sheet)) for sheet, grid in grids
+    ]
+    tables = any(r.rows for r in readings)
+    for reading in readings:
+        if tables and not reading.rows and {i.code for i in reading.issues} <= {"empty_sheet", "no_header"}:
+            # an empty Sheet2 or a sheet of instructions beside the table: left out, and said so
+            preview.notes.append(Problem(_("The sheet holds no task table; it is left out."), reading.name))
+            continue
         preview.sheets.append(reading)
         preview.rows.extend(reading.rows)
         for issue in reading.issues:
@@ -314,3 +322,59 @@ def _spec(row: TaskRow, units: Mapping[str, Unit], year: int) -> plans.TaskSpec:
             else _("To be named")
         )[:200],
     )
+
+
+TEMPLATE_HEADERS = (
+    "序号",
+    "重点任务",
+    "具体举措",
+    "牵头单位",
+    "配合单位",
+    "责任领导",
+    "责任人",
+    "完成时限",
+    "节点安排",
+    "备注",
+)
+
+
+def template(*, by: User) -> bytes:
+    """A task list to fill in: a title row, the headers the import knows, an example row naming units the
+    supervisor may assign to, and a sheet of instructions."""
+    units = [u.name for u in assignable(by).exclude(parent=None).order_by("depth", "name")[:3]] or ["", ""]
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook always has its one sheet; this tells mypy
+    sheet.title = _("Tasks")
+    sheet.append([_("Key tasks and division of responsibility")])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_HEADERS))
+    sheet.append(list(TEMPLATE_HEADERS))
+    sheet.append(
+        [
+            1,
+            "示例：推进政务服务“一网通办”",
+            "高频事项全程网办率达到90%以上",
+            units[0],
+            "、".join(units[1:]),
+            "",
+            "",
+            "2026年6月底前",
+            "3月底前完成方案；6月底前全面上线",
+            "",
+        ]
+    )
+    for letter, width in zip("ABCDEFGHIJ", (6, 30, 40, 16, 24, 10, 10, 14, 30, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    notes = book.create_sheet(_("Instructions"))
+    for line in (
+        _("One task a row; a key task may be merged down over the rows of its measures."),
+        _("Units as the unit tree names them, or their short forms (市发改委); several separated by 、."),
+        _("Deadlines as dates or as text (2026年6月底前, 6月30日前, 年底前, 一季度)."),
+        _("长期坚持 and other deadlines without a date: the task is due at the end of the plan's year."),
+        _("Milestones in 节点安排, separated by ；, each with its date: 3月底前完成方案."),
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -190,3 +190,19 @@ def test_a_gb18030_csv_is_imported(city):
     data = "序号,重点任务,牵头单位,完成时限\n1,推进老旧小区改造,青山县,6月底前\n".encode("gb18030")
     [task] = _commit(city, data, name="台账.csv")
     assert (task.title, task.lead_unit, task.due) == ("推进老旧小区改造", city.qingshan, dt.date(2026, 6, 30))
+
+
+def test_the_template_reads_back_without_a_problem(city):
+    with translation.override("en"):
+        data = sheets.template(by=city.city_supervisor)
+        preview = _run(city, data, name="模板.xlsx")
+    assert preview.problems == []
+    # The sheet of instructions beside the table is left out, and said so.
+    assert [(n.sheet, n.message) for n in preview.notes] == [
+        ("Instructions", "The sheet holds no task table; it is left out.")
+    ]
+    [row] = preview.rows
+    assert row.due == dt.date(2026, 6, 30) and len(row.milestones) == 2
+    assert [c.role for c in preview.sheets[0].columns] == [
+        "number", "task", "measures", "lead", "co", "leader", "owner", "due", "nodes", "note",
+    ]  # fmt: skip
