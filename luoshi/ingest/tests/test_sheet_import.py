@@ -206,3 +206,21 @@ def test_the_template_reads_back_without_a_problem(city):
     assert [c.role for c in preview.sheets[0].columns] == [
         "number", "task", "measures", "lead", "co", "leader", "owner", "due", "nodes", "note",
     ]  # fmt: skip
+
+
+def test_a_supervisor_downloads_the_template_as_a_workbook(city, client):
+    from openpyxl import load_workbook
+
+    client.force_login(city.city_supervisor)
+    response = client.get(_template_url())
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in book.worksheets[0][2]][:4] == ["序号", "重点任务", "具体举措", "牵头单位"]
+    client.force_login(city.county_liaison)
+    assert client.get(_template_url()).status_code == 403
+
+
+def _template_url():
+    from django.urls import reverse
+
+    return reverse("ingest:sheet_template")
