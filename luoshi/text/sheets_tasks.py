@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from luoshi.text.dates import deadline_date, last_day
 
@@ -137,8 +137,8 @@ def grid_of(data: bytes, *, name: str, max_rows: int = MAX_ROWS) -> list[tuple[s
     if not data.startswith(b"PK"):
         raise SheetError("not_spreadsheet")
     try:
-        counts = _row_counts(data, max_rows)
-        book = load_workbook(io.BytesIO(data), data_only=False)
+        parts = _sheet_parts(data, max_rows)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except SheetError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -146,20 +146,25 @@ def grid_of(data: bytes, *, name: str, max_rows: int = MAX_ROWS) -> list[tuple[s
     grids: list[tuple[str, Grid]] = []
     formulas: list[tuple[str, int, int]] = []
     for ws in book.worksheets:
-        if counts.get(ws.title, 1) == 0:
+        count, merged_ranges = parts.get(ws.title, (1, []))
+        if count == 0 or not hasattr(ws, "iter_rows"):  # an empty sheet, a chart sheet
             grids.append((ws.title, []))
             continue
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # a stated size too small would cut columns off: read what is there
         grid = [list(r) for r in ws.iter_rows(values_only=True)]
         for r, row in enumerate(grid):
             for c, value in enumerate(row):
                 if isinstance(value, str) and value.startswith("="):
                     formulas.append((ws.title, r, c))
-        for merged in ws.merged_cells.ranges:
-            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
-            for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-                for c in range(merged.min_col - 1, merged.max_col):
-                    if c < len(grid[r]):
-                        grid[r][c] = top
+        for ref in merged_ranges:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+            if min_col is None or min_row is None or max_row is None or min_row > len(grid):
+                continue
+            top = grid[min_row - 1][min_col - 1] if min_col <= len(grid[min_row - 1]) else None
+            for r in range(min_row - 1, min(max_row, len(grid))):
+                for c in range(min_col - 1, min(max_col or min_col, len(grid[r]))):
+                    grid[r][c] = top
         grids.append((ws.title, grid))
     book.close()
     if formulas:
@@ -171,11 +176,12 @@ SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
 RELATION_TAG = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
 ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
-def _row_counts(data: bytes, max_rows: int) -> dict[str, int]:
-    """Each sheet's written row count, counted in its XML without parsing it, so a million rows are refused
-    before openpyxl loads them (the zip check has bounded each part's size)."""
+def _sheet_parts(data: bytes, max_rows: int) -> dict[str, tuple[int, list[str]]]:
+    """Each sheet's written row count and merged ranges ("A4:A6"), found in its XML without parsing it, so
+    a million rows are refused before openpyxl reads them (the zip check has bounded each part's size)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         book = archive.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
@@ -184,17 +190,18 @@ def _row_counts(data: bytes, max_rows: int) -> dict[str, int]:
         for tag in RELATION_TAG.findall(rels):
             found = dict(ATTRIBUTE.findall(tag))
             targets[found.get(b"Id", b"")] = found.get(b"Target", b"").decode("utf-8", "replace")
-        counts: dict[str, int] = {}
+        parts: dict[str, tuple[int, list[str]]] = {}
         for tag in SHEET_TAG.findall(book):
             found = dict(ATTRIBUTE.findall(tag))
             sheet = html.unescape(found.get(b"name", b"").decode("utf-8", "replace"))
             target = targets.get(found.get(b"r:id", b""), "")
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            count = len(ROW_TAG.findall(archive.read(part))) if part in names else 0
+            xml = archive.read(part) if part in names else b""
+            count = len(ROW_TAG.findall(xml))
             if count > max_rows:
                 raise SheetError("too_many_rows", sheet=sheet, limit=max_rows)
-            counts[sheet] = count
-    return counts
+            parts[sheet] = (count, [ref.decode("ascii", "replace") for ref in MERGE_TAG.findall(xml)])
+    return parts
 
 
 def _cached_values(data: bytes, grids: list[tuple[str, Grid]], formulas: list[tuple[str, int, int]]) -> None:
