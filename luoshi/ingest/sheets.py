@@ -155,6 +155,14 @@ def dry_run(file: SheetFile, *, task_list: TaskList, by: User) -> Preview:
     _require(by, task_list)
     data, name, mapping, choices = file.data, file.name, file.mapping, file.choices
     preview = Preview(name)
+    for sheet, roles in mapping.items():
+        for letter, role in roles.items():
+            if role not in ROLE_LABELS:
+                preview.problems.append(
+                    Problem(_("“%(role)s” is not a column role.") % {"role": role}, sheet, 0, letter)
+                )
+    if preview.problems:
+        return preview
     refused = _refusal(data, name)
     if refused:
         preview.problems.append(Problem(refused))

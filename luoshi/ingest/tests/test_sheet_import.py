@@ -134,6 +134,15 @@ def test_a_mapping_override_and_a_unit_choice_clear_the_problems(city):
     assert task.lead_unit == city.baisha
 
 
+def test_a_mapping_to_an_unknown_role_is_refused(city):
+    with translation.override("en"):
+        preview = _run(city, task_sheets.ledger_table(), mapping={"督办台账": {"B": "salary"}})
+    assert [(p.sheet, p.column, p.message) for p in preview.problems] == [
+        ("督办台账", "B", "“salary” is not a column role.")
+    ]
+    assert preview.rows == []
+
+
 def test_a_unit_outside_the_supervisors_scope_cannot_be_chosen(city):
     data = _book(["序号", "重点任务", "牵头单位", "完成时限"], [1, "推进老旧小区改造", "火星局", "6月底前"])
     preview = _run(city, data, choices={"火星局": 10**9})
