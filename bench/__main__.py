@@ -6,7 +6,8 @@ validation and no audit. Reads are the task list page at city scale (DESIGN §7:
 rendered in-process for a city supervisor and for a county liaison, with their query counts.
 
 Set LUOSHI_DATABASE_URL to bench PostgreSQL; by default a fresh SQLite file in a temporary folder is used.
-`python -m bench ingest` (or writes, forecast, list, review, create, province, http) runs one section. `http`
+`python -m bench ingest` (or writes, forecast, list, review, create, import, province, http) runs one
+section. `import` times a 10,000-row .xlsx task list's dry run and commit (bench/import_tasks.py). `http`
 (bench/http/) runs in a process of its own, against `luoshi serve` over real HTTP; `python -m bench http
 --soak 600` soaks it. `forecast` backtests the light forecast on the demo city's history and the
 generator's (bench/forecast.py).
@@ -168,11 +169,11 @@ def main() -> None:
         bench_http(sys.argv[2:])
         return
     sections = set(sys.argv[1:]) or {
-        "writes", "forecast", "list", "ingest", "review", "create", "province", "http",
+        "writes", "forecast", "list", "ingest", "review", "create", "import", "province", "http",
     }  # fmt: skip
     if "ingest" in sections:
         bench_ingest()
-    if sections & {"writes", "forecast", "list", "review", "create", "province"}:
+    if sections & {"writes", "forecast", "list", "review", "create", "import", "province"}:
         setup_django()
     if "writes" in sections:
         bench_writes()
@@ -193,6 +194,11 @@ def main() -> None:
 
         print()
         ingest_create.run()
+    if "import" in sections:
+        from bench import import_tasks
+
+        print()
+        import_tasks.run()
     if "forecast" in sections:  # after the sections that read the demo city alone: it adds a county beside it
         from bench import forecast
 

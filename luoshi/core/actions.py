@@ -51,6 +51,7 @@ class Action(StrEnum):
     INGEST_MERGE = "ingest.merge"
     INGEST_RESOLVE_UNIT = "ingest.resolve_unit"
     INGEST_REVIEW = "ingest.review"
+    INGEST_SHEET_IMPORT = "ingest.sheet_import"
     INGEST_SPLIT = "ingest.split"
     INSPECTION_CREATE = "inspection.create"
     INSPECTION_FINDING = "inspection_finding.create"

@@ -18,7 +18,7 @@ from luoshi.core import clock
 from luoshi.core.attachments import max_bytes, zip_limits
 from luoshi.core.forms import attach_errors
 from luoshi.dispatch.models import Frequency
-from luoshi.ingest import rhythm, services
+from luoshi.ingest import rhythm, services, sheets
 from luoshi.ingest.forms import NO_RHYTHM, BulkForm, CreateForm, ResolveForm, SplitForm, UploadForm
 from luoshi.ingest.models import DraftItem, ImportDraft
 from luoshi.ingest.refusals import document_refusal, page_numbers
@@ -33,6 +33,19 @@ from luoshi.text.files import DocumentError, Reading, read
 
 def _plans_for(user: Any) -> Any:
     return Plan.objects.managed_by(user)
+
+
+@login_required
+def sheet_template(request: AuthenticatedRequest) -> HttpResponse:
+    """The .xlsx a supervisor fills in to import a task list (luoshi.ingest.sheets)."""
+    if not policy.is_supervisor(request.user):
+        raise PermissionDenied
+    response = HttpResponse(
+        sheets.template(by=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="luoshi-tasks.xlsx"'
+    return response
 
 
 @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,7 +35,7 @@ class MilestoneSpec:
 
 @dataclass(frozen=True)
 class TaskSpec:
-    """What `create_task` takes for a top-level task without milestones, for `create_tasks` to create many."""
+    """What `create_task` takes for a top-level task and its milestones, for `create_tasks` to make many."""
 
     title: str
     lead_unit: Unit
@@ -53,6 +53,7 @@ class TaskSpec:
     target: Decimal | None = None
     direction: str = ""
     responsibility_note: str = ""
+    milestones: Sequence[MilestoneSpec] = ()
 
 
 class SpecError(ValidationError):
@@ -274,6 +275,7 @@ def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) ->
     if not specs:
         return []
     issuer = policy.issuing_unit(by)
+    milestones: list[list[Milestone]] = []
     # The checks read each person's unit: load those not at hand in one query, not one per row.
     prefetch_related_objects([p for s in specs for p in (s.leader, s.owner) if p is not None], "unit")
     first = _next_number(task_list, None)
@@ -287,10 +289,17 @@ def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) ->
                 spec, task_list=task_list, parent=None, issuer=issuer, position=_position(None, first + index)
             )
             _validate_task(task)
+            milestones.append(_new_milestones(task, spec.milestones))
         except ValidationError as exc:
             raise SpecError(index, exc) from None
         tasks.append(task)
     Task.objects.bulk_create(tasks, batch_size=500)
+    made = []
+    for task, own in zip(tasks, milestones, strict=True):
+        for milestone in own:
+            milestone.task = task  # saved now: its id is known
+            made.append(milestone)
+    Milestone.objects.bulk_create(made, batch_size=500)
     through = Task.co_units.through
     # Each co-unit once, as `set` stores them, and sorted, as `snapshot` lists them.
     co_units = [sorted({u.pk for u in spec.co_units}) for spec in specs]
@@ -306,8 +315,24 @@ def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) ->
             for t, units in zip(tasks, co_units, strict=True)
         ],
     )
+    if made:
+        record_many(actor=by, action=Action.MILESTONE_CREATE, written=[(m, snapshot(m)) for m in made])
     tasks_changed([t.pk for t in tasks])
     return tasks
+
+
+def _new_milestones(task: Task, specs: Sequence[MilestoneSpec]) -> list[Milestone]:
+    """A new task's milestones, each checked against those before it as `_check_milestone` would, unsaved."""
+    made: list[Milestone] = []
+    for spec in specs:
+        _check_dates(task, spec.due, spec.expected_progress)
+        _check_progress(spec.expected_progress, spec.due, made)
+        milestone = Milestone(
+            task=task, title=spec.title.strip(), due=spec.due, expected_progress=spec.expected_progress
+        )
+        milestone.full_clean(exclude=["task"], validate_unique=False, validate_constraints=False)
+        made.append(milestone)
+    return made
 
 
 EDITABLE_TASK_FIELDS = (
@@ -375,6 +400,14 @@ def update_task(*, task: Task, by: User, expected_version: int, changes: dict[st
 
 
 def _check_milestone(task: Task, due: dt.date, expected_progress: int, exclude_pk: int | None) -> None:
+    _check_dates(task, due, expected_progress)
+    others = task.milestones.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    _check_progress(expected_progress, due, others)
+
+
+def _check_dates(task: Task, due: dt.date, expected_progress: int) -> None:
     if not (task.start <= due <= task.due):
         raise ValidationError(
             {
@@ -384,9 +417,10 @@ def _check_milestone(task: Task, due: dt.date, expected_progress: int, exclude_p
         )
     if not 0 <= expected_progress <= 100:
         raise ValidationError({"expected_progress": _("Expected progress is a percentage from 0 to 100.")})
-    others = task.milestones.all()
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
+
+
+def _check_progress(expected_progress: int, due: dt.date, others: Iterable[Milestone]) -> None:
+    """No milestone expects more progress than a later one."""
     for other in others:
         if (other.due < due and other.expected_progress > expected_progress) or (
             other.due > due and other.expected_progress < expected_progress

@@ -31,7 +31,7 @@ YEAR_END = re.compile(r"(?:(\d{4})年)?(?:年底|年末|年内|全年|底前)")
 YEAR_ONLY = re.compile(r"(?:到|至|于)?(\d{4})年(?!\d|\s*\d)")
 
 
-def _last_day(year: int, month: int) -> dt.date:
+def last_day(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -43,14 +43,14 @@ def deadline_date(phrase: str | None, *, year: int) -> dt.date | None:
     if not phrase:
         return None
     if m := QUARTER.search(phrase):
-        return _last_day(int(m.group(1) or year), QUARTER_END[m.group(2)])
+        return last_day(int(m.group(1) or year), QUARTER_END[m.group(2)])
     if m := HALF.search(phrase):
-        return _last_day(int(m.group(1) or year), 6 if m.group(2) == "上" else 12)
+        return last_day(int(m.group(1) or year), 6 if m.group(2) == "上" else 12)
     if m := MONTH_END.search(phrase):
         raw = m.group(2)
         month = int(raw) if raw.isdigit() else CN_MONTH[raw]
         if 1 <= month <= 12:
-            return _last_day(int(m.group(1) or year), month)
+            return last_day(int(m.group(1) or year), month)
     if m := YEAR_END.search(phrase):
         return dt.date(int(m.group(1) or year), 12, 31)
     if m := YEAR_ONLY.search(phrase):
