@@ -15,15 +15,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from luoshi.assessment.forms import last_month
-from luoshi.core import clock, officedoc
+from luoshi.core import clock
 from luoshi.core.forms import STALE_FORM, attach_errors, say_refused
 from luoshi.core.services import StaleVersion
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 
-from . import export, services
+from . import services
 from .forms import BulletinForm, SectionForm
 from .models import Bulletin, Section
+
+
+def _export() -> Any:
+    """The export module, which loads python-docx: on a bulletin's pages, not with the site's URLs."""
+    from . import export
+
+    return export
+
 
 PAGE = 50
 
@@ -70,12 +78,12 @@ def _page_sections(bulletin: Bulletin) -> list[dict[str, Any]]:
     """Each section with its figures linked to the anchors of their rows, and its rows by group."""
     out = []
     for section in bulletin.sections.order_by("order"):
-        labels = export.group_labels(section)
-        groups = export.grouped(section)
+        labels = _export().group_labels(section)
+        groups = _export().grouped(section)
         out.append(
             {
                 "section": section,
-                "heading": export.numbered(section),
+                "heading": _export().numbered(section),
                 "figures": [{**f, "anchor": f["key"].replace(":", "-")} for f in section.figures],
                 "groups": [
                     {
@@ -136,7 +144,7 @@ def section_edit(request: AuthenticatedRequest, pk: int, section_pk: int) -> Htt
         else:
             messages.success(request, _("Section saved."))
             return redirect(f"{bulletin.get_absolute_url()}#section-{section.order}")
-    context = {"bulletin": bulletin, "section": section, "heading": export.numbered(section), "form": form}
+    context = {"bulletin": bulletin, "section": section, "heading": _export().numbered(section), "form": form}
     return render(request, "bulletins/section_edit.html", context)
 
 
@@ -179,13 +187,15 @@ def docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     refused = _not_yet(request, bulletin)
     if refused is not None:
         return refused
-    return officedoc.attachment(export.docx_bytes(bulletin), export.filename(bulletin, "docx"))
+    from luoshi.core import officedoc
+
+    return officedoc.attachment(_export().docx_bytes(bulletin), _export().filename(bulletin, "docx"))
 
 
 @login_required
 @require_safe
 def xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     bulletin = _bulletin_or_404(request, pk)
-    return _not_yet(request, bulletin) or export.workbook(bulletin).response(
-        export.filename(bulletin, "xlsx")
+    return _not_yet(request, bulletin) or _export().workbook(bulletin).response(
+        _export().filename(bulletin, "xlsx")
     )
