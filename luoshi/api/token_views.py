@@ -30,9 +30,8 @@ def token_list(request: AuthenticatedRequest) -> HttpResponse:
             return render(request, "api/token_created.html", {"token": token, "secret": secret})
     now = clock.now()
     tokens = list(ApiToken.objects.visible_to(request.user))
-    for token in tokens:
-        token.live = token.is_live(now)  # type: ignore[attr-defined]
-    return render(request, "api/tokens.html", {"form": form, "tokens": tokens})
+    live = {token.pk for token in tokens if token.is_live(now)}
+    return render(request, "api/tokens.html", {"form": form, "tokens": tokens, "live": live})
 
 
 @require_POST

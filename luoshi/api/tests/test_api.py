@@ -257,6 +257,12 @@ def test_the_account_page_creates_shows_once_lists_and_revokes(city, clock) -> N
     assert secret in created.content.decode()
     listing = client.get("/accounts/tokens/").content.decode()
     assert "数据同步" in listing and secret not in listing
+    assert "已过期" not in listing
+    clock.set(clock.today() + dt.timedelta(days=91))
+    client.force_login(city.county_liaison)  # the session itself has ended meanwhile
+    assert "已过期" in client.get("/accounts/tokens/").content.decode()
+    clock.set(clock.today() - dt.timedelta(days=91))
+    client.force_login(city.county_liaison)
     token = ApiToken.objects.get()
     other = Client()
     other.force_login(city.outsider)
