@@ -405,9 +405,10 @@ def _task_row(
     for i, column in enumerate(columns):
         value = cells[i] if i < len(cells) else None
         if column.role == "month":
-            if text(value):
-                month = int(MONTH_HEADER.match(re.sub(r"\s", "", column.header).split("/")[-1]).group(1))  # type: ignore[union-attr]
-                months.append((month, text(value)))
+            # A column mapped to months by hand may have a header that names no month: nothing to place.
+            found = MONTH_HEADER.match(re.sub(r"\s", "", column.header).split("/")[-1])
+            if text(value) and found is not None:
+                months.append((int(found.group(1)), text(value)))
                 months_column = months_column or f"{column.letter} {column.header}"
             continue
         if not column.role or column.role in values:
