@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from luoshi.core.addresses import client_address
-from luoshi.orgs import policy, sso
+from luoshi.orgs import policy, sessions, sso
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import ExternalIdentity, SignInOutcome, User
 from luoshi.orgs.services import record_sign_in
@@ -64,9 +64,10 @@ def sso_begin(request: HttpRequest) -> HttpResponse:
     request.session[NEXT] = target if safe else ""
     try:
         return oidc.begin(request, request.build_absolute_uri(reverse("accounts:sso_callback")))
-    except oidc.Unverified as exc:
+    except oidc.Unverified as exc:  # the provider unreachable: nobody has tried to sign in yet
         log.warning("single sign-on could not begin: %s", exc)
-        return _refused(request, sso.Refusal.UNVERIFIED, {"error": str(exc)[:300]})
+        context = {"reason": str(sso.Refusal.UNVERIFIED), "provider": provider_name()}
+        return render(request, "registration/sso_refused.html", context, status=502)
 
 
 @never_cache
@@ -88,6 +89,9 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     target = request.session.pop(NEXT, "")
     request.luoshi_sso = via  # type: ignore[attr-defined]  # read by the sign-in audit (orgs.signals)
     login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+    # The provider vouched for the person: a one-time local password they were never told is no reason to
+    # hold them on the password form (luoshi.orgs.middleware).
+    request.session[sessions.VIA_SSO] = True
     return redirect(target or "web:home")
 
 
@@ -112,10 +116,8 @@ def _refused(
 def identity_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_enabled()
     person = get_object_or_404(User.objects.select_related("unit"), pk=pk)
-    if not policy.can_see_person(request.user, person):
-        raise Http404
     if not policy.can_link_identity(request.user, person):
-        raise PermissionDenied
+        raise Http404  # as with a password reset: to anyone else the person is not there
     try:
         sso.link_identity(person=person, subject=request.POST.get("subject", ""), by=request.user)
     except ValidationError as exc:
@@ -133,10 +135,8 @@ def identity_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def identity_unlink(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_enabled()
     link = get_object_or_404(ExternalIdentity.objects.select_related("user__unit"), pk=pk)
-    if not policy.can_see_person(request.user, link.user):
-        raise Http404
     if not policy.can_link_identity(request.user, link.user):
-        raise PermissionDenied
+        raise Http404
     sso.unlink_identity(link=link, by=request.user)
     messages.success(request, _("The account at the identity provider is no longer linked."))
     return redirect("orgs:person_edit", pk=link.user_id)

@@ -80,7 +80,7 @@ def test_only_an_administrator_links_and_never_their_own_account(city, sso_on):
 def test_a_supervisor_cannot_link_through_the_page(city, client: Client, sso_on):
     client.force_login(city.county_supervisor)
     url = reverse("accounts:identity_link", args=[city.county_liaison.pk])
-    assert client.post(url, {"subject": "gov-1"}).status_code == 403
+    assert client.post(url, {"subject": "gov-1"}).status_code == 404  # as for a password reset
     assert not ExternalIdentity.objects.exists()
 
 
@@ -93,3 +93,17 @@ def test_an_unverified_email_never_matches(city, settings, sso_on):
         sso.person_for(issuer=ISSUER, claims=claims)
     assert refused.value.reason == sso.Refusal.NOT_LINKED
     assert sso.person_for(issuer=ISSUER, claims={**claims, "email_verified": True}) == city.county_liaison
+
+
+def test_a_person_signed_in_through_the_provider_is_not_held_on_the_password_form(city, client: Client):
+    from luoshi.orgs import sessions
+
+    person = city.county_liaison
+    person.must_change_password = True
+    person.save(update_fields=["must_change_password"])
+    client.force_login(person)
+    assert client.get(reverse("web:home")).status_code == 302  # to the password form
+    session = client.session
+    session[sessions.VIA_SSO] = True
+    session.save()
+    assert client.get(reverse("web:home")).status_code == 200
