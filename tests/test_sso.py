@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from luoshi.audit.models import AuditEvent
+from luoshi.audit.services import seal_all, verify
 from luoshi.core.actions import Action
 from luoshi.orgs import services, sso
 from luoshi.orgs.models import ExternalIdentity, SignIn, SignInOutcome
@@ -106,10 +107,15 @@ def through_provider(browser: Any, username: str, password: str) -> None:
     browser.page.click("input[name=allow]")  # the provider's consent page
 
 
-def test_a_linked_account_signs_in_as_its_person(browse, live_city, sso_on):
-    services_link = sso.link_identity(
-        person=live_city.county_liaison, subject="gov-zhang.wei", by=live_city.admin
-    )
+def test_an_account_the_administrator_linked_signs_in_as_its_person(browse, live_city, sso_on):
+    admin = browse()
+    admin.sign_in("admin")
+    admin.open(f"/units/people/{live_city.county_liaison.pk}/")
+    admin.page.locator("input[name=subject]").fill("gov-zhang.wei")
+    admin.page.get_by_test_id("link-identity").click()
+    expect(admin.page.get_by_test_id("identity")).to_contain_text("gov-zhang.wei")
+    admin.screenshot("sso-person-linked")
+
     b = browse()
     b.open("/accounts/login/")
     expect(b.page.get_by_test_id("sso-sign-in")).to_contain_text(PROVIDER_NAME)
@@ -118,7 +124,7 @@ def test_a_linked_account_signs_in_as_its_person(browse, live_city, sso_on):
     through_provider(b, "zhang.wei", "provider-pass-1")
     b.page.wait_for_selector("[data-testid=whoami]", state="attached")
     b.screenshot("sso-signed-in")
-    b.open("/accounts/history/")
+    b.open("/accounts/")
     expect(b.page.locator("body")).to_contain_text("county_liaison")
 
     attempt = SignIn.objects.filter(user=live_city.county_liaison).latest("id")
@@ -126,9 +132,10 @@ def test_a_linked_account_signs_in_as_its_person(browse, live_city, sso_on):
     event = AuditEvent.objects.filter(action=Action.USER_SIGN_IN).latest("id")
     assert event.object_id == str(live_city.county_liaison.pk)
     assert event.after["sso"] == {"issuer": sso_on, "subject": "gov-zhang.wei"}
-    assert AuditEvent.objects.filter(
-        action=Action.USER_IDENTITY_LINK, object_id=str(services_link.pk)
-    ).exists()
+    link = AuditEvent.objects.get(action=Action.USER_IDENTITY_LINK)
+    assert (link.actor_id, link.subject_id) == (live_city.admin.pk, str(live_city.county_liaison.pk))
+    seal_all()
+    assert verify().ok
 
 
 def test_local_passwords_still_sign_in_beside_the_button(browse, live_city, sso_on):
@@ -220,3 +227,19 @@ def test_a_tampered_state_is_refused(browse, live_city, sso_on):
     event = AuditEvent.objects.filter(action=Action.USER_SIGN_IN_FAILED).latest("id")
     assert event.after["sso"]["reason"] == "unverified"
     assert "MismatchingState" in event.after["sso"]["error"]
+
+
+def test_declining_at_the_provider_signs_nobody_in(browse, live_city, sso_on):
+    sso.link_identity(person=live_city.county_liaison, subject="gov-zhang.wei", by=live_city.admin)
+    b = browse()
+    b.open("/accounts/login/")
+    b.page.get_by_test_id("sso-sign-in").click()
+    b.page.fill("#op-username", "zhang.wei")
+    b.page.fill("#op-password", "provider-pass-1")
+    b.page.click("#op-sign-in")
+    b.page.click("input[value=Decline]")
+    expect(b.page.get_by_test_id("sso-refused")).to_have_attribute("data-reason", "unverified")
+    assert (
+        "access_denied"
+        in AuditEvent.objects.filter(action=Action.USER_SIGN_IN_FAILED).latest("id").after["sso"]["error"]
+    )
