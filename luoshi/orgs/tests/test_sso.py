@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -107,3 +112,24 @@ def test_a_person_signed_in_through_the_provider_is_not_held_on_the_password_for
     session[sessions.VIA_SSO] = True
     session.save()
     assert client.get(reverse("web:home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"LUOSHI_OIDC_ISSUER": "https://sso.example.gov.cn"}, "LUOSHI_OIDC_CLIENT_SECRET"),
+        ({"LUOSHI_OIDC_MATCH": "phone"}, "LUOSHI_OIDC_MATCH"),
+        ({"LUOSHI_OIDC_SCOPES": "email"}, "LUOSHI_OIDC_SCOPES"),
+    ],
+)
+def test_a_half_or_wrong_configuration_stops_luoshi_naming_the_variable(tmp_path, env, named):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
+    shown = subprocess.run(
+        [sys.executable, "-c", "import luoshi.settings"],
+        env={**base, "LUOSHI_VAR_DIR": str(tmp_path), **env},
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shown.returncode != 0 and named in shown.stderr
