@@ -54,6 +54,8 @@ def _require_enabled() -> None:
 
 @never_cache
 def sso_begin(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
     from luoshi.orgs import oidc
 
     _require_enabled()
@@ -62,8 +64,12 @@ def sso_begin(request: HttpRequest) -> HttpResponse:
     target = request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
     request.session[NEXT] = target if safe else ""
+    callback = reverse("accounts:sso_callback")
+    # The address registered at the provider: from LUOSHI_SITE_URL when set, so that a proxy in front
+    # (https outside, http inside) does not change it.
+    callback = settings.SITE_URL + callback if settings.SITE_URL else request.build_absolute_uri(callback)
     try:
-        return oidc.begin(request, request.build_absolute_uri(reverse("accounts:sso_callback")))
+        return oidc.begin(request, callback)
     except oidc.Unverified as exc:  # the provider unreachable: nobody has tried to sign in yet
         log.warning("single sign-on could not begin: %s", exc)
         context = {"reason": str(sso.Refusal.UNVERIFIED), "provider": provider_name()}

@@ -15,7 +15,7 @@ from django.urls import reverse
 from luoshi.audit.models import AuditEvent
 from luoshi.core.actions import Action
 from luoshi.orgs import sso
-from luoshi.orgs.models import ExternalIdentity
+from luoshi.orgs.models import ExternalIdentity, SignIn
 
 ISSUER = "https://sso.example.gov.cn/oidc"
 
@@ -133,3 +133,14 @@ def test_a_half_or_wrong_configuration_stops_luoshi_naming_the_variable(tmp_path
         timeout=120,
     )
     assert shown.returncode != 0 and named in shown.stderr
+
+
+def test_a_provider_that_cannot_be_reached_is_said_so_and_nothing_is_recorded(city, client: Client, settings):
+    settings.OIDC_ISSUER = "http://127.0.0.1:9/unreachable"  # the discard port: refused at once
+    settings.OIDC_CLIENT_ID = "luoshi"
+    settings.OIDC_CLIENT_SECRET = "secret"
+    settings.OIDC_TIMEOUT = 2
+    response = client.get(reverse("accounts:sso_login"))
+    assert response.status_code == 502
+    assert 'data-reason="unverified"' in response.content.decode()
+    assert not SignIn.objects.exists()
