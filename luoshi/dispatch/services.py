@@ -336,7 +336,7 @@ def _emit_report(report: Report, kind: str) -> None:
         unit=report.unit,
         data={
             "report": report.pk,
-            "task": {"id": report.task_id, "title": str(report.task)},
+            "task": {"id": report.task_id, "code": report.task.code, "title": report.task.title},
             "cycle": {"id": report.cycle_id, "number": report.cycle.number},
             "state": report.state,
             "url": f"/reports/{report.pk}/",

@@ -182,7 +182,7 @@ def _emit_turned_red(tasks: list[Task], rows: dict[int, TaskLight], today: dt.da
             "task.red",
             unit=task.lead_unit,
             data={
-                "task": {"id": task.pk, "title": task.title},
+                "task": {"id": task.pk, "code": task.code, "title": task.title},
                 "state": rows[task.pk].light,
                 "reason": rows[task.pk].reason,
                 "url": f"/tasks/{task.pk}/",

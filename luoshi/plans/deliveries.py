@@ -430,7 +430,7 @@ def accept_delivery(*, delivery: Delivery, by: User) -> Delivery:
         unit=task.lead_unit,
         data={
             "delivery": current.pk,
-            "task": {"id": task.pk, "title": task.title},
+            "task": {"id": task.pk, "code": task.code, "title": task.title},
             "milestone": None
             if current.milestone is None
             else {"id": current.milestone.pk, "title": current.milestone.title},
