@@ -25,7 +25,8 @@ import json
 import logging
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -69,41 +70,78 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(wait, LONGEST_WAIT)
 
 
-def _prefixes(unit: Unit) -> list[str]:
-    """The paths of the unit and every unit above it: the subscriptions whose subtree holds it."""
-    return [unit.path[: end + 1] for end, char in enumerate(unit.path) if char == "."]
+@dataclass(frozen=True)
+class Event:
+    """One happening to tell of: where it happened, what to say (ids, titles, the state, a path) and what
+    it is about (`key`: kind and object), so that it is posted to a webhook once."""
+
+    unit: Unit
+    data: dict[str, Any]
+    key: str = ""
 
 
 def emit(kind: str, *, unit: Unit, data: dict[str, Any], key: str = "") -> list[OutboundDelivery]:
     """Log the event for each active webhook that chose `kind` and whose unit's subtree holds `unit`, and
-    send them after the caller's transaction commits. With a `key` (the event: kind and object), a webhook
-    that already has a delivery of that key is not told again. `data` holds ids, titles and a path only:
-    never anything from outside `unit`."""
+    send them after the caller's transaction commits. With a `key`, a webhook that already has a delivery
+    of that key is not told again. `data` holds ids, titles and a path only: never anything from outside
+    `unit`."""
+    return emit_each(kind, [Event(unit, data, key)])
+
+
+def listening(kind: str) -> list[OutboundWebhook]:
+    """The active webhooks that chose `kind`, with their units. Few exist: they are read whole, and each
+    event's unit is matched to them by path."""
     if kind not in OutboundEvent.values:
         raise ValueError(f"not an outbound event: {kind!r}")
-    hooks = OutboundWebhook.objects.active().filter(unit__path__in=_prefixes(unit))
-    if key:
-        hooks = hooks.exclude(deliveries__key=key)
-    chosen = [h for h in hooks.order_by("pk") if kind in h.events]
-    if not chosen:
+    return [
+        h for h in OutboundWebhook.objects.active().select_related("unit").order_by("pk") if kind in h.events
+    ]
+
+
+def emit_each(
+    kind: str, events: Sequence[Event], *, hooks: list[OutboundWebhook] | None = None
+) -> list[OutboundDelivery]:
+    """`emit` for many events of a kind (a sweep turning many tasks red) in as many queries as for one;
+    `hooks` is `listening(kind)` when the caller has asked already."""
+    if kind not in OutboundEvent.values:
+        raise ValueError(f"not an outbound event: {kind!r}")
+    if not events:
         return []
-    event_id = uuid.uuid4()
+    hooks = listening(kind) if hooks is None else hooks
+    if not hooks:
+        return []
+    keys = {e.key for e in events if e.key}
+    told = set(
+        OutboundDelivery.objects.filter(webhook__in=hooks, key__in=keys).values_list("webhook_id", "key")
+        if keys
+        else ()
+    )
     now = clock.now()
-    payload = {
-        "id": str(event_id),
-        "event": kind,
-        "occurred_at": now.isoformat(),
-        "unit": {"id": unit.pk, "name": unit.name},
-        "data": data,
-    }
-    deliveries = OutboundDelivery.objects.bulk_create(
-        [
+    rows = []
+    for event in events:
+        chosen = [
+            h for h in hooks if event.unit.path.startswith(h.unit.path) and (h.pk, event.key) not in told
+        ]
+        if not chosen:
+            continue
+        event_id = uuid.uuid4()
+        payload = {
+            "id": str(event_id),
+            "event": kind,
+            "occurred_at": now.isoformat(),
+            "unit": {"id": event.unit.pk, "name": event.unit.name},
+            "data": event.data,
+        }
+        rows += [
             OutboundDelivery(
-                webhook=h, event_id=event_id, kind=kind, key=key, payload=payload, next_attempt_at=now
+                webhook=h, event_id=event_id, kind=kind, key=event.key, payload=payload, next_attempt_at=now
             )
             for h in chosen
         ]
-    )
+        told |= {(h.pk, event.key) for h in chosen if event.key}
+    if not rows:
+        return []
+    deliveries = OutboundDelivery.objects.bulk_create(rows)
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: _enqueue(ids))
     return deliveries
