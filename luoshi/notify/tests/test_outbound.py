@@ -318,3 +318,28 @@ def test_the_signature_check_in_the_readme_verifies_a_real_delivery(city, clock,
     }
     exec(example, scope)  # noqa: S102 - our own README's example
     assert scope["ok"] is True
+
+
+def test_any_host_lets_a_name_through_but_never_a_number_or_plain_http():
+    rules = outbound.rules()
+    assert outbound.egress.check_url("https://erp.example.org:8443/in?x=1", rules).host == "erp.example.org"
+    for url in ("https://127.0.0.1/in", "http://erp.example.org/in", "https://a@erp.example.org/in"):
+        with pytest.raises(outbound.egress.Blocked):
+            outbound.egress.check_url(url, rules)
+    robots = outbound.egress.Rules()
+    with pytest.raises(outbound.egress.Blocked):  # the robots' rules keep their host list
+        outbound.egress.check_url("https://erp.example.org/in", robots)
+
+
+def test_many_events_are_logged_in_as_many_queries_as_one(city, hook):
+    def events(n):
+        return [outbound.Event(city.qingshan_town, {"task": {"id": i}}, key=f"k:{n}:{i}") for i in range(n)]
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert len(outbound.emit_each("task.red", events(1))) == 1
+    with CaptureQueriesContext(connection) as many:
+        assert len(outbound.emit_each("task.red", events(40))) == 40
+    assert len(many.captured_queries) == len(one.captured_queries)
