@@ -353,7 +353,9 @@ def replay_outbound_delivery(*, delivery: OutboundDelivery, by: User) -> Outboun
     with transaction.atomic():
         current = OutboundDelivery.objects.select_for_update().get(pk=delivery.pk)
         before = {"state": current.state, "attempts": current.attempts, "last_status": current.last_status}
-        current.state, current.attempts, current.next_attempt_at = OutboundState.PENDING, 0, clock.now()
+        # Held as a send in progress is, so that the every-minute job does not send it a second time.
+        lease = clock.now() + outbound.LEASE
+        current.state, current.attempts, current.next_attempt_at = OutboundState.PENDING, 0, lease
         current.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
         record(
             actor=by,
