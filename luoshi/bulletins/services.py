@@ -24,6 +24,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
 from luoshi.core.services import StaleVersion, check_date, required_text
+from luoshi.notify import outbound
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
@@ -201,6 +202,16 @@ def publish(*, bulletin: Bulletin, by: User) -> Bulletin:
     bulletin.state, bulletin.published_at, bulletin.published_by = State.PUBLISHED, clock.now(), by
     bulletin.save(update_fields=["state", "published_at", "published_by"])
     record(actor=by, action=Action.BULLETIN_PUBLISH, obj=bulletin, before=before, after=snapshot(bulletin))
+    outbound.emit(
+        "bulletin.published",
+        unit=bulletin.scope,
+        data={
+            "bulletin": {"id": bulletin.pk, "number": bulletin.number, "title": bulletin.title},
+            "state": bulletin.state,
+            "url": bulletin.get_absolute_url(),
+        },
+        key=f"bulletin.published:{bulletin.pk}",
+    )
     units = list(Unit.objects.filter(path__startswith=bulletin.scope.path, is_active=True))
     with translation.override(settings.LANGUAGE_CODE):  # the office's words, whoever clicked
         title = _("Bulletin published: %(title)s") % {"title": bulletin.title}

@@ -32,6 +32,7 @@ from luoshi.core.attachments import (
 from luoshi.core.services import StaleVersion, plain, require
 from luoshi.dispatch import calendar, cycles, status
 from luoshi.dispatch.models import Cadence, Cycle, Evidence, Report, ReportState, Submission
+from luoshi.notify import outbound
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import User
@@ -322,9 +323,26 @@ def _submit(
     try:
         with transaction.atomic():
             (_tell_heads if needs_head else _tell_supervisors)(current, by=by)
+            _emit_report(current, "report.submitted")
     except Exception:  # whatever it was, as a failed callback after the commit would have been
         logger.exception("the reviewers of report %s were not told of its submission", current.pk)
     return current
+
+
+def _emit_report(report: Report, kind: str) -> None:
+    """Tell the outbound webhooks over the report's unit (notify.outbound), once per version."""
+    outbound.emit(
+        kind,
+        unit=report.unit,
+        data={
+            "report": report.pk,
+            "task": {"id": report.task_id, "code": report.task.code, "title": report.task.title},
+            "cycle": {"id": report.cycle_id, "number": report.cycle.number},
+            "state": report.state,
+            "url": f"/reports/{report.pk}/",
+        },
+        key=f"{kind}:{report.pk}:{report.version}",
+    )
 
 
 def _tell_supervisors(report: Report, *, by: User) -> None:
@@ -407,6 +425,7 @@ def return_report(*, report: Report, by: User, comment: str, at: dt.datetime | N
     current.reviewed_at, current.reviewed_by, current.version = at or clock.now(), by, current.version + 1
     current.save()
     record(actor=by, action=Action.REPORT_RETURN, obj=current, before=before, after=snapshot(current))
+    _emit_report(current, "report.returned")
     _tell_unit(
         current,
         kind="report_returned",

@@ -20,6 +20,8 @@ from django.db.models import F
 from luoshi.core import clock
 from luoshi.dispatch import lights
 from luoshi.dispatch.models import UNSENT, LightChoice, Report, Rollup, TaskLight
+from luoshi.notify import outbound
+from luoshi.orgs.models import Unit
 from luoshi.plans.models import Milestone, Task
 
 LOOKBACK_CYCLES_DAYS = 400  # how far back missed cycles are looked for
@@ -137,6 +139,15 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
     changed = [row for pk, row in rows.items() if pk in stored and _values(row) != _stored_values(stored[pk])]
     TaskLight.objects.bulk_update(changed, LIGHT_FIELDS, batch_size=500)
     TaskLight.objects.bulk_create([row for pk, row in rows.items() if pk not in old], batch_size=500)
+    _emit_turned_red(
+        [
+            t
+            for t in live
+            if rows[t.pk].light == lights.Light.RED and old.get(t.pk, ("",))[0] != lights.Light.RED
+        ],
+        rows,
+        today,
+    )
     # Move each rollup once by the sum of its changes, not once per task. A light leaves the rollups it
     # was counted in and joins those of the task's present lead unit and list.
     deltas: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
@@ -163,6 +174,32 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
             # `defaults` passed by name, so that the lookup built from `field` cannot be taken for it
             rollup, _ = Rollup.objects.get_or_create(defaults=None, **{field: value})
             Rollup.objects.filter(pk=rollup.pk).update(**moves)
+
+
+def _emit_turned_red(tasks: list[Task], rows: dict[int, TaskLight], today: dt.date) -> None:
+    """Tell the outbound webhooks over each task's lead unit that its light turned red (notify.outbound),
+    in as many queries for a sweep's thousand as for one."""
+    hooks = outbound.listening("task.red") if tasks else []
+    if not hooks:
+        return
+    units = Unit.objects.in_bulk({t.lead_unit_id for t in tasks})
+    outbound.emit_each(
+        "task.red",
+        [
+            outbound.Event(
+                units[task.lead_unit_id],
+                {
+                    "task": {"id": task.pk, "code": task.code, "title": task.title},
+                    "state": rows[task.pk].light,
+                    "reason": rows[task.pk].reason,
+                    "url": f"/tasks/{task.pk}/",
+                },
+                key=f"task.red:{task.pk}:{today.isoformat()}",
+            )
+            for task in tasks
+        ],
+        hooks=hooks,
+    )
 
 
 def refresh_changed(*, task_ids: Iterable[int], **_: object) -> None:

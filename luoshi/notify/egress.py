@@ -47,6 +47,9 @@ class Blocked(Exception):
 @dataclass(frozen=True)
 class Rules:
     hosts: frozenset[str] = PLATFORM_HOSTS
+    # Any host name (outbound event webhooks, whose receivers are the subscribers' own servers); numbers,
+    # schemes and the addresses a name resolves to are checked all the same.
+    any_host: bool = False
     schemes: frozenset[str] = frozenset({"https"})
     # Non-public networks let through all the same. Only tests set this, to reach a server on 127.0.0.1;
     # no setting or environment variable leads here.
@@ -101,7 +104,7 @@ def check_url(url: str, rules: Rules) -> Target:
     if number is not None:
         if not any(number in network for network in rules.exempt):
             raise Blocked("number", f"{host} is a numeric address, not a host name")
-    elif host not in rules.hosts:
+    elif not rules.any_host and host not in rules.hosts:
         raise Blocked("host", f"{host} is not an allowed robot host")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(scheme, host, port or (443 if scheme == "https" else 80), path)

@@ -200,3 +200,93 @@ class EscalationStep(models.Model):
         return {"blue": "text-bg-primary", "yellow": "text-bg-warning", "red": "text-bg-danger"}.get(
             self.color, "text-bg-secondary"
         )
+
+
+class OutboundEvent(models.TextChoices):
+    """What an outbound webhook can be told of."""
+
+    REPORT_SUBMITTED = "report.submitted", _("Report submitted")
+    REPORT_RETURNED = "report.returned", _("Report returned")
+    TASK_RED = "task.red", _("Task turned red")
+    DELIVERY_ACCEPTED = "delivery.accepted", _("Delivery accepted")
+    SUPERVISION_OVERDUE = "supervision.overdue", _("Supervision item overdue")
+    BULLETIN_PUBLISHED = "bulletin.published", _("Bulletin published")
+
+
+class OutboundWebhookQuerySet(models.QuerySet["OutboundWebhook"]):
+    def visible_to(self, user: Any) -> OutboundWebhookQuerySet:
+        return self.filter(policy.unit_q(user, "unit"))
+
+    def active(self) -> OutboundWebhookQuerySet:
+        return self.filter(is_active=True)
+
+
+class OutboundWebhook(models.Model):
+    """A subscription of an outside system to events in a unit's subtree, posted as signed JSON."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="outbound_webhooks", verbose_name=_("unit")
+    )
+    url = models.URLField(_("receiver address"), max_length=500)
+    # Kept as it is, not hashed: every send signs its body with HMAC-SHA256 keyed by this very secret, and a
+    # hash could not sign. It is generated here, shown once on creation, and never shown, logged or audited
+    # again (the audit log holds a fingerprint).
+    secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = StampField(_("created"), auto_now_add=True)
+
+    objects = OutboundWebhookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__path", "id"]
+        verbose_name = _("outbound webhook")
+        verbose_name_plural = _("outbound webhooks")
+
+    def __str__(self) -> str:
+        return f"{self.url} · {self.unit}"
+
+    def event_labels(self) -> list[str]:
+        return [str(OutboundEvent(e).label) for e in self.events if e in OutboundEvent.values]
+
+
+class OutboundState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class OutboundDelivery(models.Model):
+    """One event for one outbound webhook, and how sending it went: tried until delivered or given up."""
+
+    webhook = models.ForeignKey(
+        OutboundWebhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
+    # The event's id, the same for every subscriber, every retry and every replay: receivers dedupe on it.
+    event_id = models.UUIDField(_("event id"))
+    kind = models.CharField(_("event"), max_length=40, choices=OutboundEvent.choices)
+    # What the event is about ("report.submitted:12:3"), so that one event is posted to a webhook once.
+    key = models.CharField(_("key"), max_length=120, blank=True)
+    payload = models.JSONField(_("payload"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboundState.choices, default=OutboundState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = StampField(_("created"), auto_now_add=True)
+    updated_at = StampField(_("updated"), auto_now=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbound delivery")
+        verbose_name_plural = _("outbound deliveries")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbound_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.webhook_id}: {self.state}"

@@ -21,8 +21,17 @@ from django.utils.translation import gettext_lazy
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.actions import Action
-from luoshi.notify import channels, egress, jobs, texts
-from luoshi.notify.models import Delivery, Notice, Platform, WebhookEndpoint
+from luoshi.notify import channels, egress, jobs, outbound, texts
+from luoshi.notify.models import (
+    Delivery,
+    Notice,
+    OutboundDelivery,
+    OutboundEvent,
+    OutboundState,
+    OutboundWebhook,
+    Platform,
+    WebhookEndpoint,
+)
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
 
@@ -256,3 +265,104 @@ def send_test_message(*, endpoint: WebhookEndpoint, by: User, title: str, body: 
             after={"status": delivery.status, "error": delivery.error, "delivery": delivery.pk},
         )
     return delivery
+
+
+# Why an outbound webhook's address is refused, by the rule it breaks (egress.Blocked.code).
+HOOK_BLOCKED = {
+    "scheme": gettext_lazy("A webhook address must start with https://."),
+    "credentials": gettext_lazy("A webhook address may not contain a user name or password."),
+    "number": gettext_lazy("Enter the receiver's host name, not a numeric address."),
+    "invalid": gettext_lazy("Enter the receiver's https address."),
+}
+
+
+def hook_address_error(url: str) -> str:
+    """Why an outbound webhook address may not be saved, or "" if it may. Its host is resolved when sending,
+    and every address it resolves to must be public then."""
+    try:
+        egress.check_url(url, outbound.rules())
+    except egress.Blocked as exc:
+        return str(HOOK_BLOCKED.get(exc.code, HOOK_BLOCKED["invalid"]))
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return str(HOOK_BLOCKED["invalid"])
+    return ""
+
+
+def _hook_view(hook: OutboundWebhook) -> dict[str, Any]:
+    """The webhook for the audit log: its secret only as a fingerprint."""
+    data = snapshot(hook, exclude=["secret"])
+    data["secret"] = f"#{_fingerprint(hook.secret)}"
+    return data
+
+
+@transaction.atomic
+def add_outbound_webhook(*, unit: Unit, url: str, events: Sequence[str], by: User) -> OutboundWebhook:
+    """Subscribe an outside system to events in the unit's subtree; the server makes the secret, which the
+    caller shows once (`hook.secret`) and never again."""
+    if not policy.can_supervise(by, unit):
+        raise PermissionDenied
+    url = url.strip()
+    chosen = [e for e in OutboundEvent.values if e in set(events)]
+    errors: dict[str, str] = {}
+    if error := hook_address_error(url):
+        errors["url"] = error
+    elif len(url) > 500:
+        errors["url"] = _("The address is too long.")
+    if not chosen or len(chosen) != len(set(events)):
+        errors["events"] = _("Choose at least one of the listed events.")
+    if errors:
+        raise ValidationError(errors)
+    hook = OutboundWebhook.objects.create(
+        unit=unit, url=url, events=chosen, secret=outbound.new_secret(), created_by=by
+    )
+    record(actor=by, action=Action.OUTBOUND_WEBHOOK_CREATE, obj=hook, after=_hook_view(hook))
+    return hook
+
+
+@transaction.atomic
+def set_outbound_webhook_active(*, hook: OutboundWebhook, by: User, is_active: bool) -> OutboundWebhook:
+    """Pause or resume a webhook: paused, its events are not logged and its pending deliveries wait."""
+    if not policy.can_supervise(by, hook.unit):
+        raise PermissionDenied
+    hook = OutboundWebhook.objects.select_for_update().select_related("unit").get(pk=hook.pk)
+    before = _hook_view(hook)
+    hook.is_active = is_active
+    hook.save(update_fields=["is_active"])
+    record(actor=by, action=Action.OUTBOUND_WEBHOOK_UPDATE, obj=hook, before=before, after=_hook_view(hook))
+    return hook
+
+
+@transaction.atomic
+def delete_outbound_webhook(*, hook: OutboundWebhook, by: User) -> None:
+    """Delete a webhook and its delivery log; the audit trail keeps that it was."""
+    if not policy.can_supervise(by, hook.unit):
+        raise PermissionDenied
+    hook = OutboundWebhook.objects.select_for_update().get(pk=hook.pk)
+    before = {**_hook_view(hook), "deliveries": hook.deliveries.count()}
+    record(actor=by, action=Action.OUTBOUND_WEBHOOK_DELETE, obj=hook, before=before)
+    hook.delete()
+
+
+def replay_outbound_delivery(*, delivery: OutboundDelivery, by: User) -> OutboundDelivery:
+    """Send a logged delivery again now: the same event and id, a fresh timestamp and signature. Audited
+    before sending; a replay that fails is tried again as a new delivery would be."""
+    if not policy.can_supervise(by, delivery.webhook.unit):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = OutboundDelivery.objects.select_for_update().get(pk=delivery.pk)
+        before = {"state": current.state, "attempts": current.attempts, "last_status": current.last_status}
+        # Held as a send in progress is, so that the every-minute job does not send it a second time.
+        lease = clock.now() + outbound.LEASE
+        current.state, current.attempts, current.next_attempt_at = OutboundState.PENDING, 0, lease
+        current.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+        record(
+            actor=by,
+            action=Action.OUTBOUND_WEBHOOK_REPLAY,
+            obj=delivery.webhook,
+            before=before,
+            after={"delivery": current.pk, "event_id": str(current.event_id), "kind": current.kind},
+        )
+    sent = outbound.send(current.pk, force=True)
+    return sent or OutboundDelivery.objects.get(pk=current.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.notify import robots, views
+from luoshi.notify import hooks, robots, views
 
 app_name = "notify"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("robots/<int:pk>/toggle/", robots.robot_toggle, name="robot_toggle"),
     path("robots/<int:pk>/test/", robots.robot_test, name="robot_test"),
     path("robots/<int:pk>/delete/", robots.robot_delete, name="robot_delete"),
+    path("webhooks/", hooks.hook_list, name="hook_list"),
+    path("webhooks/add/", hooks.hook_add, name="hook_add"),
+    path("webhooks/<int:pk>/", hooks.hook_detail, name="hook_detail"),
+    path("webhooks/<int:pk>/toggle/", hooks.hook_toggle, name="hook_toggle"),
+    path("webhooks/<int:pk>/delete/", hooks.hook_delete, name="hook_delete"),
+    path("webhooks/deliveries/<int:pk>/replay/", hooks.hook_replay, name="hook_replay"),
 ]

@@ -32,6 +32,7 @@ from luoshi.core.attachments import (
 )
 from luoshi.core.events import tasks_changed
 from luoshi.core.services import require
+from luoshi.notify import outbound
 from luoshi.notify.services import notify
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
@@ -424,6 +425,20 @@ def accept_delivery(*, delivery: Delivery, by: User) -> Delivery:
     current.save(update_fields=["state", "decided_by", "decided_at"])
     record(actor=by, action=Action.DELIVERY_ACCEPT, obj=current, before=before, after=snapshot(current))
     task, declared = current.task, clock.local(current.at).date()
+    outbound.emit(
+        "delivery.accepted",
+        unit=task.lead_unit,
+        data={
+            "delivery": current.pk,
+            "task": {"id": task.pk, "code": task.code, "title": task.title},
+            "milestone": None
+            if current.milestone is None
+            else {"id": current.milestone.pk, "title": current.milestone.title},
+            "state": current.state,
+            "url": f"/tasks/{task.pk}/",
+        },
+        key=f"delivery.accepted:{current.pk}",
+    )
     milestone = current.milestone
     if milestone is not None:
         if Milestone.objects.filter(pk=milestone.pk, reached_on__isnull=True).exists():

@@ -20,6 +20,7 @@ from django.db import transaction
 from luoshi.audit.services import record
 from luoshi.core import clock
 from luoshi.core.actions import Action
+from luoshi.notify import outbound
 from luoshi.notify.ladder_audience import LATE_NOTICE, resolve, told_at
 from luoshi.notify.models import EscalationStep
 from luoshi.notify.services import notify
@@ -108,6 +109,17 @@ def chase_items(*, now: dt.datetime) -> Chased:
             units=late.robots_of,
         )
         done.late += bool(told)
+        outbound.emit(
+            "supervision.overdue",
+            unit=item.lead_unit,
+            data={
+                "item": {"id": item.pk, "code": item.code, "title": item.title},
+                "due": str(item.due),
+                "state": item.state,
+                "url": url,
+            },
+            key=f"supervision.overdue:{item.pk}:{item.due}",
+        )
         done.escalated += _climb(item, misses_on(item.due, today), steps, taken.get(item.pk, set()), now)
     return done
 

@@ -1,4 +1,5 @@
-"""Local stand-ins for the outside world: an HTTP receiver for group robots, and Huey running inline."""
+"""Local stand-ins for the outside world: HTTP receivers for group robots and outbound webhooks, and Huey
+running inline."""
 
 from __future__ import annotations
 
@@ -116,3 +117,74 @@ def huey_inline() -> Iterator[Any]:  # huey ships no types
     HUEY.immediate = True
     yield HUEY
     HUEY.immediate = was
+
+
+@dataclass
+class Hooked:
+    """One request an outbound webhook receiver got: its path, headers and body as sent."""
+
+    path: str
+    headers: dict[str, str]
+    raw: bytes
+
+    @property
+    def body(self) -> Any:
+        return json.loads(self.raw.decode("utf-8"))
+
+
+@dataclass
+class HookReceiver:
+    """Records every POST; answers `failing` (500 unless told) to the first `fail_first`, then 204."""
+
+    base: str
+    requests: list[Hooked] = field(default_factory=list)
+    fail_first: int = 0
+    failing: int = 500
+
+    def url(self, path: str = "/hook") -> str:
+        return self.base + path
+
+
+@pytest.fixture
+def hook_receiver() -> Iterator[HookReceiver]:
+    def handler_for(receiver: HookReceiver) -> type[BaseHTTPRequestHandler]:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.requests.append(Hooked(self.path, dict(self.headers.items()), raw))
+                fail = len(receiver.requests) <= receiver.fail_first
+                self.send_response(receiver.failing if fail else 204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    receiver = HookReceiver(base=f"http://127.0.0.1:{server.server_address[1]}")
+    server.RequestHandlerClass = handler_for(receiver)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield receiver
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def loopback_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let outbound webhooks be on 127.0.0.1 over http, where `hook_receiver` listens, for this test only.
+
+    Production has no way to this: the rules come from `outbound.rules`, which reads no setting.
+    """
+    import ipaddress
+
+    from luoshi.notify import egress, outbound
+
+    loopback = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+    rules = egress.Rules(
+        hosts=frozenset(), any_host=True, schemes=frozenset({"http", "https"}), exempt=loopback
+    )
+    monkeypatch.setattr(outbound, "rules", lambda: rules)

@@ -137,11 +137,12 @@ def test_a_submit_runs_a_fixed_small_number_of_queries(client, city, cycle):
     # Session, user and unit (3); the report in scope (1); the previous report, for the advice (1); then the
     # one transaction: the locked row, the key, the update, the submission, the audit event (5); the
     # office's notice: its readers, the key, the notice, its audit event (4), in three savepoints (6
-    # statements: the test's transaction turns the submit's own into one); then the swapped part's reads,
+    # statements: the test's transaction turns the submit's own into one); the outbound webhooks listening
+    # for a submitted report (1: none here, so nothing more); then the swapped part's reads,
     # from the report the write returned, which keeps the previous report read for the advice (history's
     # two, unread notices, evidence, light: 5). The audit seal comes after the commit, at most once a
     # second per process.
-    assert len(ctx.captured_queries) == 25, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
+    assert len(ctx.captured_queries) == 26, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
 
 
 def test_a_sent_report_does_not_take_another_key_or_another_persons_resend(client, city, cycle):

@@ -38,9 +38,10 @@ from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report
 from luoshi.ingest.services import create_draft
 from luoshi.meetings.tests import matrix_world as mt
+from luoshi.notify import egress, outbound
 from luoshi.notify.ladder import install_default_ladder
 from luoshi.notify.models import EscalationStep
-from luoshi.notify.services import add_webhook, notify
+from luoshi.notify.services import add_outbound_webhook, add_webhook, notify
 from luoshi.orgs.models import UnitAlias
 from luoshi.plans.deliveries import submit_contribution, submit_delivery
 from luoshi.plans.services import MilestoneSpec
@@ -86,6 +87,12 @@ class Form:
     htmx: bool = False  # sent by htmx (its answer is a part of the page), as well as without JavaScript
 
 
+@pytest.fixture(autouse=True)
+def hook_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outbound webhooks' receivers (the outside world): a replay reaches them."""
+    monkeypatch.setattr(outbound.egress, "post", lambda *a, **k: egress.Answer(204, "No Content", b"", ""))
+
+
 @pytest.fixture
 def world(city: Any) -> dict[str, Any]:
     """One of everything a URL can point at, inside 青山县's scope."""
@@ -121,6 +128,10 @@ def world(city: Any) -> dict[str, Any]:
         unit=city.qingshan, platform="dingtalk", url="https://oapi.dingtalk.com/robot/send?access_token=t",
         by=city.city_supervisor,
     )  # fmt: skip
+    hook = add_outbound_webhook(
+        unit=city.qingshan, url="https://hooks.example.com/in", events=["task.red"], by=city.city_supervisor
+    )
+    (hook_delivery,) = outbound.emit("task.red", unit=city.qingshan, data={"task": {"id": task.pk}})
     sv.build(city, (city.qingshan,))
     mt.build(city, (city.qingshan_town,))
     sv.build_inspections(city, (city.qingshan,))
@@ -137,6 +148,8 @@ def world(city: Any) -> dict[str, Any]:
         "draft": draft,
         "notice": notice,
         "robot": robot,
+        "hook": hook,
+        "hook_delivery": hook_delivery,
         "spare": make_unit("青山县工业园", "park", city.qingshan),  # to edit, move and deactivate
         "leaver": make_user("qingshan.leaver", "liaison", city.qingshan),  # to edit and deactivate
         **_shared(city),
@@ -206,6 +219,10 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "notify:robot_toggle": (boss, {"pk": w["robot"].pk}),
         "notify:robot_test": (boss, {"pk": w["robot"].pk}),
         "notify:robot_delete": (boss, {"pk": w["robot"].pk}),  # walked last of the robot's addresses
+        "notify:hook_detail": (boss, {"pk": w["hook"].pk}),
+        "notify:hook_toggle": (boss, {"pk": w["hook"].pk}),
+        "notify:hook_replay": (boss, {"pk": w["hook_delivery"].pk}),
+        "notify:hook_delete": (boss, {"pk": w["hook"].pk}),  # walked last of the webhook's addresses
         "accounts:reset_password": ("admin", {"pk": city.other_township_liaison.pk}),  # no persona here
         "accounts:identity_link": ("admin", {"pk": city.other_township_liaison.pk}),
         "accounts:identity_unlink": ("admin", {"pk": 1}),

@@ -348,6 +348,23 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "GET there":  "200 404 404 404 404 404 403 404 403 200",
                                      "POST here":  "302 302 403 403 403 404 404 404 403 302",
                                      "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    # Outbound webhooks: for the offices over the unit, as group robots are. The form names its unit.
+    "notify:hook_list":             {"GET":        "200 200 403 403 403 403 403 403 403 200"},
+    "notify:hook_add":              {"GET":         every(405),
+                                     "POST here":  "200 200 403 403 403 403 403 403 403 200",
+                                     "POST there": "200 400 403 403 403 403 403 403 403 200"},
+    "notify:hook_detail":           {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200"},
+    "notify:hook_toggle":           {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "notify:hook_delete":           {"GET here":   "200 200 403 403 403 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "notify:hook_replay":           {"GET here":    every(405),
+                                     "POST here":  "302 302 403 403 403 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
     "ingest:intake_new":            {"GET":        "200 200 403 403 403 403 403 403 403 200",
                                      "POST here":  "302 302 403 403 403 403 403 403 403 302",
                                      "POST there": "302 200 403 403 403 403 403 403 403 302"},
@@ -586,6 +603,7 @@ SUCCESS: dict[str, int] = {
     "orgs:person_create": 200,  # so is the new person's
     "orgs:import": 200,  # the dry run's preview
     "api_tokens:list": 200,  # the new token is shown once, on the page
+    "notify:hook_add": 200,  # so is the new webhook's signing secret
 }
 # and these may succeed without writing:
 SUCCESS_WITHOUT_WRITE = {
@@ -619,6 +637,8 @@ class Place:
     evidence: Any  # a file of the pending report
     notice: Any
     robot: Any
+    hook: Any  # an outbound webhook over the place
+    hook_delivery: Any  # an event logged for it
     draft: Any
     alias: Any  # another name of the unit, for alias_delete (an administrator's page)
     token: Any  # the place's person's personal API token
@@ -713,6 +733,10 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "notify:robot_toggle": lambda w, p: {"pk": p.robot.pk},
     "notify:robot_test": lambda w, p: {"pk": p.robot.pk},
     "notify:robot_delete": lambda w, p: {"pk": p.robot.pk},
+    "notify:hook_detail": lambda w, p: {"pk": p.hook.pk},
+    "notify:hook_toggle": lambda w, p: {"pk": p.hook.pk},
+    "notify:hook_delete": lambda w, p: {"pk": p.hook.pk},
+    "notify:hook_replay": lambda w, p: {"pk": p.hook_delivery.pk},
     "accounts:reset_password": lambda w, p: {"pk": p.person.pk},
     "accounts:identity_link": lambda w, p: {"pk": p.person.pk},
     "accounts:identity_unlink": lambda w, p: {"pk": p.person.pk},  # no link has it: 404 either way
@@ -856,6 +880,14 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "notify:robot_toggle": lambda w, p: {},
     "notify:robot_test": lambda w, p: {},
     "notify:robot_delete": lambda w, p: {},
+    "notify:hook_add": lambda w, p: {
+        "unit": p.unit.pk,
+        "url": "https://hooks.example.com/matrix",
+        "events": ["report.submitted", "task.red"],
+    },
+    "notify:hook_toggle": lambda w, p: {},
+    "notify:hook_delete": lambda w, p: {},
+    "notify:hook_replay": lambda w, p: {},
     "accounts:password_change": lambda w, p: {
         "old_password": PASSWORD,
         "new_password1": "Qingshan-river-bend-2026",
@@ -941,9 +973,10 @@ def build_world() -> World:
     from luoshi.dispatch import services as dispatch
     from luoshi.dispatch.models import Report
     from luoshi.ingest.services import create_draft
+    from luoshi.notify import outbound
     from luoshi.notify.ladder import install_default_ladder
     from luoshi.notify.models import EscalationStep
-    from luoshi.notify.services import add_webhook, notify
+    from luoshi.notify.services import add_outbound_webhook, add_webhook, notify
     from luoshi.orgs.models import UnitAlias
     from luoshi.plans.deliveries import submit_contribution, submit_delivery
     from luoshi.plans.services import (
@@ -1026,6 +1059,14 @@ def build_world() -> World:
         url = f"https://oapi.dingtalk.com/robot/send?access_token=t{unit.pk}"
         return add_webhook(unit=unit, platform="dingtalk", url=url, by=by)
 
+    def hook(unit: Any, by: Any) -> tuple[Any, Any]:
+        made = add_outbound_webhook(unit=unit, url="https://hooks.example.com/in", events=["task.red"], by=by)
+        (logged,) = outbound.emit("task.red", unit=unit, data={"task": {"id": 1}})
+        return made, logged
+
+    here_hook, here_delivery = hook(c.qingshan_town, c.county_supervisor)
+    there_hook, there_delivery = hook(c.baisha, c.city_supervisor)
+
     def api_token(person: Any) -> Any:
         token, _ = create_token(by=person, name="同步", expires_on=core_clock.today() + dt.timedelta(days=30))
         return token
@@ -1052,6 +1093,8 @@ def build_world() -> World:
         evidence=evidence(this_week, town_task, c.township_liaison),
         notice=notice(c.township_liaison),
         robot=robot(c.qingshan_town, c.county_supervisor),
+        hook=here_hook,
+        hook_delivery=here_delivery,
         draft=create_draft(
             plan=county_plan, by=c.county_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
         ),
@@ -1076,6 +1119,8 @@ def build_world() -> World:
         evidence=evidence(this_week, baisha_task, c.outsider),
         notice=notice(c.outsider),
         robot=robot(c.baisha, c.city_supervisor),
+        hook=there_hook,
+        hook_delivery=there_delivery,
         draft=create_draft(
             plan=baisha_plan, by=c.city_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
         ),
@@ -1129,6 +1174,21 @@ def robot_platforms(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     sent: list[str] = []
     monkeypatch.setattr(channels, "post_json", lambda url, payload: sent.append(url))
+    return sent
+
+
+@pytest.fixture(autouse=True)
+def hook_receivers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The outbound webhooks' receivers (the outside world): every replay reaches them."""
+    from luoshi.notify import egress, outbound
+
+    sent: list[str] = []
+
+    def post(url: str, body: bytes, **_: Any) -> egress.Answer:
+        sent.append(url)
+        return egress.Answer(204, "No Content", b"", "")
+
+    monkeypatch.setattr(outbound.egress, "post", post)
     return sent
 
 
