@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -290,3 +291,15 @@ class OutboundDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.webhook_id}: {self.state}"
+
+    @property
+    def badge(self) -> str:
+        """The colour of its state's badge on the delivery log."""
+        return {OutboundState.DELIVERED: "text-bg-success", OutboundState.FAILED: "text-bg-danger"}.get(
+            OutboundState(self.state), "text-bg-warning"
+        )
+
+    @property
+    def retry_at(self) -> dt.datetime | None:
+        """When it is tried next, while it is still being tried."""
+        return self.next_attempt_at if self.state == OutboundState.PENDING else None

@@ -72,8 +72,7 @@ def sso_begin(request: HttpRequest) -> HttpResponse:
         return oidc.begin(request, callback)
     except oidc.Unverified as exc:  # the provider unreachable: nobody has tried to sign in yet
         log.warning("single sign-on could not begin: %s", exc)
-        context = {"reason": str(sso.Refusal.UNVERIFIED), "provider": provider_name()}
-        return render(request, "registration/sso_refused.html", context, status=502)
+        return render(request, "registration/sso_refused.html", _refusal(sso.Refusal.UNVERIFIED), status=502)
 
 
 @never_cache
@@ -113,8 +112,26 @@ def _refused(
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         via={**via, "reason": str(reason)},
     )
-    context = {"reason": str(reason), "provider": provider_name()}
-    return render(request, "registration/sso_refused.html", context, status=403)
+    return render(request, "registration/sso_refused.html", _refusal(reason), status=403)
+
+
+def _refusal(reason: sso.Refusal) -> dict[str, str]:
+    """The refusal page's words: why, and what to do."""
+    provider = provider_name()
+    said = {
+        sso.Refusal.NOT_LINKED: _(
+            "Your account at %(provider)s is not linked to a person in Luoshi. "
+            "Ask your administrator to link it."
+        ),
+        sso.Refusal.INACTIVE: _(
+            "This person has been deactivated in Luoshi and can no longer sign in. Ask your administrator."
+        ),
+        sso.Refusal.UNVERIFIED: _(
+            "The answer from %(provider)s could not be verified, or the sign-in was cancelled. "
+            "Please try again."
+        ),
+    }
+    return {"reason": str(reason), "message": said[reason] % {"provider": provider}}
 
 
 @require_POST
