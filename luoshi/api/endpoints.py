@@ -52,6 +52,17 @@ class LuoshiAPI(NinjaAPI):
                 pattern.callback = _problem_405(pattern.callback)
         return found
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The document, its error answers declared as they are sent: application/problem+json."""
+        document = super().get_openapi_schema(**kwargs)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[problems.CONTENT_TYPE] = content.pop("application/json")
+        return document
+
 
 def _problem_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)

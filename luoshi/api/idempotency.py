@@ -41,13 +41,22 @@ def _replay(row: IdempotencyKey) -> HttpResponse:
     return response
 
 
+def _digest(body: bytes) -> str:
+    """The body's fingerprint: of its JSON in a canonical form (key order and spacing do not count)."""
+    try:
+        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, ensure_ascii=False).encode()
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
+
+
 def once(request: HttpRequest, user: User, key: str, write: Callable[[], HttpResponse]) -> HttpResponse:
     """Answer `write()` once per (user, key); the same key for the same operation and body replays it."""
     key = key.strip()
     if not key or len(key) > LONGEST_KEY:
         raise _refuse(_("Give a key of 1 to %(n)s characters.") % {"n": LONGEST_KEY})
     operation = f"{request.method} {request.path}"[:200]
-    digest = hashlib.sha256(request.body).hexdigest()
+    digest = _digest(request.body)
     now = clock.now()
     IdempotencyKey.objects.filter(user=user, key=key, created_at__lte=now - KEPT).delete()
     try:

@@ -44,6 +44,13 @@ def test_a_task_created_twice_with_one_key_is_one_task_and_the_same_answer(city,
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     assert again["Idempotent-Replayed"] == "true" and first["ETag"] == again["ETag"] == '"1"'
+    reordered = client.post(
+        url,
+        json.dumps(dict(reversed(body.items())), indent=2),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "import-row-7"},
+    )
+    assert reordered.status_code == 201 and reordered.json() == first.json()  # the same body, spaced anew
     assert Task.objects.filter(title=NEW_TASK["title"]).count() == 1
     assert AuditEvent.objects.filter(action="task.create", object_id=str(first.json()["id"])).count() == 1
     changed = post(
@@ -227,5 +234,5 @@ def test_the_openapi_document_is_valid_and_every_operation_declares_its_problems
         )
         assert needed <= responses.keys(), f"{method} {path}: {sorted(needed - responses.keys())}"
         for status in needed:
-            schema = responses[status]["content"]["application/json"]["schema"]
+            schema = responses[status]["content"]["application/problem+json"]["schema"]
             assert schema["$ref"] == problem, f"{method} {path} {status}"
