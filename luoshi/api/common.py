@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
+from ninja.params.functions import Path as PathParam
+from pydantic import AfterValidator
 
 from luoshi.api import problems
 from luoshi.orgs.models import User
@@ -74,7 +76,7 @@ class Paging(PaginationBase):
     class Input(Schema):
         limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
         offset: int = Field(0, ge=0, le=10_000_000)
-        after: int | None = Field(None, ge=0, le=2**62, description="continue after this id, in id order")
+        after: int | None = Field(None, ge=0, le=2**63 - 1, description="continue after this id, in id order")
 
     class Output(Schema):
         items: list[Any]
@@ -110,3 +112,18 @@ def as_json(
     if version is not None:
         response["ETag"] = etag(version)
     return response
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("a NUL character is not text")  # no database column takes it
+    return text
+
+
+BIGGEST_ID = 2**63 - 1  # a BigAutoField's largest: any larger id would overflow the query, not miss
+# An object's id in a filter: a number a database key can hold.
+Id = Annotated[int, Field(ge=1, le=BIGGEST_ID)]
+# Text a client sends: without NUL characters, which no database column takes.
+Text = Annotated[str, AfterValidator(_no_nul)]
+# An object's id in the path: out of range it is refused (422), never overflowed into a 500.
+PathId = Annotated[int, PathParam(ge=1, le=BIGGEST_ID)]

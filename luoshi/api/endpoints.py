@@ -23,9 +23,21 @@ from ninja.security import HttpBearer
 
 from luoshi.api import problems, services
 from luoshi.api.areas import assessment, bulletins, calls, dispatch, people, plans, supervision
-from luoshi.api.common import ALWAYS, ONE, WRITE, Paging, PreconditionMissing, etag, expected_version, user_of
+from luoshi.api.common import (
+    ALWAYS,
+    ONE,
+    WRITE,
+    Id,
+    Paging,
+    PathId,
+    PreconditionMissing,
+    etag,
+    expected_version,
+    user_of,
+)
 from luoshi.api.schemas import ReportIn, ReportOut, TaskOut, UnitOut
 from luoshi.core.services import StaleVersion
+from luoshi.dispatch.lights import Light
 from luoshi.dispatch.models import UNSENT, Cycle, Report
 from luoshi.dispatch.services import ReportData, submit_report
 from luoshi.orgs import policy
@@ -100,9 +112,9 @@ def with_etag(response: HttpResponse, version: int) -> HttpResponse:
 
 
 class TaskFilter(Schema):
-    unit: int | None = None  # the lead unit
-    list: int | None = None  # the task list
-    light: str | None = None  # green, yellow, red…
+    unit: Id | None = None  # the lead unit
+    list: Id | None = None  # the task list
+    light: Light | None = None  # green, yellow, red…
 
 
 class ReportFilter(Schema):
@@ -124,12 +136,12 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
     if filters.list is not None:
         tasks = tasks.filter(task_list_id=filters.list)
     if filters.light:
-        tasks = tasks.filter(light__light=filters.light)
+        tasks = tasks.filter(light__light=filters.light.value)
     return tasks
 
 
 @api.get("/tasks/{task_id}", response={200: TaskOut, **ONE}, tags=["tasks"])
-def get_task(request: HttpRequest, task_id: int, response: HttpResponse) -> Any:
+def get_task(request: HttpRequest, task_id: PathId, response: HttpResponse) -> Any:
     task = get_object_or_404(Task.objects.visible_to(user_of(request)).select_related("light"), pk=task_id)
     response["ETag"] = etag(task.version)
     return task
@@ -151,7 +163,7 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilter]) -> Any:
 
 
 @api.get("/reports/{report_id}", response={200: ReportOut, **ONE}, tags=["reports"])
-def get_report(request: HttpRequest, report_id: int, response: HttpResponse) -> Any:
+def get_report(request: HttpRequest, report_id: PathId, response: HttpResponse) -> Any:
     report = get_object_or_404(Report.objects.visible_to(user_of(request)), pk=report_id)
     response["ETag"] = etag(report.version)
     return report
@@ -160,7 +172,7 @@ def get_report(request: HttpRequest, report_id: int, response: HttpResponse) -> 
 @api.post("/reports/{report_id}/submit", response={200: ReportOut, **WRITE}, tags=["reports"])
 def submit(
     request: HttpRequest,
-    report_id: int,
+    report_id: PathId,
     payload: ReportIn,
     response: HttpResponse,
     idempotency_key: Annotated[str, HeaderParam(alias="Idempotency-Key")],

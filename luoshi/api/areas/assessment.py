@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from luoshi.api.common import ALWAYS, ONE, Paging, user_of
+from luoshi.api.common import ALWAYS, ONE, Id, Paging, PathId, user_of
 from luoshi.assessment.models import IndicatorSystem, Result, Run
 from luoshi.orgs.models import User
 
@@ -44,7 +44,7 @@ class ResultOut(Schema):
 
 
 class RunFilter(Schema):
-    system: int | None = None
+    system: Id | None = None
 
 
 def visible_runs(user: User) -> Any:
@@ -62,13 +62,13 @@ def list_runs(request: HttpRequest, filters: Query[RunFilter]) -> Any:
 
 
 @router.get("/assessment/runs/{run_id}", response={200: RunOut, **ONE})
-def get_run(request: HttpRequest, run_id: int) -> Any:
+def get_run(request: HttpRequest, run_id: PathId) -> Any:
     return get_object_or_404(visible_runs(user_of(request)), pk=run_id)
 
 
 @router.get("/assessment/runs/{run_id}/results", response={200: list[ResultOut], **ONE})
 @paginate(Paging)
-def list_results(request: HttpRequest, run_id: int) -> Any:
+def list_results(request: HttpRequest, run_id: PathId) -> Any:
     """The run's ranking, every row of it, as its page shows it (ranks are circulated to those assessed)."""
     run = get_object_or_404(visible_runs(user_of(request)), pk=run_id)
     return Result.objects.filter(run=run).order_by("category", "rank", "pk")

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from luoshi.api.common import ALWAYS, ONE, Paging, user_of
-from luoshi.bulletins.models import Bulletin
+from luoshi.api.common import ALWAYS, ONE, Paging, PathId, user_of
+from luoshi.bulletins.models import Bulletin, State
 
 router = Router(tags=["bulletins"])
 
@@ -44,7 +44,7 @@ class BulletinDetail(BulletinOut):
 
 
 class BulletinFilter(Schema):
-    state: str | None = None
+    state: State | None = None
 
 
 @router.get("/bulletins", response={200: list[BulletinOut], **ALWAYS})
@@ -57,5 +57,5 @@ def list_bulletins(request: HttpRequest, filters: Query[BulletinFilter]) -> Any:
 
 
 @router.get("/bulletins/{bulletin_id}", response={200: BulletinDetail, **ONE})
-def get_bulletin(request: HttpRequest, bulletin_id: int) -> Any:
+def get_bulletin(request: HttpRequest, bulletin_id: PathId) -> Any:
     return get_object_or_404(Bulletin.objects.visible_to(user_of(request)), pk=bulletin_id)

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from luoshi.api.common import ALWAYS, ONE, Paging, user_of
+from luoshi.api.common import ALWAYS, ONE, Paging, PathId, user_of
 from luoshi.challenges.models import OpenCall
+from luoshi.challenges.rules import CallState
 
 router = Router(tags=["open calls"])
 
@@ -32,7 +33,7 @@ class CallOut(Schema):
 
 
 class CallFilter(Schema):
-    state: str | None = None
+    state: CallState | None = None
 
 
 @router.get("/calls", response={200: list[CallOut], **ALWAYS})
@@ -45,5 +46,5 @@ def list_calls(request: HttpRequest, filters: Query[CallFilter]) -> Any:
 
 
 @router.get("/calls/{call_id}", response={200: CallOut, **ONE})
-def get_call(request: HttpRequest, call_id: int) -> Any:
+def get_call(request: HttpRequest, call_id: PathId) -> Any:
     return get_object_or_404(OpenCall.objects.visible_to(user_of(request)), pk=call_id)

@@ -13,7 +13,18 @@ from ninja.pagination import paginate
 from ninja.params.functions import Header
 
 from luoshi.api import idempotency, problems
-from luoshi.api.common import ALWAYS, ONE, WRITE, Paging, as_json, etag, expected_version, user_of
+from luoshi.api.common import (
+    ALWAYS,
+    ONE,
+    WRITE,
+    Paging,
+    PathId,
+    Text,
+    as_json,
+    etag,
+    expected_version,
+    user_of,
+)
 from luoshi.api.schemas import ReportOut
 from luoshi.dispatch import services
 from luoshi.dispatch.models import Cycle, Report
@@ -37,11 +48,11 @@ class CycleOut(Schema):
 
 
 class CycleFilter(Schema):
-    state: str | None = None
+    state: Cycle.State | None = None
 
 
 class ReturnIn(Schema):
-    comment: str = Field(max_length=2000)
+    comment: Text = Field(max_length=2000)
 
 
 @router.get("/cycles", response={200: list[CycleOut], **ALWAYS})
@@ -54,13 +65,15 @@ def list_cycles(request: HttpRequest, filters: Query[CycleFilter]) -> Any:
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, **ONE})
-def get_cycle(request: HttpRequest, cycle_id: int) -> Any:
+def get_cycle(request: HttpRequest, cycle_id: PathId) -> Any:
     return get_object_or_404(
         Cycle.objects.visible_to(user_of(request)).select_related("cadence"), pk=cycle_id
     )
 
 
-def _review(request: HttpRequest, report_id: int, if_match: str | None, key: str, act: Any) -> HttpResponse:
+def _review(
+    request: HttpRequest, report_id: PathId, if_match: str | None, key: str, act: Any
+) -> HttpResponse:
     """Run `act(report)` on the report if it is still at the version If-Match names, once per key."""
     user = user_of(request)
     report = get_object_or_404(Report.objects.visible_to(user), pk=report_id)
@@ -88,7 +101,7 @@ def _review(request: HttpRequest, report_id: int, if_match: str | None, key: str
 @router.post("/reports/{report_id}/accept", response={200: ReportOut, **WRITE})
 def accept_report(
     request: HttpRequest,
-    report_id: int,
+    report_id: PathId,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Any:
@@ -105,7 +118,7 @@ def accept_report(
 @router.post("/reports/{report_id}/return", response={200: ReportOut, **WRITE})
 def return_report(
     request: HttpRequest,
-    report_id: int,
+    report_id: PathId,
     payload: ReturnIn,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from luoshi.api.common import ALWAYS, ONE, Paging, user_of
+from luoshi.api.common import ALWAYS, ONE, Id, Paging, PathId, user_of
 from luoshi.orgs import policy
-from luoshi.orgs.models import User
+from luoshi.orgs.models import Role, User
 
 router = Router(tags=["people"])
 
@@ -25,8 +25,8 @@ class PersonOut(Schema):
 
 
 class PeopleFilter(Schema):
-    unit: int | None = None
-    role: str | None = None
+    unit: Id | None = None
+    role: Role | None = None
     active: bool | None = None
 
 
@@ -50,5 +50,5 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> Any:
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ONE})
-def get_person(request: HttpRequest, person_id: int) -> Any:
+def get_person(request: HttpRequest, person_id: PathId) -> Any:
     return get_object_or_404(people_of(user_of(request)), pk=person_id)

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from ninja.params.functions import Header
 
 from luoshi.api import idempotency
-from luoshi.api.common import ALWAYS, ONE, WRITE, Paging, as_json, user_of
+from luoshi.api.common import ALWAYS, ONE, WRITE, Id, Paging, PathId, Text, as_json, user_of
 from luoshi.api.schemas import TaskOut
 from luoshi.orgs import policy
 from luoshi.orgs.models import User
@@ -63,21 +63,21 @@ class DeliveryOut(Schema):
 
 
 class PlanFilter(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=1, le=9999)
 
 
 class ListFilter(Schema):
-    plan: int | None = None
+    plan: Id | None = None
 
 
 class MilestoneFilter(Schema):
-    task: int | None = None
+    task: Id | None = None
     reached: bool | None = None
 
 
 class DeliveryFilter(Schema):
-    task: int | None = None
-    state: str | None = None
+    task: Id | None = None
+    state: Delivery.State | None = None
 
 
 def visible_milestones(user: User) -> Any:
@@ -100,7 +100,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> Any:
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, **ONE})
-def get_plan(request: HttpRequest, plan_id: int) -> Any:
+def get_plan(request: HttpRequest, plan_id: PathId) -> Any:
     return get_object_or_404(Plan.objects.visible_to(user_of(request)), pk=plan_id)
 
 
@@ -114,7 +114,7 @@ def list_task_lists(request: HttpRequest, filters: Query[ListFilter]) -> Any:
 
 
 @router.get("/lists/{list_id}", response={200: TaskListOut, **ONE})
-def get_task_list(request: HttpRequest, list_id: int) -> Any:
+def get_task_list(request: HttpRequest, list_id: PathId) -> Any:
     return get_object_or_404(TaskList.objects.visible_to(user_of(request)), pk=list_id)
 
 
@@ -130,7 +130,7 @@ def list_milestones(request: HttpRequest, filters: Query[MilestoneFilter]) -> An
 
 
 @router.get("/milestones/{milestone_id}", response={200: MilestoneOut, **ONE})
-def get_milestone(request: HttpRequest, milestone_id: int) -> Any:
+def get_milestone(request: HttpRequest, milestone_id: PathId) -> Any:
     return get_object_or_404(visible_milestones(user_of(request)), pk=milestone_id)
 
 
@@ -146,14 +146,14 @@ def list_deliveries(request: HttpRequest, filters: Query[DeliveryFilter]) -> Any
 
 
 @router.get("/deliveries/{delivery_id}", response={200: DeliveryOut, **ONE})
-def get_delivery(request: HttpRequest, delivery_id: int) -> Any:
+def get_delivery(request: HttpRequest, delivery_id: PathId) -> Any:
     return get_object_or_404(visible_deliveries(user_of(request)), pk=delivery_id)
 
 
 @router.post("/deliveries/{delivery_id}/accept", response={200: DeliveryOut, **WRITE})
 def accept_delivery(
     request: HttpRequest,
-    delivery_id: int,
+    delivery_id: PathId,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
 ) -> Any:
     """The office accepts a delivery, as the task page does. A delivery is decided once (its state guards
@@ -168,17 +168,17 @@ def accept_delivery(
 
 
 class TaskIn(Schema):
-    title: str = Field(max_length=200)
-    lead_unit: int
+    title: Text = Field(max_length=200)
+    lead_unit: Id
     start: dt.date
     due: dt.date
-    content: str = ""
-    measures: str = ""
-    co_units: list[int] = Field(default_factory=list, max_length=100)
-    leader: int | None = None
-    owner: int | None = None
-    weight: Decimal = Field(Decimal(1), ge=0, le=999)
-    responsibility_note: str = Field("", max_length=200)
+    content: Text = Field("", max_length=5000)
+    measures: Text = Field("", max_length=5000)
+    co_units: list[Id] = Field(default_factory=list, max_length=100)
+    leader: Id | None = None
+    owner: Id | None = None
+    weight: Decimal = Field(Decimal(1), ge=0, le=999, max_digits=5, decimal_places=2, allow_inf_nan=False)
+    responsibility_note: Text = Field("", max_length=200)
 
 
 def _refused(field: str, message: str) -> ValidationError:
@@ -198,7 +198,7 @@ def _person(user: User, field: str, pk: int | None) -> User | None:
 @router.post("/lists/{list_id}/tasks", response={201: TaskOut, **WRITE})
 def create_task(
     request: HttpRequest,
-    list_id: int,
+    list_id: PathId,
     payload: TaskIn,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
 ) -> Any:

@@ -11,9 +11,11 @@ from ninja.pagination import paginate
 from ninja.params.functions import Header
 
 from luoshi.api import idempotency
-from luoshi.api.common import ALWAYS, ONE, WRITE, Paging, as_json, user_of
+from luoshi.api.common import ALWAYS, ONE, WRITE, Id, Paging, PathId, Text, as_json, user_of
 from luoshi.supervision import services
 from luoshi.supervision.models import Rectification, SupervisionItem
+from luoshi.supervision.models.inspections import RectState
+from luoshi.supervision.models.items import State
 
 router = Router(tags=["supervision"])
 
@@ -60,17 +62,17 @@ class FeedbackOut(Schema):
 
 
 class ItemFilter(Schema):
-    state: str | None = None
-    lead_unit: int | None = None
+    state: State | None = None
+    lead_unit: Id | None = None
 
 
 class RectificationFilter(Schema):
-    state: str | None = None
-    unit: int | None = None
+    state: RectState | None = None
+    unit: Id | None = None
 
 
 class FeedbackIn(Schema):
-    statement: str = Field(max_length=5000)
+    statement: Text = Field(max_length=5000)
 
 
 @router.get("/supervision/items", response={200: list[ItemOut], **ALWAYS})
@@ -85,14 +87,14 @@ def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> Any:
 
 
 @router.get("/supervision/items/{item_id}", response={200: ItemOut, **ONE})
-def get_item(request: HttpRequest, item_id: int) -> Any:
+def get_item(request: HttpRequest, item_id: PathId) -> Any:
     return get_object_or_404(SupervisionItem.objects.visible_to(user_of(request)), pk=item_id)
 
 
 @router.post("/supervision/items/{item_id}/feedback", response={201: FeedbackOut, **WRITE})
 def answer_item(
     request: HttpRequest,
-    item_id: int,
+    item_id: PathId,
     payload: FeedbackIn,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
 ) -> Any:
@@ -120,5 +122,5 @@ def list_rectifications(request: HttpRequest, filters: Query[RectificationFilter
 
 
 @router.get("/supervision/rectifications/{rectification_id}", response={200: RectificationOut, **ONE})
-def get_rectification(request: HttpRequest, rectification_id: int) -> Any:
+def get_rectification(request: HttpRequest, rectification_id: PathId) -> Any:
     return get_object_or_404(Rectification.objects.visible_to(user_of(request)), pk=rectification_id)

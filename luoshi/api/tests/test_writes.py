@@ -236,3 +236,34 @@ def test_the_openapi_document_is_valid_and_every_operation_declares_its_problems
         for status in needed:
             schema = responses[status]["content"]["application/problem+json"]["schema"]
             assert schema["$ref"] == problem, f"{method} {path} {status}"
+
+
+def test_out_of_range_ids_nul_characters_and_unknown_states_are_refused_never_a_500(city, corner) -> None:
+    secret = token_of(city.city_supervisor)
+    client = Client(raise_request_exception=False)
+    huge = 10**30
+    for url in (
+        f"/api/tasks/{huge}",
+        f"/api/tasks?unit={huge}",
+        "/api/tasks/0",
+        "/api/tasks?light=purple",
+        "/api/supervision/items?state=%00",
+        f"/api/tasks?after={huge}",
+    ):
+        response = call(client, secret, "GET", url)
+        assert response.status_code == 422, url
+        assert response["Content-Type"] == "application/problem+json"
+    url = f"/api/lists/{city.economy.pk}/tasks"
+    nul = post(client, secret, url, {**NEW_TASK, "lead_unit": city.baisha.pk, "title": "任务\x00"},
+               **{"Idempotency-Key": "n"})  # fmt: skip
+    assert nul.status_code == 422 and list(nul.json()["errors"]) == ["body.payload.title"]
+    nan = post(client, secret, url, {**NEW_TASK, "lead_unit": city.baisha.pk, "weight": "NaN"},
+               **{"Idempotency-Key": "n"})  # fmt: skip
+    assert nan.status_code == 422 and list(nan.json()["errors"]) == ["body.payload.weight"]
+    report = f"/api/reports/{corner.town_report.pk}/submit"
+    too_much = post(client, token_of(city.township_liaison), report,
+                    {"percent": 70000, "progress": "推进中", "indicator_value": "1e30"},
+                    **{"Idempotency-Key": "p", "If-Match": '"1"'})  # fmt: skip
+    assert too_much.status_code == 422
+    assert set(too_much.json()["errors"]) == {"body.payload.percent", "body.payload.indicator_value"}
+    assert Task.objects.count() == 3
