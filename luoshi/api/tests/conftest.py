@@ -86,10 +86,15 @@ def world(city: City, corner: Corner) -> World:
     from luoshi.bulletins.tests import worlds as bl
     from luoshi.challenges.tests import worlds as ch
     from luoshi.plans.deliveries import submit_delivery
+    from luoshi.plans.services import MilestoneSpec, add_milestone
     from luoshi.supervision.tests import matrix_world as sv
     from luoshi.testing import make_unit
 
     make_unit(sv.PARK, "park", city.baisha)  # 白沙县's co-unit of its supervision items
+    cadence = Report.objects.get(pk=corner.town_report.pk).cycle.cadence
+    services.open_cycle(cadence=cadence, number=45, now=DURING - dt.timedelta(days=7))  # last week's too
+    for task, by in ((corner.town_task, city.county_supervisor), (corner.baisha_task, city.city_supervisor)):
+        add_milestone(task=task, by=by, spec=MilestoneSpec("开工", dt.date(2026, 6, 30), 30))
     sv.build(city, (city.qingshan_town, city.baisha))
     sv.build_inspections(city, (city.qingshan_town, city.baisha))
     bl.build_matrix(city)

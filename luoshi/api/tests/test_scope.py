@@ -135,3 +135,23 @@ def test_a_dead_token_gets_401_on_every_endpoint(city, corner, clock, how) -> No
         assert response.json()["status"] == 401
     assert Report.objects.get(pk=report.pk).state == ReportState.PENDING
     assert Task.objects.count() == 3
+
+
+def test_no_list_asks_the_database_once_per_object(city, world) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    secret = token_of(city.admin)  # sees every object: the fullest pages
+    call(client, secret, "GET", "/api/units")  # the token's first use is recorded once
+    run = PARAMS["run_id"][1](city.admin).first()
+    paths = [*LISTS, *(p.replace("{run_id}", str(run.pk)) for p in NESTED_LISTS)]
+    for path in paths:
+        counts = []
+        for limit in (1, 200):
+            with CaptureQueriesContext(connection) as queries:
+                response = call(client, secret, "GET", f"{path}?limit={limit}")
+            assert response.status_code == 200
+            counts.append(len(queries))
+        assert len(response.json()["items"]) > 1, path  # the test has something to multiply
+        assert counts[0] == counts[1], f"{path}: {counts[0]} queries for one object, {counts[1]} for all"
