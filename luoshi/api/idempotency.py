@@ -86,3 +86,9 @@ def once(request: HttpRequest, user: User, key: str, write: Callable[[], HttpRes
     row.etag = response.get("ETag", "")
     row.save(update_fields=["status", "response", "etag"])
     return response
+
+
+def forget_expired(*, now: dt.datetime) -> int:
+    """Delete the keys kept longer than a day (by `now`); the hourly job calls it. Returns how many."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lte=now - KEPT).delete()
+    return deleted

@@ -8,6 +8,7 @@ from typing import Any
 from django.test import Client
 from openapi_spec_validator import validate
 
+from luoshi.api import idempotency
 from luoshi.api.common import MAX_LIMIT
 from luoshi.api.endpoints import api
 from luoshi.api.models import IdempotencyKey
@@ -79,6 +80,9 @@ def test_a_key_is_kept_a_day_and_each_persons_keys_are_their_own(city, corner, c
     assert later.status_code == 201 and "Idempotent-Replayed" not in later
     assert Task.objects.filter(title=NEW_TASK["title"]).count() == 3
     assert IdempotencyKey.objects.count() == 2
+    clock.advance(hours=25)
+    assert idempotency.forget_expired(now=clock.now()) == 2  # the hourly job's sweep
+    assert not IdempotencyKey.objects.exists()
 
 
 def test_a_refused_create_names_the_field_writes_nothing_and_frees_its_key(city, corner) -> None:
