@@ -419,3 +419,32 @@ for _host in ROBOT_HOSTS:
 SITE_URL = env_str("LUOSHI_SITE_URL", "").rstrip("/")
 if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LUOSHI_SITE_URL must start with http:// or https://, not {SITE_URL!r}")
+
+# Single sign-on over OpenID Connect (README "Single sign-on"): on when LUOSHI_OIDC_ISSUER, _CLIENT_ID and
+# _CLIENT_SECRET are all set; the provider's endpoints and keys are read from its discovery document. A
+# provider's account signs in as the Luoshi person an administrator linked it to; LUOSHI_OIDC_MATCH may let
+# a first sign-in link itself by a verified e-mail address ("email") or by a username equal to the
+# provider's preferred_username ("username"). Nobody is ever created by signing in.
+OIDC_ISSUER = env_str("LUOSHI_OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = env_str("LUOSHI_OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = env_str("LUOSHI_OIDC_CLIENT_SECRET", "")
+OIDC_NAME = env_str("LUOSHI_OIDC_NAME", "").strip()  # the button's "Sign in with …", e.g. 省政务服务网
+OIDC_SCOPES = env_str("LUOSHI_OIDC_SCOPES", "openid email profile").strip()
+OIDC_MATCH = [m.strip() for m in env_str("LUOSHI_OIDC_MATCH", "").split(",") if m.strip()]
+OIDC_TIMEOUT = env_int("LUOSHI_OIDC_TIMEOUT", 10)
+if any((OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)) and not all(
+    (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)
+):
+    raise ImproperlyConfigured(
+        "single sign-on needs all three of LUOSHI_OIDC_ISSUER, LUOSHI_OIDC_CLIENT_ID and "
+        "LUOSHI_OIDC_CLIENT_SECRET"
+    )
+if OIDC_ISSUER and not OIDC_ISSUER.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"LUOSHI_OIDC_ISSUER must start with https:// (or http://), not {OIDC_ISSUER!r}"
+    )
+if "openid" not in OIDC_SCOPES.split():
+    raise ImproperlyConfigured(f"LUOSHI_OIDC_SCOPES must include openid, not {OIDC_SCOPES!r}")
+for _match in OIDC_MATCH:
+    if _match not in ("email", "username"):
+        raise ImproperlyConfigured(f"LUOSHI_OIDC_MATCH lists email and/or username, not {_match!r}")

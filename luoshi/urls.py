@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 
 from luoshi.api.endpoints import api
 from luoshi.api.problems import unknown_path
+from luoshi.orgs.sso_views import SignInView
 from luoshi.web import benchfloor
 from luoshi.web.forms import SignInForm
 
@@ -13,7 +14,7 @@ urlpatterns = [
     path("", include("luoshi.web.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

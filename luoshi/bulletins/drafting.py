@@ -44,9 +44,12 @@ class Draft:
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
 
     def group(self, key: str, rows: list[dict[str, Any]]) -> None:
         self.rows += [{**r, "group": key} for r in rows[:ROWS_MAX]]
+        if len(rows) > ROWS_MAX:
+            self.totals[key] = len(rows)
 
     def figure(self, label: str, count: int, key: str) -> None:
         self.figures.append({"label": label, "count": count, "key": key})

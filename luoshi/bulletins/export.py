@@ -32,6 +32,17 @@ def grouped(section: Section) -> dict[str, list[dict[str, Any]]]:
     return groups
 
 
+def kept(section: Section, key: str, rows: list[dict[str, Any]]) -> str:
+    """What to say under a group that kept only its first rows (drafting.ROWS_MAX), else ""."""
+    total = section.totals.get(key, len(rows))
+    if total <= len(rows):
+        return ""
+    return _("The first %(shown)s of %(total)s are listed; the figure counts them all.") % {
+        "shown": len(rows),
+        "total": total,
+    }
+
+
 def numbered(section: Section) -> str:
     return f"{chinese_number(section.order)}、{section.heading}"
 
@@ -50,6 +61,8 @@ def docx_bytes(bulletin: Bulletin) -> bytes:
             if len(groups) > 1:
                 officedoc.subheading(document, f"（{chinese_number(number)}）{labels.get(key, key)}")
             officedoc.table(document, section.columns, [r["cells"] for r in rows])
+            if note := kept(section, key, rows):
+                officedoc.body(document, note)
     day = clock.local(bulletin.published_at).date() if bulletin.published_at else clock.today()
     officedoc.signature(document, bulletin.issuer.name, day)
     officedoc.page_numbers(document)
@@ -74,7 +87,10 @@ def workbook(bulletin: Bulletin) -> sheets.Book:
         book.sheet(
             title=numbered(section),
             columns=columns,
-            groups=[(labels.get(key, key), rows) for key, rows in groups.items()]
+            groups=[
+                (" ".join(filter(None, (labels.get(key, key), kept(section, key, rows)))), rows)
+                for key, rows in groups.items()
+            ]
             or [(None, [{"cells": [section.text]}])],
         )
     return book

@@ -158,6 +158,8 @@ class Section(models.Model):
     columns = models.JSONField(default=list)
     rows = models.JSONField(default=list)
     figures = models.JSONField(default=list)
+    # How many rows a group had when it kept only its first (drafting.ROWS_MAX), by group key.
+    totals = models.JSONField(default=dict)
     version = models.PositiveIntegerField(default=1)
 
     audit_subject = "bulletin"

@@ -146,6 +146,7 @@ def generate(bulletin: Bulletin, *, now: dt.datetime | None = None) -> Bulletin:
                     Section.objects.create(
                         bulletin=bulletin, order=order, kind=draft.kind, heading=draft.heading,
                         text=draft.text, columns=draft.columns, rows=draft.rows, figures=draft.figures,
+                        totals=draft.totals,
                     )  # fmt: skip
                     Bulletin.objects.filter(pk=bulletin.pk).update(steps_done=F("steps_done") + 1)
     except Exception as exc:  # a failed generation is shown on the bulletin, and may be run again

@@ -90,6 +90,7 @@ def _page_sections(bulletin: Bulletin) -> list[dict[str, Any]]:
                         "anchor": f"{section.kind}-{key}",
                         "label": labels.get(key, "") if len(groups) > 1 else "",
                         "rows": rows,
+                        "kept": _export().kept(section, key, rows),
                     }
                     for key, rows in groups.items()
                 ],

@@ -127,6 +127,8 @@ class Action(StrEnum):
     UNIT_UPDATE = "unit.update"
     USER_CREATE = "user.create"
     USER_DEACTIVATE = "user.deactivate"
+    USER_IDENTITY_LINK = "user.identity_link"
+    USER_IDENTITY_UNLINK = "user.identity_unlink"
     USER_LOCKED_OUT = "user.locked_out"
     USER_PASSWORD_CHANGE = "user.password_change"
     USER_PASSWORD_RESET = "user.password_reset"

@@ -94,7 +94,9 @@ class Notice(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(NoticeKind(self.kind).label) if self.kind in NoticeKind.values else self.kind
+        if self.kind in NoticeKind.values:
+            return str(NoticeKind(self.kind).label)
+        return texts.family(self.kind) or self.kind
 
 
 class Platform(models.TextChoices):

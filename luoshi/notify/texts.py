@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 # Each kind's title and body, %-formatted with the notice's params. A body of None is the list of lines
 # in params["items"]; a title counting things is a plural form, chosen by params["n"].
@@ -269,3 +269,31 @@ def render(kind: str, params: dict[str, Any] | None) -> tuple[str, str] | None:
     title, body = text
     lines = "\n".join(str(line) for line in params.get("items", ()))
     return _fill(title, params), (_fill(body, params) if body is not None else lines)
+
+
+# The badge each kind wears in the list of notices: what the notice is about, by the word its kind begins
+# with (`supervision_due` is about a supervision item). A kind no family names shows its code.
+FAMILIES: dict[str, Promise] = {
+    "report": pgettext_lazy("notice kind", "Report"),
+    "cycle": pgettext_lazy("notice kind", "Report"),
+    "escalation": pgettext_lazy("notice kind", "Escalation"),
+    "delivery": pgettext_lazy("notice kind", "Delivery"),
+    "milestone": pgettext_lazy("notice kind", "Delivery"),
+    "contribution": pgettext_lazy("notice kind", "Delivery"),
+    "task": pgettext_lazy("notice kind", "Task"),
+    "open": pgettext_lazy("notice kind", "Open call"),
+    "pledge": pgettext_lazy("notice kind", "Pledge"),
+    "supervision": pgettext_lazy("notice kind", "Supervision"),
+    "meeting": pgettext_lazy("notice kind", "Meeting"),
+    "inspection": pgettext_lazy("notice kind", "Inspection"),
+    "rectification": pgettext_lazy("notice kind", "Rectification"),
+    "accountability": pgettext_lazy("notice kind", "Accountability"),
+    "instruction": pgettext_lazy("notice kind", "Instruction"),
+    "bulletin": pgettext_lazy("notice kind", "Bulletin"),
+}
+
+
+def family(kind: str) -> str | None:
+    """The badge of a kind of notice in the active language, or None for a kind of no known family."""
+    label = FAMILIES.get(kind.split("_", 1)[0])
+    return str(label) if label is not None else None

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from luoshi.core.forms import attach_errors
-from luoshi.orgs import policy, services
+from luoshi.orgs import policy, services, sso
 from luoshi.orgs.forms import PersonForm, UnitForm, UnitMoveForm
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit, User
@@ -162,7 +162,14 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s saved.") % {"name": person.display_name})
             return redirect("orgs:unit_detail", pk=person.unit_id)
-    context = {"form": form, "person": person, "can_unlock": policy.can_unlock(request.user, person)}
+    context = {
+        "form": form,
+        "person": person,
+        "can_unlock": policy.can_unlock(request.user, person),
+        "sso_enabled": sso.enabled(),
+        "can_link_identity": policy.can_link_identity(request.user, person),
+        "identities": person.external_identities.order_by("issuer", "subject"),
+    }
     return render(request, "orgs/person_form.html", context)
 
 

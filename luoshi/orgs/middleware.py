@@ -28,7 +28,8 @@ class AccountSessionMiddleware:
             if not sessions.still_valid(request.session, user):
                 logout(request)
                 return self._to(request, redirect_to_login(request.get_full_path()))
-            if user.must_change_password and not self._allowed(request):
+            must_change = user.must_change_password and not request.session.get(sessions.VIA_SSO)
+            if must_change and not self._allowed(request):
                 return self._to(request, redirect("accounts:password_change"))
         return self.get_response(request)
 

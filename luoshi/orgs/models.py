@@ -150,6 +150,7 @@ class SignInOutcome(models.TextChoices):
     SUCCEEDED = "succeeded", _("Signed in")
     FAILED = "failed", _("Wrong username or password")
     LOCKED_OUT = "locked_out", _("Locked out after too many failures")
+    SSO_REFUSED = "sso_refused", _("Refused at single sign-on")
 
 
 class SignInQuerySet(models.QuerySet["SignIn"]):
@@ -209,3 +210,38 @@ class UnitAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.unit_id}"
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an identity provider (an OpenID Connect issuer and subject), for single sign-on.
+
+    Signing in through the provider as this account signs in as the person. A link is made by an
+    administrator, or at a first sign-in matched by a verified e-mail address or username when the
+    settings allow it (LUOSHI_OIDC_MATCH); a person has at most one account per provider.
+    """
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("Linked by an administrator")
+        EMAIL = "email", _("Matched by verified e-mail address")
+        USERNAME = "username", _("Matched by username")
+
+    audit_subject = "user"
+
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("account at the provider"), max_length=255)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("person")
+    )
+    via = models.CharField(_("linked"), max_length=10, choices=Via.choices)
+    linked_at = models.DateTimeField(_("linked at"))
+
+    class Meta:
+        verbose_name = _("single sign-on account")
+        verbose_name_plural = _("single sign-on accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_unique_per_provider"),
+            models.UniqueConstraint(fields=["issuer", "user"], name="identity_one_per_person_and_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"

@@ -175,6 +175,12 @@ def can_reset_password(user: Someone, person: User) -> bool:
     return person.unit is None or can_see_unit(user, person.unit)
 
 
+def can_link_identity(user: Someone, person: User) -> bool:
+    """Linking a provider's account hands it the person's access, as a password reset does: so the same
+    administrators may, and never for themselves."""
+    return can_reset_password(user, person)
+
+
 # Managing units and people. An administrator manages everything; a supervisor the units below their
 # jurisdiction's root and the people in it, except the administrators and their own office's supervisors
 # (a colleague's account is the administrator's business, as are passwords and locks).

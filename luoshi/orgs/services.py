@@ -192,6 +192,7 @@ _AUDITED = {
     SignInOutcome.SUCCEEDED: Action.USER_SIGN_IN,
     SignInOutcome.FAILED: Action.USER_SIGN_IN_FAILED,
     SignInOutcome.LOCKED_OUT: Action.USER_LOCKED_OUT,
+    SignInOutcome.SSO_REFUSED: Action.USER_SIGN_IN_FAILED,
 }
 
 
@@ -203,8 +204,12 @@ def record_sign_in(
     ip_address: str | None,
     user_agent: str,
     user: User | None = None,
+    via: dict[str, Any] | None = None,
 ) -> SignIn:
     """Keep a sign-in attempt for the person's history and the audit trail.
+
+    `via` describes a sign-in through an identity provider (issuer, subject, and a refusal's reason); it
+    goes into the audit event.
 
     A failure names the account it was made against when one has that username; the audit event's
     object is that account, or the attempt itself for a username nobody has.
@@ -225,7 +230,7 @@ def record_sign_in(
         actor=actor,
         action=_AUDITED[outcome],
         obj=user if user is not None else attempt,
-        after={"username": username, "user_agent": attempt.user_agent},
+        after={"username": username, "user_agent": attempt.user_agent, **({"sso": via} if via else {})},
     )
     return attempt
 

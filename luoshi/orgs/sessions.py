@@ -13,6 +13,7 @@ from luoshi.core import clock
 STARTED = "luoshi_started"
 SEEN = "luoshi_seen"
 EPOCH = "luoshi_epoch"
+VIA_SSO = "luoshi_via_sso"  # signed in through the identity provider (luoshi.orgs.sso_views)
 # Refreshing the idle stamp on every request would write the session on every request; once a minute is
 # plenty for a limit counted in tens of minutes.
 SEEN_RESOLUTION = dt.timedelta(minutes=1)

@@ -26,7 +26,11 @@ def _where(request: HttpRequest | None) -> dict[str, Any]:
 def audit_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         sessions.begin(request.session, user)
-    record_sign_in(username=user.username, outcome=SignInOutcome.SUCCEEDED, user=user, **_where(request))
+    # A sign-in through the identity provider says which account it was (luoshi.orgs.sso_views).
+    via = getattr(request, "luoshi_sso", None)
+    record_sign_in(
+        username=user.username, outcome=SignInOutcome.SUCCEEDED, user=user, via=via, **_where(request)
+    )
 
 
 @receiver(user_login_failed)

@@ -91,6 +91,7 @@ def test_the_back_fill_follows_the_links_the_models_name():
         "plans.contribution",
         "plans.deliveryfile",
         "orgs.unitalias",
+        "orgs.externalidentity",
         "supervision.feedback",
         "supervision.feedbackfile",
         "supervision.extension",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from io import BytesIO
 from urllib.parse import unquote
+
+from docx import Document
 
 from luoshi.bulletins import services
 from luoshi.bulletins.models import Bulletin, State
@@ -92,3 +96,21 @@ def test_the_list_page_runs_a_bounded_number_of_queries(client, city, october_wo
     for unit in (city.qingshan, city.fgw, city.qingshan_town):
         ready_bulletin(city.city_supervisor, unit)
     assert count_queries(client, "/bulletins/") == few
+
+
+def test_a_group_cut_to_its_first_rows_says_so_beside_its_figure(client, city, generated, monkeypatch):
+    monkeypatch.setattr("luoshi.bulletins.drafting.ROWS_MAX", 1)
+    bulletin = generated()
+    cut = [(key, total) for section in bulletin.sections.all() for key, total in section.totals.items()]
+    assert cut and all(total > 1 for _key, total in cut)  # October's world has groups of several rows
+    for section in bulletin.sections.all():
+        assert all(n == 1 for n in Counter(row["group"] for row in section.rows).values())
+    client.force_login(city.city_supervisor)
+    page = client.get(f"/bulletins/{bulletin.pk}/").content.decode()
+    assert page.count('data-testid="rows-kept"') == len(cut)
+    for _key, total in cut:
+        assert f"仅列出前 1 项，共 {total} 项" in page
+    document = client.get(f"/bulletins/{bulletin.pk}/bulletin.docx")
+    assert document.status_code == 200
+    text = "\n".join(p.text for p in Document(BytesIO(document.content)).paragraphs)
+    assert all(f"仅列出前 1 项，共 {total} 项" in text for _key, total in cut)

@@ -27,6 +27,10 @@ dictionary's word frequencies (`words`), never a list of phrases seen in the cor
 - A run is repaired only when the re-decoding is more plausible than the damaged span (common characters
   against rare ones, kana, private-use characters, stray `?`, readings and ASCII forms), at the end that
   explains the most damage, counting the run that would start at the next `?`.
+- A run goes on past a `?` taken for a folded `？` only when the text after it shows damage as it stands
+  (a rare character, kana, a private-use character, an ASCII form). Text in step can read as well out of
+  step (一一一, D2BB D2BB D2BB, is 灰灰 one byte on): without evidence in its own characters, the run ends
+  at the `?` and the text after it is left as it is.
 - The words around the run weigh its readings (`words`): the most plausible reading is chosen unless the
   text around the run is over a thousand times likelier with another one (such as one that splits a
   character in two around a deleted pair) than with all the other readings near it together; a reading
@@ -452,10 +456,16 @@ def _ends(text: str, i: int) -> Iterator[_End]:
         j = match.end()
     body: list[int] = []  # bytes after the lost first one
     folded_questions = 0
+    # Since a `?` was taken for a folded `？`, whether the text after it shows damage as it stands. Text in
+    # step reads as plausibly there as out of step when a pair repeats (`一一一` is D2BB D2BB D2BB, `灰灰`
+    # out of step): going on past the `?` is a guess unless the span's own characters say it is damaged.
+    damaged = True
     limit = min(len(text), i + MAX_RUN)
     while j < limit:
         char = text[j]
         code = ord(char)
+        if not damaged and (char == "?" or (code < 0x80 and 0x40 <= code <= 0x7E and not _in_word(text, j))):
+            return  # the run went on through text in step, or so it may have: it ended at the `?`
         if char == "?":
             data: list[int | None] = [None, *body, None]
             end = j + 1
@@ -472,6 +482,7 @@ def _ends(text: str, i: int) -> Iterator[_End]:
             folded_questions += 1
             body += (0xA3, 0xBF)
             original += QUESTION
+            damaged = False
             j += 1
             continue
         if code < 0x21:
@@ -484,11 +495,13 @@ def _ends(text: str, i: int) -> Iterator[_End]:
                 yield [None, *body, code], stray, j + 1, original + QUESTION
             body += (0xA3, code + 0x80)
             original += QUESTION
+            damaged = True
             j += 1
             continue
         encoded = _gbk(char)
         if encoded is None:
             return
+        damaged = damaged or plausibility(char) <= 0
         original += plausibility(char)
         body += encoded
         j += 1

@@ -227,6 +227,8 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "notify:robot_test": (boss, {"pk": w["robot"].pk}),
         "notify:robot_delete": (boss, {"pk": w["robot"].pk}),  # walked last of the robot's addresses
         "accounts:reset_password": ("admin", {"pk": city.other_township_liaison.pk}),  # no persona here
+        "accounts:identity_link": ("admin", {"pk": city.other_township_liaison.pk}),
+        "accounts:identity_unlink": ("admin", {"pk": 1}),
         "api_tokens:revoke": (boss, {"pk": w["token"].pk}),
         # The REST API takes JSON and a token, no form: a session gets 401 (its own tests send it JSON).
         "api:get_task": (boss, {"task_id": w["task"].pk}),

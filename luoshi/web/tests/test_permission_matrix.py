@@ -71,6 +71,9 @@ PUBLIC = {
     "login": {"GET": 200},
     "logout": {"GET": 405, "POST": 302},
     "set_language": {"GET": 302, "POST": 302},
+    # Single sign-on's own routes, all 404 while it is not configured (as here; tests/test_sso.py has it on).
+    "accounts:sso_login": {"GET": 404},
+    "accounts:sso_callback": {"GET": 404},
     # The REST API answers with problem details, never a redirect: 401 to anyone without a live token.
     "api:api-root": {"GET": 404},
     "api:list_units": {"GET": 401},
@@ -134,6 +137,14 @@ MATRIX: dict[str, dict[str, str]] = {
     "accounts:password_change":     {"GET":         every(200),
                                      "POST":        every(302)},
     "accounts:sign_in_history":     {"GET":         every(200)},
+    # Single sign-on is not configured here: its routes are not there (tests/test_sso.py has it on).
+    "accounts:sso_login":           {"GET":         every(404)},
+    "accounts:sso_callback":        {"GET":         every(404)},
+    "accounts:identity_link":       {"GET here":    every(405),
+                                     "POST here":   every(404),
+                                     "POST there":  every(404)},
+    "accounts:identity_unlink":     {"GET here":    every(405),
+                                     "POST here":   every(404)},
     # Personal API tokens: each person's own; another's token is not there.
     "api_tokens:list":              {"GET":         every(200),
                                      "POST":        every(200)},
@@ -704,6 +715,8 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "notify:robot_test": lambda w, p: {"pk": p.robot.pk},
     "notify:robot_delete": lambda w, p: {"pk": p.robot.pk},
     "accounts:reset_password": lambda w, p: {"pk": p.person.pk},
+    "accounts:identity_link": lambda w, p: {"pk": p.person.pk},
+    "accounts:identity_unlink": lambda w, p: {"pk": p.person.pk},  # no link has it: 404 either way
     "api_tokens:revoke": lambda w, p: {"pk": p.token.pk},
     "api:get_task": lambda w, p: {"task_id": p.task.pk},
     "api:get_report": lambda w, p: {"report_id": p.pending_report.pk},
@@ -851,6 +864,8 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     },
     "accounts:sign_out_everywhere": lambda w, p: {},
     "accounts:reset_password": lambda w, p: {},
+    "accounts:identity_link": lambda w, p: {"subject": "gov-matrix"},
+    "accounts:identity_unlink": lambda w, p: {},
     "api_tokens:list": lambda w, p: {
         "name": "数据同步",
         "expires_on": (core_clock.today() + dt.timedelta(days=90)).isoformat(),
