@@ -2,6 +2,10 @@
 
 Every endpoint authenticates with a personal API token (`Authorization: Bearer ls_…`) and then acts
 exactly as the token's user: what the user cannot see answers 404, what they see but may not do 403.
+Units, tasks and reports are here; the other areas are routers of their own in `api/areas/`, each with its
+schemas. Writes take an Idempotency-Key (`api/idempotency.py`), updates of a versioned object If-Match
+(428 without it, 412 when stale). Every error is problem details (`api/problems.py`), also for an unknown
+/api/ address (404) and a method an address does not take (405).
 """
 
 from collections.abc import Callable
