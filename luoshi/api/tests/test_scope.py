@@ -2,6 +2,8 @@
 outside its scope (404, nothing written), every list holding exactly what the persona sees, and a dead
 token refused (401) everywhere."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -155,3 +157,39 @@ def test_no_list_asks_the_database_once_per_object(city, world) -> None:
             counts.append(len(queries))
         assert len(response.json()["items"]) > 1, path  # the test has something to multiply
         assert counts[0] == counts[1], f"{path}: {counts[0]} queries for one object, {counts[1]} for all"
+
+
+def test_every_answer_matches_what_the_document_declares(city, world) -> None:
+    """What schemathesis checks in CI, here for every endpoint: the status is declared, and the body has the
+    declared content type and validates against the declared schema."""
+    import json
+
+    from openapi_schema_validator import OAS31Validator
+
+    from luoshi.api.endpoints import api
+
+    document = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/")))
+    client = Client()
+    checked = 0
+    for persona in ("township_liaison", "admin"):
+        user = getattr(city, persona)
+        secret = token_of(user)
+        for method, path, params in endpoints():
+            inside = {name: PARAMS[name][1](user).values_list("pk", flat=True).first() for name in params}
+            urls = [path]
+            for name in params:
+                urls = [u.replace("{" + name + "}", str(inside[name] or 10**9)) for u in urls]
+            if params:
+                urls.append(re.sub(r"{\w+}", str(10**9), path))  # and a missing object
+            for url in urls:
+                response = call(client, secret, method, url, body_for(path), **{"If-Match": '"999"'})
+                declared = document["paths"][path][method.lower()]["responses"]
+                status = str(response.status_code)
+                assert status in declared, f"{persona} {method} {url}: {status} not declared"
+                (media, spec), *_ = declared[status]["content"].items()
+                assert response["Content-Type"].split(";")[0] == media, f"{method} {url}"
+                schema = {**spec["schema"], "components": document["components"]}
+                errors = [e.message for e in OAS31Validator(schema).iter_errors(response.json())]
+                assert not errors, f"{persona} {method} {url} {status}: {errors}"
+                checked += 1
+    assert checked > 2 * len(endpoints())
