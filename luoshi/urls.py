@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from luoshi.api.endpoints import api
+from luoshi.api.problems import unknown_path
 from luoshi.orgs.sso_views import SignInView
 from luoshi.web import benchfloor
 from luoshi.web.forms import SignInForm
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("luoshi.orgs.account_urls")),
     path("accounts/tokens/", include("luoshi.api.token_urls")),
     path("api/", api.urls),
+    re_path(r"^api/", unknown_path, name="api_unknown"),  # after every endpoint: a JSON 404, not a page
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("luoshi.orgs.urls")),
     path("", include("luoshi.plans.urls")),

@@ -51,3 +51,27 @@ class ApiToken(models.Model):
 
     def is_live(self, now: dt.datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+
+class IdempotencyKey(models.Model):
+    """A write's Idempotency-Key as a user sent it, with the answer it got: a retry is answered the same.
+
+    Kept a day (by the clock): a key sent again later starts afresh. Not domain data, so not audited; the
+    write it stands for is.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    operation = models.CharField(max_length=200)  # "POST /api/lists/3/tasks"
+    digest = models.CharField(max_length=64)  # sha256 of the body as sent
+    status = models.PositiveSmallIntegerField(null=True)  # None while the first request is running
+    response = models.JSONField(null=True)
+    etag = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_key_unique")]
+        indexes = [models.Index(fields=["created_at"], name="api_idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -56,3 +57,40 @@ def malformed(request: HttpRequest, exc: Any) -> HttpResponse:
         where = ".".join(str(part) for part in error.get("loc", ()))
         errors.setdefault(where or "__all__", []).append(str(error.get("msg", "")))
     return problem(422, _("The request was refused"), errors=errors)
+
+
+class Refused(Exception):
+    """Raised deep in an endpoint to answer with a ready problem response."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def refused(request: HttpRequest, exc: Any) -> HttpResponse:
+    response: HttpResponse = exc.response
+    return response
+
+
+def precondition_required(request: HttpRequest, exc: Any) -> HttpResponse:
+    return problem(
+        428,
+        _("Precondition required"),
+        _("Send If-Match with the object's ETag (its version), as a GET answered it."),
+        errors={"If-Match": [_("This header is required.")]},
+    )
+
+
+def method_not_allowed(allowed: str) -> HttpResponse:
+    return problem(
+        405,
+        _("Method not allowed"),
+        errors={"method": [_("Use one of: %(m)s.") % {"m": allowed}]},
+        Allow=allowed,
+    )
+
+
+@csrf_exempt  # no form posts here: any method gets the same JSON 404
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /api/ address no endpoint answers: a problem, not the site's HTML page."""
+    return problem(404, _("Not found"), errors={"path": [_("No endpoint has this address.")]})

@@ -4,7 +4,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from luoshi.api.common import Text
 
 
 class UnitOut(Schema):
@@ -54,9 +56,9 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    percent: int | None = None
-    progress: str = ""
-    problems: str = ""
-    next_steps: str = ""
-    coordination: str = ""
-    indicator_value: Decimal | None = None
+    percent: int | None = Field(None, ge=0, le=100)
+    progress: Text = Field("", max_length=20_000)
+    problems: Text = Field("", max_length=20_000)
+    next_steps: Text = Field("", max_length=20_000)
+    coordination: Text = Field("", max_length=20_000)
+    indicator_value: Decimal | None = Field(None, max_digits=16, decimal_places=4, allow_inf_nan=False)

@@ -13,6 +13,7 @@ a refused request must leave the number of rows in every table, and of audit eve
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,13 +175,32 @@ def _shared(city: Any) -> dict[str, Any]:
     return {"shared": shared, "shared_file": contribution.files.get()}
 
 
+def _api_samples(w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]]]:
+    """The REST API's endpoints, any object: a page session gets 401 before any lookup (the API's own
+    tests send tokens and JSON)."""
+    from django.urls import URLResolver, get_resolver
+
+    from luoshi.api.endpoints import api
+
+    document = api.get_openapi_schema(path_prefix="")["paths"]
+    found = {}
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "api":
+            for pattern in entry.url_patterns:
+                route = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+                params = re.findall(r"{(\w+)}", route)
+                if route in document and params:
+                    found[f"api:{pattern.name}"] = ("city_supervisor", dict.fromkeys(params, w["task"].pk))
+    return found
+
+
 # URL pattern name: (persona, its arguments). A pattern with arguments must be here, or the walk fails
 # and says so; a pattern without arguments is walked as the city's supervisor unless named.
 def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]]]:
     boss = "city_supervisor"
     in_evidence = {"pk": w["pending"].pk, "evidence_pk": w["evidence"].pk}
     in_shared_file = {"pk": w["shared"].pk, "file_pk": w["shared_file"].pk}
-    return {
+    return _api_samples(w) | {
         "login": ("", {}),
         "plans:task_detail": (boss, {"pk": w["task"].pk}),
         "plans:task_edit": (boss, {"pk": w["task"].pk}),

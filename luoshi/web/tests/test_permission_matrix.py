@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -155,7 +156,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:openapi-view":             {"GET":         every(200)},
     # The API itself takes only a personal token (`Authorization: Bearer`), never the session cookie, so a
     # signed-in page session gets 401 everywhere; what each persona's token reaches, on every endpoint and
-    # object, is enumerated in luoshi/api/tests/test_api.py.
+    # object, is enumerated in luoshi/api/tests/test_scope.py.
     "api:api-root":                 {"GET":         every(404)},
     "api:list_units":               {"GET":         every(401)},
     "api:list_tasks":               {"GET":         every(401)},
@@ -966,6 +967,39 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
     "supervision:record_create": lambda w, p: sv.record_form(p.unit),
     "supervision:record_decide": lambda w, p: {"decision": "approve", "reason": "符合容错情形，同意免责。"},
 }
+
+
+def _api_patterns() -> Iterator[tuple[str, list[str], list[str]]]:
+    """(name, methods, path parameters) of each REST API endpoint, from the API's own OpenAPI document."""
+    from luoshi.api.endpoints import api
+
+    document = api.get_openapi_schema(path_prefix="")["paths"]
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "api":
+            for pattern in entry.url_patterns:
+                route = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+                if route in document:
+                    methods = sorted(m.upper() for m in document[route])
+                    yield f"api:{pattern.name}", methods, re.findall(r"{(\w+)}", route)
+
+
+# The REST API's other endpoints, from the API itself: it takes only a personal token, so a page session
+# (like a visitor) gets 401 on every method an endpoint takes and 405 on GET where it takes POST only.
+for _name, _methods, _params in _api_patterns():
+    if _name in MATRIX:
+        continue
+    _row = {m: every(401) for m in _methods}
+    if "GET" not in _methods:
+        _row["GET"] = every(405)
+    MATRIX[_name] = _row
+    PUBLIC[_name] = {m: int(s.split()[0]) for m, s in _row.items()}
+    if _params:
+        ARGS[_name] = lambda w, p, _params=_params: dict.fromkeys(_params, p.unit.pk)
+    if "POST" in _methods:
+        PAYLOADS[_name] = lambda w, p: {}
+MATRIX["api_unknown"] = {"GET": every(404), "POST": every(404)}  # any other /api/ address: a JSON 404
+PUBLIC["api_unknown"] = {"GET": 404, "POST": 404}
+PAYLOADS["api_unknown"] = lambda w, p: {}
 
 
 def build_world() -> World:
