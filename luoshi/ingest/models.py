@@ -149,6 +149,7 @@ class SheetImport(models.Model):
     created_at = StampField(auto_now_add=True)
 
     objects = SheetImportQuerySet.as_manager()
+    audit_subject = "task_list"  # its upload, checks and import join the list's history
 
     class Meta:
         ordering = ["-created_at"]

@@ -21,6 +21,7 @@ from luoshi.audit.services import record
 from luoshi.core.actions import Action
 from luoshi.ingest import sheets
 from luoshi.ingest.models import SheetImport
+from luoshi.ingest.services import assignable
 from luoshi.orgs import policy
 from luoshi.orgs.models import User
 from luoshi.plans.models import TaskList
@@ -67,6 +68,7 @@ def _summary(preview: sheets.Preview) -> dict[str, Any]:
                 r.due.isoformat() if r.due else "",
                 r.due_text,
                 len(r.milestones),
+                _unit_named(preview, r.lead),
             ]
             for r in preview.rows
         ],
@@ -84,6 +86,12 @@ def _summary(preview: sheets.Preview) -> dict[str, Any]:
         ],
         "milestones": preview.milestone_count,
     }
+
+
+def _unit_named(preview: sheets.Preview, name: str) -> str:
+    """The unit a name in the file stands for, when the file calls it otherwise ("" when the same)."""
+    unit = preview.units.get(name)
+    return unit.name if unit is not None and unit.name != name else ""
 
 
 def _file(imp: SheetImport) -> sheets.SheetFile:
@@ -151,6 +159,12 @@ def correct(
     imp = _locked(imp, by)
     if imp.state != SheetImport.State.CHECKED:
         raise ValidationError(_("The file is being checked or was imported already."))
+    if any(role not in sheets.ROLE_LABELS for roles in mapping.values() for role in roles.values()):
+        raise ValidationError(_("Choose each column's role from the list."))
+    if set(choices.values()) - set(
+        assignable(by).filter(pk__in=choices.values()).values_list("pk", flat=True)
+    ):
+        raise ValidationError(_("Choose a unit from the list."))
     before = {"mapping": imp.mapping, "choices": imp.choices}
     imp.mapping, imp.choices = _clean(imp, mapping, choices)
     imp.acted_by = by

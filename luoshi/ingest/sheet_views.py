@@ -69,7 +69,7 @@ def _corrections(data: QueryDict, imp: SheetImport) -> tuple[dict[str, dict[str,
     for j, named in enumerate(imp.preview.get("named", [])):
         chosen = data.get(f"unit-{j}", "")
         if chosen:
-            if not chosen.isdigit():
+            if not chosen.isdigit() or len(chosen) > 12:
                 raise ValidationError(_("Choose a unit from the list."))
             choices[named["name"]] = int(chosen)
     return mapping, choices

@@ -170,3 +170,19 @@ def test_the_task_list_offers_the_import_to_whoever_may_add_tasks(client, city):
     client.force_login(city.county_liaison)
     page = client.get(reverse("plans:task_list") + f"?list={city.economy.pk}").content.decode()
     assert reverse("ingest:sheet_upload", args=[city.economy.pk]) not in page
+
+
+def test_a_role_or_unit_not_offered_is_refused_and_nothing_changes(client, city, settings):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(city.city_supervisor)
+    _upload(client, city, _book(*UNMAPPED))
+    imp = SheetImport.objects.get()
+    client.post(_review(imp), {"action": "check", "role-0-C": "lead"})
+    imp.refresh_from_db()
+    assert [n["name"] for n in imp.preview["named"]] == ["火星局"]
+    kept = imp.mapping, imp.choices, AuditEvent.objects.count()
+    for sent in ({"role-0-B": "salary"}, {"unit-0": str(10**9)}, {"unit-0": "1e3"}, {"unit-0": "9" * 40}):
+        response = client.post(_review(imp), {"action": "check", "role-0-C": "lead", **sent}, follow=True)
+        assert "from the list" in response.content.decode()
+        imp.refresh_from_db()
+        assert (imp.mapping, imp.choices, AuditEvent.objects.count()) == kept
