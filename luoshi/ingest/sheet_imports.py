@@ -211,7 +211,12 @@ def run_check(pk: int) -> SheetImport | None:
     imp = SheetImport.objects.select_related("task_list__plan__issuer", "acted_by").filter(pk=pk).first()
     if imp is None or imp.state != SheetImport.State.CHECKING:
         return imp
-    preview = sheets.dry_run(_file(imp), task_list=imp.task_list, by=imp.acted_by)
+    try:
+        preview = sheets.dry_run(_file(imp), task_list=imp.task_list, by=imp.acted_by)
+    except PermissionDenied:  # the person lost the right since: the page stops waiting, and says so
+        imp.state, imp.error = SheetImport.State.FAILED, _("You may no longer add tasks to this list.")
+        imp.save(update_fields=["state", "error"])
+        return imp
     _keep(imp, preview)
     imp.save(update_fields=["preview", "rows", "state"])
     return imp
@@ -232,6 +237,10 @@ def _create(imp: SheetImport) -> SheetImport:
     try:
         with transaction.atomic():
             tasks = sheets.commit(_file(imp), task_list=imp.task_list, by=imp.acted_by)
+    except PermissionDenied:
+        imp.state, imp.error = SheetImport.State.FAILED, _("You may no longer add tasks to this list.")
+        imp.save(update_fields=["state", "error"])
+        return imp
     except ValidationError as exc:
         imp.state, imp.error = SheetImport.State.FAILED, " ".join(exc.messages)
         imp.save(update_fields=["state", "error"])

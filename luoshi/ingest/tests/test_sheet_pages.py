@@ -186,3 +186,14 @@ def test_a_role_or_unit_not_offered_is_refused_and_nothing_changes(client, city,
         assert "from the list" in response.content.decode()
         imp.refresh_from_db()
         assert (imp.mapping, imp.choices, AuditEvent.objects.count()) == kept
+
+
+def test_the_worker_stops_when_the_importer_lost_the_right_and_the_page_says_why(city, monkeypatch):
+    monkeypatch.setattr(sheet_imports, "LARGE_BYTES", 0)
+    imp = sheet_imports.upload(
+        task_list=city.economy, by=city.city_supervisor, name="a.xlsx", data=task_sheets.division_table()
+    )
+    city.city_supervisor.role = "liaison"
+    city.city_supervisor.save(update_fields=["role"])
+    imp = sheet_imports.run_check(imp.pk)
+    assert imp.state == SheetImport.State.FAILED and imp.error and not imp.is_busy
