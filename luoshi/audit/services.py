@@ -18,7 +18,7 @@ from django.db import models, transaction
 from luoshi.audit import anchor, context, hashing, subjects
 from luoshi.audit.hashing import UNKEYED, Scheme
 from luoshi.audit.models import GENESIS, AuditBlock, AuditEvent, configured_scheme
-from luoshi.core import clock
+from luoshi.core import bulk, clock
 from luoshi.core.services import plain
 
 SEAL_BATCH = 5000
@@ -115,7 +115,7 @@ def record_many(
     for event, subject in zip(events, subjects.derive(events, known=known), strict=True):
         event.subject_type, event.subject_id = subject or (event.object_type, event.object_id)
         event.digest = event.compute_digest(scheme)
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    bulk.insert(events)
     _seal_on_commit()
     return events
 

@@ -119,3 +119,19 @@ class CreateForm(StyledForm):
         frequency = self.fields["frequency"]
         assert isinstance(frequency, forms.ChoiceField)
         frequency.choices = [(NO_RHYTHM, _("No reporting rhythm")), *Frequency.choices]
+
+
+class SheetUploadForm(StyledForm):
+    """A task list kept as a spreadsheet, for luoshi.ingest.sheets."""
+
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(".xlsx, or .csv in UTF-8 or GB18030; one task a row"),
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": max_bytes() >> 20})
+        return upload

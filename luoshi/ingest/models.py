@@ -113,3 +113,61 @@ class DraftItem(models.Model):
     def close_matches(self) -> list[dict[str, object]]:
         """Units named in the text and matched by close spelling only (rapidfuzz): shown as ≈ for a check."""
         return [m for m in self.mentions if m.get("unit") is not None and m.get("how") == "fuzzy"]
+
+
+class SheetImportQuerySet(models.QuerySet["SheetImport"]):
+    def visible_to(self, user: Any) -> SheetImportQuerySet:
+        """Imports into lists of plans issued within the user's jurisdiction (only offices make them)."""
+        return self.filter(policy.unit_q(user, "task_list__plan__issuer"))
+
+
+class SheetImport(models.Model):
+    """A spreadsheet (.xlsx, .csv) being imported into a task list, kept between the upload, the review
+    of its dry run (the reader's corrections: `mapping`, `choices`) and the commit, so that no step trusts
+    a file or a path sent back by the browser."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        CHECKED = "checked", _("Checked")
+        COMMITTING = "committing", _("Being imported")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Import failed")
+
+    task_list = models.ForeignKey(
+        TaskList, on_delete=models.CASCADE, related_name="sheet_imports", verbose_name=_("list")
+    )
+    name = models.CharField(_("file"), max_length=200)
+    data = models.BinaryField()  # at most LUOSHI_UPLOAD_MAX_MB, refused before it is kept
+    mapping = models.JSONField(default=dict)  # sheet → column letter → role, as the reader corrected them
+    choices = models.JSONField(default=dict)  # a unit name in the file → the id of the unit chosen for it
+    state = models.CharField(max_length=12, choices=State.choices, default=State.CHECKING)
+    preview = models.JSONField(default=dict)  # the last dry run, as the review page shows it
+    rows = models.PositiveIntegerField(default=0)  # rows of tasks the last dry run read
+    tasks_created = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)  # why the commit failed
+    acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = StampField(auto_now_add=True)
+
+    objects = SheetImportQuerySet.as_manager()
+    audit_subject = "task_list"  # its upload, checks and import join the list's history
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_busy(self) -> bool:
+        """The worker is checking or importing it; the page polls until it is not."""
+        return self.state in (self.State.CHECKING, self.State.COMMITTING)
+
+    @property
+    def blocking(self) -> int:
+        return len(self.preview.get("problems", []))
+
+    @property
+    def may_commit(self) -> bool:
+        return self.state == self.State.CHECKED and not self.blocking and self.rows > 0

@@ -163,7 +163,7 @@ def dry_run(file: SheetFile, *, task_list: TaskList, by: User) -> Preview:
                 )
     if preview.problems:
         return preview
-    refused = _refusal(data, name)
+    refused = refusal(data, name)
     if refused:
         preview.problems.append(Problem(refused))
         return preview
@@ -196,7 +196,7 @@ def dry_run(file: SheetFile, *, task_list: TaskList, by: User) -> Preview:
     return preview
 
 
-def _refusal(data: bytes, name: str) -> str:
+def refusal(data: bytes, name: str) -> str:
     """Why the file is refused before it is opened: its kind, its size, its zip layout (a zip bomb)."""
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if suffix not in KINDS:
@@ -269,14 +269,14 @@ def commit(file: SheetFile, *, task_list: TaskList, by: User) -> list[Task]:
     """Create the file's tasks and milestones in `task_list`, all of them or, on any problem, nothing."""
     preview = dry_run(file, task_list=task_list, by=by)
     if preview.problems:
-        raise ValidationError([_where(p) for p in preview.problems[:20]])
+        raise ValidationError([where(p) for p in preview.problems[:20]])
     year = task_list.plan.year
     specs = [_spec(row, preview.units, year) for row in preview.rows]
     try:
         tasks = plans.create_tasks(task_list=task_list, by=by, specs=specs)
     except plans.SpecError as exc:
         row = preview.rows[exc.index]
-        raise ValidationError(_where(Problem(" ".join(exc.messages), row.sheet, row.row))) from None
+        raise ValidationError(where(Problem(" ".join(exc.messages), row.sheet, row.row))) from None
     record(
         actor=by,
         action=Action.INGEST_SHEET_IMPORT,
@@ -292,7 +292,7 @@ def commit(file: SheetFile, *, task_list: TaskList, by: User) -> list[Task]:
     return tasks
 
 
-def _where(problem: Problem) -> str:
+def where(problem: Problem) -> str:
     if not problem.sheet:
         return problem.message
     if not problem.row:

@@ -15,7 +15,7 @@ from django.db.models import Max, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, record_many, snapshot
-from luoshi.core import clock
+from luoshi.core import bulk, clock
 from luoshi.core.actions import Action
 from luoshi.core.events import tasks_changed
 from luoshi.core.services import StaleVersion, require
@@ -293,13 +293,13 @@ def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) ->
         except ValidationError as exc:
             raise SpecError(index, exc) from None
         tasks.append(task)
-    Task.objects.bulk_create(tasks, batch_size=500)
+    bulk.insert(tasks)
     made = []
     for task, own in zip(tasks, milestones, strict=True):
         for milestone in own:
             milestone.task = task  # saved now: its id is known
             made.append(milestone)
-    Milestone.objects.bulk_create(made, batch_size=500)
+    bulk.insert(made)
     through = Task.co_units.through
     # Each co-unit once, as `set` stores them, and sorted, as `snapshot` lists them.
     co_units = [sorted({u.pk for u in spec.co_units}) for spec in specs]

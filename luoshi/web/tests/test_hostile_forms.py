@@ -37,6 +37,7 @@ from luoshi.challenges.tests import worlds as ch
 from luoshi.core import clock
 from luoshi.dispatch import services as dispatch
 from luoshi.dispatch.models import Report
+from luoshi.ingest import sheet_imports
 from luoshi.ingest.services import create_draft
 from luoshi.meetings.tests import matrix_world as mt
 from luoshi.notify import egress, outbound
@@ -48,6 +49,7 @@ from luoshi.plans.deliveries import submit_contribution, submit_delivery
 from luoshi.plans.services import MilestoneSpec
 from luoshi.supervision.tests import matrix_world as sv
 from luoshi.testing import make_task, make_unit, make_user, make_weekly_cadence
+from luoshi.text.tests import task_sheets
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 SCRIPT = '<script>alert("x")</script>'
@@ -147,6 +149,9 @@ def world(city: Any) -> dict[str, Any]:
         "to_accept": to_accept,
         "cycle": cycle,
         "draft": draft,
+        "sheet_import": sheet_imports.upload(  # a spreadsheet in review, its file kept
+            task_list=city.economy, by=city.city_supervisor, name="台账.xlsx", data=task_sheets.ledger_table()
+        ),
         "notice": notice,
         "robot": robot,
         "hook": hook,
@@ -234,6 +239,9 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "dispatch:ladder_edit": (boss, {"pk": w["rung"].pk}),
         "dispatch:ladder_delete": (boss, {"pk": w["rung"].pk}),
         "ingest:draft_review": (boss, {"pk": w["draft"].pk}),
+        "ingest:sheet_upload": (boss, {"list_pk": city.economy.pk}),
+        "ingest:sheet_review": (boss, {"pk": w["sheet_import"].pk}),
+        "ingest:sheet_progress": (boss, {"pk": w["sheet_import"].pk}),
         "notify:notice_read": (boss, {"pk": w["notice"].pk}),
         "notify:robot_add": (boss, {"unit_pk": city.qingshan.pk}),
         "notify:robot_toggle": (boss, {"pk": w["robot"].pk}),

@@ -106,6 +106,21 @@ class _ImportFile(io.BytesIO):
         return super().read(size)
 
 
+class _SheetFile(io.BytesIO):
+    """A task list's .xlsx for ingest:sheet_upload, sent once per persona: each read starts afresh."""
+
+    name = "督办台账.xlsx"
+
+    def __init__(self) -> None:
+        from luoshi.text.tests import task_sheets
+
+        super().__init__(task_sheets.ledger_table())
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.seek(0)
+        return super().read(size)
+
+
 class _Evidence(io.BytesIO):
     """A close-out's evidence the test client can send once per persona: each read starts afresh."""
 
@@ -374,6 +389,17 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "GET there":  "200 404 404 404 404 404 403 404 403 200",
                                      "POST here":  "302 302 403 403 404 404 404 404 403 302",
                                      "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    # A spreadsheet import: whoever may add tasks to the list (plans:task_create), its office's alone.
+    "ingest:sheet_upload":          {"GET here":   "200 200 403 403 404 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "ingest:sheet_review":          {"GET here":   "200 200 403 403 404 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200",
+                                     "POST here":  "302 302 403 403 404 404 404 404 403 302",
+                                     "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "ingest:sheet_progress":        {"GET here":   "200 200 403 403 404 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200"},
     # 督办件: seen by the issuing office (the city's) and those above it, by the lead unit and its co-unit
     # and those above them. The office decides, the lead unit's liaisons and heads act, the co-unit notes,
     # a leader instructs.
@@ -641,6 +667,7 @@ class Place:
     hook: Any  # an outbound webhook over the place
     hook_delivery: Any  # an event logged for it
     draft: Any
+    sheet_import: Any  # a spreadsheet in review for task_list, its file kept
     alias: Any  # another name of the unit, for alias_delete (an administrator's page)
     token: Any  # the place's person's personal API token
 
@@ -746,6 +773,9 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "api:get_report": lambda w, p: {"report_id": p.pending_report.pk},
     "api:submit": lambda w, p: {"report_id": p.pending_report.pk},
     "ingest:draft_review": lambda w, p: {"pk": p.draft.pk},
+    "ingest:sheet_upload": lambda w, p: {"list_pk": p.task_list.pk},
+    "ingest:sheet_review": lambda w, p: {"pk": p.sheet_import.pk},
+    "ingest:sheet_progress": lambda w, p: {"pk": p.sheet_import.pk},
     "orgs:alias_delete": lambda w, p: {"pk": p.alias.pk},
     "supervision:item_detail": lambda w, p: sv.args(p.unit, "assigned"),
     "supervision:item_docx": lambda w, p: sv.args(p.unit, "assigned"),
@@ -931,6 +961,8 @@ PAYLOADS: dict[str, Callable[[World, Place], dict[str, Any]]] = {
         "text": PLAN_TEXT,
         "simplified": "on",
     },
+    "ingest:sheet_upload": lambda w, p: {"file": _SheetFile()},
+    "ingest:sheet_review": lambda w, p: {"action": "check", "role-0-H": "note"},
     "ingest:draft_review": lambda w, p: {
         "action": "assign",
         "selected": list(p.draft.rows.values_list("pk", flat=True)),
@@ -1006,6 +1038,7 @@ def build_world() -> World:
     """The city with an object of every kind in each place, in the state each address acts on."""
     from luoshi.dispatch import services as dispatch
     from luoshi.dispatch.models import Report
+    from luoshi.ingest import sheet_imports
     from luoshi.ingest.services import create_draft
     from luoshi.notify import outbound
     from luoshi.notify.ladder import install_default_ladder
@@ -1020,6 +1053,7 @@ def build_world() -> World:
         create_task_list,
     )
     from luoshi.testing import make_weekly_cadence
+    from luoshi.text.tests import task_sheets
 
     c = build_city()
     install_default_ladder(EscalationStep)  # a browser test's flush may have taken the migration's away
@@ -1132,6 +1166,9 @@ def build_world() -> World:
         draft=create_draft(
             plan=county_plan, by=c.county_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
         ),
+        sheet_import=sheet_imports.upload(
+            task_list=county_list, by=c.county_supervisor, name="台账.xlsx", data=task_sheets.ledger_table()
+        ),
         alias=UnitAlias.objects.create(alias="青山", unit=c.qingshan),
         token=api_token(c.township_liaison),
     )
@@ -1157,6 +1194,9 @@ def build_world() -> World:
         hook_delivery=there_delivery,
         draft=create_draft(
             plan=baisha_plan, by=c.city_supervisor, source_name="方案.txt", raw_text=PLAN_TEXT
+        ),
+        sheet_import=sheet_imports.upload(
+            task_list=baisha_list, by=c.city_supervisor, name="台账.xlsx", data=task_sheets.ledger_table()
         ),
         alias=UnitAlias.objects.create(alias="白沙", unit=c.baisha),
         token=api_token(c.outsider),

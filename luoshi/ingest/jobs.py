@@ -1,0 +1,23 @@
+"""Background work of a large spreadsheet import: a job loads the import by id and calls one service."""
+
+from django.conf import settings
+from django.utils import translation
+from huey.contrib.djhuey import db_task
+
+from luoshi.ingest import sheet_imports
+
+
+@db_task()
+def check_sheet(pk: int) -> str:
+    """Dry-run the kept file; return the state it ends in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        imp = sheet_imports.run_check(pk)
+    return imp.state if imp else "gone"
+
+
+@db_task()
+def commit_sheet(pk: int) -> str:
+    """Create the kept file's tasks; return the state it ends in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        imp = sheet_imports.run_commit(pk)
+    return imp.state if imp else "gone"
