@@ -165,6 +165,14 @@ class SheetImport(models.Model):
         return self.state in (self.State.CHECKING, self.State.COMMITTING)
 
     @property
+    def is_committing(self) -> bool:
+        return self.state == self.State.COMMITTING
+
+    @property
+    def is_failed(self) -> bool:
+        return self.state == self.State.FAILED
+
+    @property
     def blocking(self) -> int:
         return len(self.preview.get("problems", []))
 

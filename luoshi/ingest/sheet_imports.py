@@ -80,7 +80,7 @@ def _summary(preview: sheets.Preview) -> dict[str, Any]:
             if name not in preview.units or m.how == "choice"
         ],
         "matched": [
-            {"name": name, "unit": preview.units[name].name, "how": m.how}
+            {"name": name, "unit": preview.units[name].name, "how": m.how, "fuzzy": m.how == "fuzzy"}
             for name, m in preview.matches.items()
             if name in preview.units and m.how != "choice"
         ],
