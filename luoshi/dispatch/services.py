@@ -154,10 +154,46 @@ def close_cycles(*, now: dt.datetime) -> list[Cycle]:
 PAGE_RELATIONS = ("cycle__cadence", "task__issuer", "task__lead_unit", "unit")
 
 
+# What the locked read joins: what the write decides by (is the cycle open, what its cadence asks, is the
+# task cancelled), read in the transaction. The page's units come from the caller's read of the report.
+LOCKED_RELATIONS = ("cycle__cadence", "task")
+SHARED_RELATIONS = ("unit", "task__issuer", "task__lead_unit")
+
+
 def _locked(report: Report) -> Report:
     """The report's row, locked (its own row only: its cycle, cadence and task are shared by every report of
-    the cycle, and locking them too made a cycle's submits wait one behind another at the deadline)."""
-    return Report.objects.select_for_update(of=("self",)).select_related(*PAGE_RELATIONS).get(pk=report.pk)
+    the cycle, and locking them too made a cycle's submits wait one behind another at the deadline).
+
+    The units the page shows (the report's, the task's issuer and lead unit) are taken from `report` when it
+    holds them, as the page's scoped lookup does: the same rows, read a moment before, and reading them
+    again was a third of this query's columns. Those it does not hold are joined here."""
+    missing = [path for path in SHARED_RELATIONS if _held(report, path) is None]
+    locking = Report.objects.select_for_update(of=("self",)).select_related(*LOCKED_RELATIONS, *missing)
+    current = locking.get(pk=report.pk)
+    for path in SHARED_RELATIONS:
+        if path not in missing:
+            _share(report, current, path)
+    return current
+
+
+def _held(obj: Any, path: str) -> Any:
+    """The related object at `path` (e.g. "task__issuer") that `obj` holds already, or None."""
+    for step in path.split("__"):
+        field = type(obj)._meta.get_field(step)
+        if not field.is_cached(obj) or (obj := field.get_cached_value(obj)) is None:
+            return None
+    return obj
+
+
+def _share(source: Any, target: Any, path: str) -> None:
+    """Give `target` the related object at `path` that `source` holds, where both point at the same row."""
+    *steps, last = path.split("__")
+    for step in steps:
+        target = getattr(target, step)
+    field = type(target)._meta.get_field(last)
+    held = _held(source, path)
+    if held is not None and getattr(target, field.attname) == held.pk:
+        field.set_cached_value(target, held)
 
 
 def _check_version(report: Report, expected_version: int) -> Report:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,5 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_cockpit": policy.sees_jurisdiction(user),
         # 揭榜挂帅: every office and every unit may meet an open call (the list shows those in scope).
         "nav_challenges": policy.sees_everything(user) or user.unit_id is not None,
-        "unread_notices": Notice.objects.filter(recipient=user, read_at__isnull=True).count(),
+        # Counted when the header shows it, once: a part swapped in by htmx has no header, and no query.
+        "unread_notices": cache(lambda: Notice.objects.filter(recipient=user, read_at__isnull=True).count()),
     }

@@ -139,10 +139,29 @@ def test_a_submit_runs_a_fixed_small_number_of_queries(client, city, cycle):
     # office's notice: its readers, the key, the notice, its audit event (4), in three savepoints (6
     # statements: the test's transaction turns the submit's own into one); the outbound webhooks listening
     # for a submitted report (1: none here, so nothing more); then the swapped part's reads,
-    # from the report the write returned, which keeps the previous report read for the advice (history's
-    # two, unread notices, evidence, light: 5). The audit seal comes after the commit, at most once a
-    # second per process.
-    assert len(ctx.captured_queries) == 26, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
+    # from the report the write returned, which keeps the previous report read for the advice and the units
+    # read by the scoped lookup (history's two, evidence, light: 4; the unread notices are counted only
+    # where the header shows them, and the swapped part has none). The audit seal comes after the commit,
+    # at most once a second per process.
+    assert len(ctx.captured_queries) == 25, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
+
+
+@pytest.mark.parametrize("relations", [(), services.PAGE_RELATIONS])
+def test_the_written_report_holds_what_its_page_shows_however_it_was_read(city, cycle, relations):
+    # The page's lookup holds the units already and the write takes them from it; a caller that read the bare
+    # row (the API) has them joined to the locked read. Either way the answer needs no further query.
+    report = Report.objects.select_related(*relations).get(pk=qs_report(cycle).pk)
+    data = services.ReportData(percent=60, progress="主体完工")
+    with CaptureQueriesContext(connection) as ctx:
+        done = services.submit_report(
+            report=report, by=city.county_liaison, data=data, expected_version=1, idempotency_key="k"
+        )
+    count, ctx0 = len(ctx.captured_queries), ctx
+    with CaptureQueriesContext(connection) as ctx:
+        shown = [done.unit.name, done.task.issuer.name, done.task.lead_unit.name, done.cycle.cadence.name]
+    assert ctx.captured_queries == [] and shown[0] == city.qingshan.name
+    # The same statements either way (the test's transaction makes the submit's own a savepoint).
+    assert count == 17, "\n".join(q["sql"][:80] for q in ctx0.captured_queries)
 
 
 def test_a_sent_report_does_not_take_another_key_or_another_persons_resend(client, city, cycle):

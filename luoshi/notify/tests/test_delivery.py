@@ -75,6 +75,25 @@ def test_nothing_is_sent_before_the_callers_transaction_commits(
     assert mailoutbox == [] and receiver.requests == [] and not Delivery.objects.exists()
 
 
+def test_a_job_is_queued_only_when_there_is_something_to_send(
+    city, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    # No address among the recipients and no unit's robots: the notices are written, and no job is queued.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        (notice,) = send(city, [city.township_liaison], units=[], key="k:1")
+    assert [c.__module__ for c in callbacks].count("luoshi.notify.services") == 0
+    assert notice.recipient == city.township_liaison and mailoutbox == []
+    # One recipient with an address is enough for the job, and the e-mail goes to them.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        send(city, [city.township_liaison, city.county_liaison], units=[], key="k:2")
+    assert [c.__module__ for c in callbacks].count("luoshi.notify.services") == 1
+    assert [m.to for m in mailoutbox] == [["qs@example.gov.cn"]]
+    # And so is a unit (its robots), whoever the recipients.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        send(city, [city.township_liaison], key="k:3")
+    assert [c.__module__ for c in callbacks].count("luoshi.notify.services") == 1
+
+
 def test_every_active_robot_of_the_named_units_gets_its_platforms_message(
     city, people, receiver, clock, django_capture_on_commit_callbacks
 ):

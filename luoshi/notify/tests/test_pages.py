@@ -108,3 +108,14 @@ def test_an_office_adds_a_group_robot_on_the_unit_page_and_an_outsider_cannot(cl
     client.post(reverse("notify:robot_toggle", args=[endpoint.pk]))
     endpoint.refresh_from_db()
     assert not endpoint.is_active
+
+
+def test_the_header_shows_the_number_of_unread_notices(client, city):
+    # Counted lazily (web.context.navigation): a page with the header still shows it.
+    send(city, [city.county_liaison], "第11期催报")
+    send(city, [city.county_liaison], "第12期催报")
+    send(city, [city.outsider], "白沙县催报")
+    client.force_login(city.county_liaison)
+    html = client.get(reverse("notify:notice_list")).content.decode()
+    badge = html[html.index('data-testid="notices"') :].split("</a>")[0]
+    assert '<span class="badge rounded-pill text-bg-warning">2</span>' in badge

@@ -145,3 +145,30 @@ def test_a_notice_with_params_is_worded_from_its_kind_and_kept_in_the_offices_wo
     assert notice.body == "· 1 厂房"
     with translation.override("en"):
         assert notice.words() == ("2 progress reports overdue", "· 1 厂房")
+
+
+def test_the_once_per_event_check_reads_the_unique_index(city):
+    """A supervisor holds a notice per report submitted to them: the check for one event's key must find it
+    by the (recipient, key) index, not by reading every notice they hold."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    send(city, [city.county_liaison], key="report_late:7")
+    # As a supervisor's at a deadline: many notices, each of its own event (for PostgreSQL's planner, which
+    # on a table of a few rows may take any index).
+    Notice.objects.bulk_create(
+        Notice(recipient=city.county_liaison, kind="report_late", title="逾期", key=f"report_late:{n}")
+        for n in range(100, 600)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE notify_notice" if connection.vendor == "postgresql" else "ANALYZE")
+    with CaptureQueriesContext(connection) as ctx:
+        assert send(city, [city.county_liaison], key="report_late:7") == []
+    (check,) = [q["sql"] for q in ctx.captured_queries if '"notify_notice"."key" =' in q["sql"]]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN {check}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {check}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "notice_once_per_event" in plan, plan
