@@ -35,6 +35,9 @@ def test_a_leader_drills_from_the_cockpits_figures_to_their_rows(browse, live_ci
         leader.page.locator(".navbar-toggler").click()
     leader.page.get_by_test_id("nav-cockpit").click()
     page = leader.page
+    # The cockpit is the heaviest page: wait for it to be shown (as long as a navigation may take), not 5 s
+    # for a chart while the page before it is still shown, which a loaded machine's render outlasted in CI.
+    expect(page).to_have_url(re.compile(r"/cockpit/$"), timeout=30_000)
     expect(page.get_by_test_id("lights-chart").locator("svg")).to_be_visible()
     expect(page.get_by_test_id("trend-chart").locator("svg")).to_be_visible()
     expect(page.get_by_test_id("ranking-chart").first.locator("svg")).to_be_visible()
