@@ -6,15 +6,36 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 
+T = TypeVar("T")
+
 OK = {"errcode": 0, "errmsg": "ok"}
+
+
+@contextmanager
+def _served(
+    make: Callable[[str], T], handler_for: Callable[[T], type[BaseHTTPRequestHandler]]
+) -> Iterator[T]:
+    """A receiver made for its base address, answered by its handler on 127.0.0.1 until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    receiver = make(f"http://127.0.0.1:{server.server_address[1]}")
+    server.RequestHandlerClass = handler_for(receiver)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @dataclass
@@ -73,15 +94,8 @@ def receiver() -> Iterator[Receiver]:
 
         return Handler
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    receiver = Receiver(base=f"http://127.0.0.1:{server.server_address[1]}")
-    server.RequestHandlerClass = handler_for(receiver)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with _served(lambda base: Receiver(base=base), handler_for) as receiver:
+        yield receiver
 
 
 @pytest.fixture
@@ -162,15 +176,8 @@ def hook_receiver() -> Iterator[HookReceiver]:
 
         return Handler
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    receiver = HookReceiver(base=f"http://127.0.0.1:{server.server_address[1]}")
-    server.RequestHandlerClass = handler_for(receiver)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with _served(lambda base: HookReceiver(base=base), handler_for) as receiver:
+        yield receiver
 
 
 @pytest.fixture
