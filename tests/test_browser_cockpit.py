@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from luoshi.assessment import services
@@ -67,16 +68,24 @@ def test_a_leader_drills_from_the_cockpits_figures_to_their_rows(browse, live_ci
     chart.scroll_into_view_if_needed()
     expect(chart.locator("svg")).to_be_visible()
     page.wait_for_timeout(1200)  # the line's entry animation
-    x, y = page.evaluate(
-        """(el) => {
-            const point = JSON.parse(document.getElementById("chart-trend").textContent).series[0].data[0];
-            const [x, y] = echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, point.value);
-            const box = el.getBoundingClientRect();
-            return [box.left + x, box.top + y];
-        }""",
-        chart.element_handle(),
-    )
-    page.mouse.click(x, y)
+    # The point is looked up where ECharts draws it now and clicked relative to the chart, so a resize or a
+    # scroll between reading the point and clicking it cannot move the click off it; a click that a still
+    # moving chart lets fall beside the point is tried again, and the page must still navigate in the end.
+    for _attempt in range(4):
+        x, y = page.evaluate(
+            """(el) => {
+                const trend = JSON.parse(document.getElementById("chart-trend").textContent);
+                const first = trend.series[0].data[0];
+                return echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, first.value);
+            }""",
+            chart.element_handle(),
+        )
+        chart.click(position={"x": x, "y": y})
+        try:
+            page.wait_for_url(re.compile(r"/cycles/\d+/$"), timeout=3_000)
+            break
+        except PlaywrightTimeoutError:
+            page.wait_for_timeout(500)
     expect(page).to_have_url(re.compile(r"/cycles/\d+/$"))
     expect(page.get_by_role("heading").first).to_contain_text("一周一调度")
 
