@@ -122,6 +122,7 @@ def bench_task_list() -> None:
             lead_unit=units[i % len(units)],
             start=dt.date(2026, 1, 1),
             due=dt.date(2026, 1, 1) + dt.timedelta(days=i % 365),
+            responsibility_note="责任人待明确",
         )
         for i in range(max(0, CITY_TASKS - have))
     ]
