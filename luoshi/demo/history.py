@@ -132,7 +132,11 @@ def _fill(
     now: dt.datetime,
     last: bool,
 ) -> dict[str, int]:
-    reports = list(Report.objects.filter(cycle=cycle).select_related("task", "task__issuer", "unit"))
+    reports = list(
+        Report.objects.filter(cycle=cycle)
+        .select_related("task", "task__issuer", "unit")
+        .prefetch_related("task__milestones")  # each report's expected progress (_facts)
+    )
     due = clock.local(cycle.due_at)
     submitted: list[Report] = []
     for report in reports:
