@@ -134,7 +134,7 @@ def _fill(
 ) -> dict[str, int]:
     reports = list(
         Report.objects.filter(cycle=cycle)
-        .select_related("task", "task__issuer", "unit")
+        .select_related("task", "task__issuer", "unit", "cycle__cadence")
         .prefetch_related("task__milestones")  # each report's expected progress (_facts)
     )
     due = clock.local(cycle.due_at)
