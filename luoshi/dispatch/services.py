@@ -483,9 +483,11 @@ def accept_reports(
     today = today or clock.today()
     ids = [r.pk for r in reports]
     locked = list(
-        Report.objects.select_for_update()
+        # The rows locked are the reports', their tasks' and cycles', as ever; the issuer (who may accept)
+        # and the cadence (each audit event names the report by it) come along unlocked.
+        Report.objects.select_for_update(of=("self", "task", "cycle"))
         .filter(pk__in=ids)
-        .select_related("task", "cycle__cadence")  # the cadence: each audit event names the report by it
+        .select_related("task__issuer", "cycle__cadence")
         .order_by("pk")
     )
     if len(locked) != len(set(ids)):
