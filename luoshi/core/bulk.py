@@ -1,4 +1,4 @@
-"""Rows inserted many at a time, with the SQL written once per batch instead of compiled field by field.
+"""Rows inserted or updated many at a time, with the SQL written once instead of compiled field by field.
 
 `insert` does what `QuerySet.bulk_create` does for a model with an automatic primary key and nothing else
 the database fills in (each field's `pre_save(add=True)` and `get_db_prep_save`, one multi-row INSERT per
@@ -15,6 +15,10 @@ from typing import Any, TypeVar
 from django.db import connections, models, router
 
 Row = TypeVar("Row", bound=models.Model)
+
+# `update` does what `QuerySet.bulk_update` does (each field's `get_db_prep_save`, rows matched by primary
+# key, no signals, no `pre_save`, so an auto_now field stays as it was) with one plain UPDATE run for each
+# row: bulk_update's CASE expression per field and row cost more to build than the database took to run it.
 
 
 def insert(objs: Sequence[Row], *, batch_size: int = 500) -> Sequence[Row]:
@@ -48,3 +52,28 @@ def insert(objs: Sequence[Row], *, batch_size: int = 500) -> Sequence[Row]:
                 obj._state.adding = False
                 obj._state.db = connection.alias
     return objs
+
+
+def update(objs: Sequence[Row], fields: Sequence[str]) -> int:
+    """Write `fields` of the saved `objs` (all of one model) to their rows; return how many were sent."""
+    if not objs:
+        return 0
+    model = type(objs[0])
+    meta = model._meta
+    pk: Any = meta.pk
+    connection = connections[router.db_for_write(model)]
+    concrete = {f.name: f for f in meta.concrete_fields}
+    written = [concrete[name] for name in fields]
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(str(f.column))} = %s" for f in written)
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(str(pk.column))} = %s"
+    params = [
+        [
+            *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in written),
+            pk.get_db_prep_save(obj.pk, connection),
+        ]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(objs)

@@ -8,7 +8,9 @@ robots) are the receivers' to defer with `transaction.on_commit`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.dispatch import Signal
 
@@ -16,9 +18,35 @@ from django.dispatch import Signal
 # decomposed or completed, or its milestones changed.
 task_changed = Signal()
 
+_held: ContextVar[set[int] | None] = ContextVar("luoshi_task_changes_held", default=None)
+
 
 def tasks_changed(task_ids: Iterable[int]) -> None:
-    """Tell every app built on plans that these tasks changed."""
+    """Tell every app built on plans that these tasks changed (once `changes_held` ends, inside one)."""
     ids = frozenset(task_ids)
-    if ids:
+    held = _held.get()
+    if held is not None:
+        held.update(ids)
+    elif ids:
         task_changed.send(sender=None, task_ids=ids)
+
+
+@contextmanager
+def changes_held() -> Iterator[None]:
+    """Tell of the tasks changed inside, each once, when it ends: for a bulk write in one transaction (the
+    demo city's plan), whose hundreds of tasks would each have their light and rollups moved again and again.
+
+    Use it inside the transaction: the derived caches commit with the changes that moved them. Nothing
+    inside may read them (a light, a task's reports in open cycles) before it ends. Nothing is told when
+    the block fails: its transaction is rolled back.
+    """
+    if _held.get() is not None:  # an outer hold tells of these too
+        yield
+        return
+    held: set[int] = set()
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    tasks_changed(sorted(held))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from luoshi.audit.services import sealing_deferred
 from luoshi.core import clock
 from luoshi.core.db import analyze
+from luoshi.core.events import changes_held
 from luoshi.demo import (
     assessment_demo,
     bulletin_demo,
@@ -94,6 +95,13 @@ def _city(*, today: dt.date, progress: Callable[[str], None]) -> tuple[User, lis
     """The units, people, plans, lists and reporting rhythms, all or nothing."""
     if Unit.objects.exists():
         raise DemoExists("the database already holds units; the demo loads only into an empty one")
+    # Each task's light and rollups follow once, when the plan stands, not after every task, milestone
+    # and completion (a fifth of the city's time); no cycle is open yet for a task to join.
+    with changes_held():
+        return _plans(today=today, progress=progress)
+
+
+def _plans(*, today: dt.date, progress: Callable[[str], None]) -> tuple[User, list[Cadence], dict[str, int]]:
     data = _data()
     units = _units()
     progress(f"{len(units)} units")

@@ -483,7 +483,12 @@ def accept_reports(
     today = today or clock.today()
     ids = [r.pk for r in reports]
     locked = list(
-        Report.objects.select_for_update().filter(pk__in=ids).select_related("task", "cycle").order_by("pk")
+        # The rows locked are the reports', their tasks' and cycles', as ever; the issuer (who may accept)
+        # and the cadence (each audit event names the report by it) come along unlocked.
+        Report.objects.select_for_update(of=("self", "task", "cycle"))
+        .filter(pk__in=ids)
+        .select_related("task__issuer", "cycle__cadence")
+        .order_by("pk")
     )
     if len(locked) != len(set(ids)):
         raise PermissionDenied
@@ -502,20 +507,21 @@ def accept_reports(
         report.save()
         record(actor=by, action=Action.REPORT_ACCEPT, obj=report, before=before, after=snapshot(report))
         touched[report.task_id] = report.task
-    for task in touched.values():
-        _follow_latest_report(task, by)
+    _follow_latest_reports(list(touched.values()), by)
     status.refresh(list(touched.values()), today=today)
     return len(locked)
 
 
-def _follow_latest_report(task: Task, by: User) -> None:
-    """Cache the latest accepted report's percentage on the task (Task.progress)."""
-    latest, _value = Report.objects.latest_accepted([task.pk]).get(task.pk, (None, None))
-    if latest is not None and latest != task.progress:
-        before = {"progress": task.progress}
-        Task.objects.filter(pk=task.pk).update(progress=latest)
-        task.progress = latest
-        record(actor=by, action=Action.TASK_PROGRESS, obj=task, before=before, after={"progress": latest})
+def _follow_latest_reports(tasks: list[Task], by: User) -> None:
+    """Cache each task's latest accepted report's percentage on it (Task.progress), read in one query."""
+    reached = Report.objects.latest_accepted([t.pk for t in tasks])
+    for task in tasks:
+        latest, _value = reached.get(task.pk, (None, None))
+        if latest is not None and latest != task.progress:
+            before = {"progress": task.progress}
+            Task.objects.filter(pk=task.pk).update(progress=latest)
+            task.progress = latest
+            record(actor=by, action=Action.TASK_PROGRESS, obj=task, before=before, after={"progress": latest})
 
 
 def _tell_unit(report: Report, *, kind: str, params: dict[str, Any], by: User | None) -> None:

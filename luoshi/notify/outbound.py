@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import transaction
 
 from luoshi.core import clock
+from luoshi.core.memo import remembered
 from luoshi.notify import egress
 from luoshi.notify.models import OutboundDelivery, OutboundEvent, OutboundState, OutboundWebhook
 from luoshi.orgs.models import Unit
@@ -93,9 +94,14 @@ def listening(kind: str) -> list[OutboundWebhook]:
     event's unit is matched to them by path."""
     if kind not in OutboundEvent.values:
         raise ValueError(f"not an outbound event: {kind!r}")
-    return [
-        h for h in OutboundWebhook.objects.active().select_related("unit").order_by("pk") if kind in h.events
-    ]
+    return remembered(
+        ("outbound.listening", kind),
+        lambda: [
+            h
+            for h in OutboundWebhook.objects.active().select_related("unit").order_by("pk")
+            if kind in h.events
+        ],
+    )
 
 
 def emit_each(

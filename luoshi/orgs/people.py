@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from luoshi.core.memo import remembered
 from luoshi.orgs.models import Role, Unit, User
 
 
@@ -30,7 +31,10 @@ def over(unit: Unit, role: str) -> list[User]:
     """Active people of `role` whose jurisdiction holds `unit` (an office or a leader at it or above it)."""
     steps = unit.path.split(".")[:-1]  # "000001.000004." → the paths of the unit and those above it
     paths = [".".join(steps[: i + 1]) + "." for i in range(len(steps))]
-    return list(User.objects.filter(unit__path__in=paths, role=role, is_active=True).order_by("id"))
+    return remembered(
+        ("people.over", unit.path, role),
+        lambda: list(User.objects.filter(unit__path__in=paths, role=role, is_active=True).order_by("id")),
+    )
 
 
 def supervisors_over(unit: Unit) -> list[User]:

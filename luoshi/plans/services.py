@@ -223,8 +223,9 @@ def create_task(
         obj=task,
         after=snapshot(task),
     )
+    made: list[Milestone] = []  # the new task's milestones are these: checked against them, not read back
     for spec in sorted(milestones, key=lambda m: m.due):
-        _create_milestone(task=task, by=by, spec=spec)
+        made.append(_create_milestone(task=task, by=by, spec=spec, others=made))
     tasks_changed([task.pk])
     return task
 
@@ -436,8 +437,15 @@ def _check_progress(expected_progress: int, due: dt.date, others: Iterable[Miles
             )
 
 
-def _create_milestone(*, task: Task, by: User, spec: MilestoneSpec) -> Milestone:
-    _check_milestone(task, spec.due, spec.expected_progress, exclude_pk=None)
+def _create_milestone(
+    *, task: Task, by: User, spec: MilestoneSpec, others: Sequence[Milestone] | None = None
+) -> Milestone:
+    """Add a milestone to `task`, checked against its others (`others`, when the caller holds them all)."""
+    if others is None:
+        _check_milestone(task, spec.due, spec.expected_progress, exclude_pk=None)
+    else:
+        _check_dates(task, spec.due, spec.expected_progress)
+        _check_progress(spec.expected_progress, spec.due, others)
     milestone = Milestone(
         task=task, title=spec.title.strip(), due=spec.due, expected_progress=spec.expected_progress
     )

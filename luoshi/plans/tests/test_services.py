@@ -100,6 +100,17 @@ def test_milestones_cannot_expect_less_progress_later(city):
         )
 
 
+def test_a_new_tasks_milestones_cannot_expect_less_progress_later(city):
+    before = (Task.objects.count(), Milestone.objects.count())
+    falling = [
+        MilestoneSpec("完成一半", dt.date(2026, 6, 30), 50),
+        MilestoneSpec("倒退", dt.date(2026, 9, 30), 30),
+    ]
+    with translation.override("en"), pytest.raises(ValidationError, match="must not fall"):
+        make_task(city, milestones=falling)
+    assert (Task.objects.count(), Milestone.objects.count()) == before
+
+
 def test_an_update_records_before_and_after(city):
     task = make_task(city)
     updated = services.update_task(
