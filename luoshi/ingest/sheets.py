@@ -11,7 +11,11 @@ every milestone with it, in one transaction, with one audit event for the import
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -167,17 +171,14 @@ def dry_run(file: SheetFile, *, task_list: TaskList, by: User) -> Preview:
     if refused:
         preview.problems.append(Problem(refused))
         return preview
+    year = task_list.plan.year
     try:
-        grids = sheets_tasks.grid_of(data, name=name)
+        readings = _readings(data, name, year, mapping)
     except SheetError as exc:
         preview.problems.append(
             Problem(_file_message(exc.code, name, exc.params), str(exc.params.get("sheet", "")))
         )
         return preview
-    year = task_list.plan.year
-    readings = [
-        sheets_tasks.read_sheet(sheet, grid, year=year, mapping=mapping.get(sheet)) for sheet, grid in grids
-    ]
     tables = any(r.rows for r in readings)
     for reading in readings:
         if tables and not reading.rows and {i.code for i in reading.issues} <= {"empty_sheet", "no_header"}:
@@ -194,6 +195,46 @@ def dry_run(file: SheetFile, *, task_list: TaskList, by: User) -> Preview:
     _check_rows(preview, year)
     preview.problems.sort(key=lambda p: (p.sheet != "", p.sheet, p.row, p.column))
     return preview
+
+
+READINGS_KEPT = 2  # files whose reading is kept: the one being reviewed and committed, and one beside it
+_readings_kept: OrderedDict[tuple[str, str, int, tuple[object, ...]], bytes] = OrderedDict()
+_readings_lock = threading.Lock()
+
+
+def _readings(
+    data: bytes, name: str, year: int, mapping: Mapping[str, Mapping[str, str]]
+) -> list[SheetReading]:
+    """Each sheet's reading of the file, as sheets_tasks gives it for this year and column mapping.
+
+    Kept pickled for the last READINGS_KEPT (bytes, name, year, mapping) read in this process: every caller
+    gets its own copy to change as it likes, and a different mapping or year is read anew. A file that
+    cannot be read (SheetError) is not kept.
+    """
+    key = (
+        hashlib.sha256(data).hexdigest(),
+        name,
+        year,
+        tuple(sorted((sheet, tuple(sorted(roles.items()))) for sheet, roles in mapping.items())),
+    )
+    with _readings_lock:
+        kept = _readings_kept.get(key)
+        if kept is not None:
+            _readings_kept.move_to_end(key)
+    if kept is not None:
+        readings: list[SheetReading] = pickle.loads(kept)  # bytes pickled by this process, below
+        return readings
+    grids = sheets_tasks.grid_of(data, name=name)
+    readings = [
+        sheets_tasks.read_sheet(sheet, grid, year=year, mapping=mapping.get(sheet)) for sheet, grid in grids
+    ]
+    kept = pickle.dumps(readings, protocol=pickle.HIGHEST_PROTOCOL)
+    with _readings_lock:
+        _readings_kept[key] = kept
+        _readings_kept.move_to_end(key)
+        while len(_readings_kept) > READINGS_KEPT:
+            _readings_kept.popitem(last=False)
+    return readings
 
 
 def refusal(data: bytes, name: str) -> str:
@@ -266,7 +307,11 @@ def _check_rows(preview: Preview, year: int) -> None:
 
 @transaction.atomic
 def commit(file: SheetFile, *, task_list: TaskList, by: User) -> list[Task]:
-    """Create the file's tasks and milestones in `task_list`, all of them or, on any problem, nothing."""
+    """Create the file's tasks and milestones in `task_list`, all of them or, on any problem, nothing.
+
+    The file is planned again as `dry_run` plans it (its reading taken from the dry run when this process
+    made one), so what is created is what the dry run showed for the same corrections.
+    """
     preview = dry_run(file, task_list=task_list, by=by)
     if preview.problems:
         raise ValidationError([where(p) for p in preview.problems[:20]])
