@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from luoshi.core import clock
+from luoshi.core import bulk, clock
 from luoshi.dispatch import lights
 from luoshi.dispatch.models import UNSENT, LightChoice, Report, Rollup, TaskLight
 from luoshi.notify import outbound
@@ -138,7 +138,7 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
     # Only the lights that changed are written: most of a refresh finds them as they were.
     changed = [row for pk, row in rows.items() if pk in stored and _values(row) != _stored_values(stored[pk])]
     TaskLight.objects.bulk_update(changed, LIGHT_FIELDS, batch_size=500)
-    TaskLight.objects.bulk_create([row for pk, row in rows.items() if pk not in old], batch_size=500)
+    bulk.insert([row for pk, row in rows.items() if pk not in old])
     _emit_turned_red(
         [
             t

@@ -303,9 +303,8 @@ def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) ->
     through = Task.co_units.through
     # Each co-unit once, as `set` stores them, and sorted, as `snapshot` lists them.
     co_units = [sorted({u.pk for u in spec.co_units}) for spec in specs]
-    through.objects.bulk_create(
-        [through(task_id=t.pk, unit_id=u) for t, units in zip(tasks, co_units, strict=True) for u in units],
-        batch_size=500,
+    bulk.insert(
+        [through(task_id=t.pk, unit_id=u) for t, units in zip(tasks, co_units, strict=True) for u in units]
     )
     record_many(
         actor=by,
