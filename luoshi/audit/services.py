@@ -175,10 +175,20 @@ def _seal_next(*, limit: int, scheme: Scheme) -> AuditBlock | None:
     # than the whole seal, thousands of events at a time.
     table, q = AuditEvent._meta.db_table, connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {q(table)} SET {q('block_id')} = %s, {q('position')} = %s WHERE {q('id')} = %s",
-            [(block.pk, i, event.pk) for i, event in enumerate(pending)],
-        )
+        if connection.vendor == "postgresql":
+            # One statement for the block: its events' ids as one array, each placed at its index there
+            # (12,000 events: 0.7 s one by one in a pipeline).
+            cursor.execute(
+                f"UPDATE {q(table)} SET {q('block_id')} = %s, {q('position')} = placed.position - 1 "
+                f"FROM UNNEST(%s::bigint[]) WITH ORDINALITY AS placed(id, position) "
+                f"WHERE {q(table)}.{q('id')} = placed.id",
+                [block.pk, [event.pk for event in pending]],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {q(table)} SET {q('block_id')} = %s, {q('position')} = %s WHERE {q('id')} = %s",
+                [(block.pk, i, event.pk) for i, event in enumerate(pending)],
+            )
     return block
 
 

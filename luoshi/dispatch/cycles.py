@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -109,6 +109,13 @@ def leave_open_cycles(*, task_ids: Iterable[int]) -> list[int]:
     return [r.pk for r in reports]
 
 
-def leave_changed(*, task_ids: Iterable[int], **_: object) -> None:
-    """Receive `core.events.task_changed`: a cancelled task leaves the cycles open now."""
-    leave_open_cycles(task_ids=task_ids)
+def leave_changed(*, task_ids: Iterable[int], written: Sequence[Task] = (), **_: object) -> None:
+    """Receive `core.events.task_changed`: a cancelled task leaves the cycles open now.
+
+    Of the tasks the sender handed over as it wrote them, only the cancelled are looked up (none, when a
+    list is created).
+    """
+    if written:
+        task_ids = [t.pk for t in written if t.cancelled_on is not None]
+    if task_ids:
+        leave_open_cycles(task_ids=task_ids)

@@ -138,7 +138,7 @@ def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
     # Only the lights that changed are written: most of a refresh finds them as they were.
     changed = [row for pk, row in rows.items() if pk in stored and _values(row) != _stored_values(stored[pk])]
     bulk.update(changed, LIGHT_FIELDS)
-    TaskLight.objects.bulk_create([row for pk, row in rows.items() if pk not in old], batch_size=500)
+    bulk.insert([row for pk, row in rows.items() if pk not in old])
     _emit_turned_red(
         [
             t
@@ -202,9 +202,17 @@ def _emit_turned_red(tasks: list[Task], rows: dict[int, TaskLight], today: dt.da
     )
 
 
-def refresh_changed(*, task_ids: Iterable[int], **_: object) -> None:
-    """Receive `core.events.task_changed`: the changed tasks' lights and rollups follow at once."""
-    refresh(Task.objects.filter(pk__in=list(task_ids)).order_by("pk"), today=clock.today())
+def refresh_changed(*, task_ids: Iterable[int], written: Sequence[Task] = (), **_: object) -> None:
+    """Receive `core.events.task_changed`: the changed tasks' lights and rollups follow at once.
+
+    The tasks the sender wrote and handed over are taken as they are, not read back.
+    """
+    tasks = (
+        sorted(written, key=lambda t: t.pk)
+        if written
+        else Task.objects.filter(pk__in=list(task_ids)).order_by("pk")
+    )
+    refresh(tasks, today=clock.today())
 
 
 def sweep(*, today: dt.date, batch: int = 500) -> int:

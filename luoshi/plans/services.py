@@ -304,9 +304,8 @@ def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) ->
     through = Task.co_units.through
     # Each co-unit once, as `set` stores them, and sorted, as `snapshot` lists them.
     co_units = [sorted({u.pk for u in spec.co_units}) for spec in specs]
-    through.objects.bulk_create(
-        [through(task_id=t.pk, unit_id=u) for t, units in zip(tasks, co_units, strict=True) for u in units],
-        batch_size=500,
+    bulk.insert(
+        [through(task_id=t.pk, unit_id=u) for t, units in zip(tasks, co_units, strict=True) for u in units]
     )
     record_many(
         actor=by,
@@ -318,7 +317,7 @@ def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) ->
     )
     if made:
         record_many(actor=by, action=Action.MILESTONE_CREATE, written=[(m, snapshot(m)) for m in made])
-    tasks_changed([t.pk for t in tasks])
+    tasks_changed([t.pk for t in tasks], written=tasks)
     return tasks
 
 

@@ -331,8 +331,13 @@ def test_flush_still_empties_the_database_and_leaves_the_guard_in_place(transact
 
 
 def test_a_write_is_sealed_and_anchored_once_its_transaction_commits(
-    city, django_capture_on_commit_callbacks
+    city, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from luoshi.audit import services
+
+    # This process sealed nothing lately: a test before this one that committed less than
+    # AUDIT_SEAL_EVERY ago would otherwise leave this commit's events to the next seal.
+    monkeypatch.setattr(services, "_last_sealed", -float("inf"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         make_task(city, title="一次提交")
     assert len(callbacks) == 1  # one seal per transaction, however many events it wrote

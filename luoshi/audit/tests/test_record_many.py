@@ -38,7 +38,9 @@ def test_the_bulk_events_are_those_record_appends_one_by_one(city):
     assert [described(e) for e in in_bulk] == [described(e) for e in one_by_one]
     # A milestone's history is its task's: found on the rows at hand, without a lookup.
     assert {(e.subject_type, e.subject_id) for e in in_bulk} == {("plans.task", str(task.pk))}
-    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["INSERT"]
+    # The one write and nothing before it; PostgreSQL draws the keys from the sequence, then copies the rows.
+    insert = ["SELECT", "COPY"] if connection.vendor == "postgresql" else ["INSERT"]
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == insert
     assert [e.pk for e in in_bulk] == sorted(e.pk for e in in_bulk)
 
 
