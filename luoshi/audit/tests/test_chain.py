@@ -277,8 +277,9 @@ def test_the_database_refuses_to_change_any_column_of_an_unsealed_event(city, cl
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
-def test_postgresql_refuses_to_truncate_the_audit_tables(transactional_db):
+def test_postgresql_refuses_to_truncate_the_audit_tables(transactional_db, settings):
     # Committed: inside a test's transaction the deferred foreign keys would refuse TRUNCATE first.
+    settings.AUDIT_SEAL_EVERY = 0  # sealed at its commit, whenever this process last sealed
     build_city()
     assert AuditBlock.objects.exists()
     assert refused("TRUNCATE audit_auditevent")
@@ -331,13 +332,9 @@ def test_flush_still_empties_the_database_and_leaves_the_guard_in_place(transact
 
 
 def test_a_write_is_sealed_and_anchored_once_its_transaction_commits(
-    city, django_capture_on_commit_callbacks, monkeypatch
+    city, django_capture_on_commit_callbacks, settings
 ):
-    from luoshi.audit import services
-
-    # This process sealed nothing lately: a test before this one that committed less than
-    # AUDIT_SEAL_EVERY ago would otherwise leave this commit's events to the next seal.
-    monkeypatch.setattr(services, "_last_sealed", -float("inf"))
+    settings.AUDIT_SEAL_EVERY = 0  # sealed at its commit, whenever this process last sealed
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         make_task(city, title="一次提交")
     assert len(callbacks) == 1  # one seal per transaction, however many events it wrote
