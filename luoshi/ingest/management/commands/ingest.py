@@ -25,6 +25,9 @@ ITEM_KEYS = ("kind", "text", "start", "end", "value", "unit", "qualifier", "dead
 
 class Command(BaseCommand):
     help = "Repair a document's text (clean) or draft its commitments (extract)."
+    # A text tool that other tools call once a file: the system checks (every URL pattern imported and
+    # walked) were a third of its start, and `luoshi check` and every server start run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["clean", "extract"])
