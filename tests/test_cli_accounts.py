@@ -57,7 +57,22 @@ def serve_until_ready(var: Path, *args: str) -> str:
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+    # Stopped the moment it said so, it stopped its worker and web server with it: none is left orphaned.
+    assert _started_with(var) == []
     return "".join(lines)
+
+
+def _started_with(var: Path) -> list[str]:
+    """The command lines of the live processes started with `var` as their LUOSHI_VAR_DIR."""
+    mark = f"LUOSHI_VAR_DIR={var}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and mark in (proc / "environ").read_bytes().split(b"\0"):
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -131,20 +131,29 @@ class Command(BaseCommand):
         if not worker_only:
             call_command("collectstatic", interactive=False, verbosity=0)
             commands.append(web_command(bind, workers))
-        procs = [subprocess.Popen(command) for command in commands]
-        if worker_only:
-            self.stdout.write(self.style.SUCCESS("Luoshi's job worker runs  (Ctrl-C stops it)"))
-        else:
-            self.stdout.write(self.style.SUCCESS(f"Luoshi is at http://{bind}/  (Ctrl-C stops it)"))
+        # The handler is in place before the first child starts: a SIGTERM (a service manager's stop, a
+        # test's) that came between the two left the worker and the web server running, orphaned.
+        procs: list[subprocess.Popen[bytes]] = []
+        stopping: list[bool] = []
 
         def stop(*_: Any) -> None:
+            stopping.append(True)
             for p in procs:
                 if p.poll() is None:
                     p.send_signal(signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, stop)
+        for command in commands:
+            if not stopping:
+                procs.append(subprocess.Popen(command))
+        if stopping:
+            stop()
+        elif worker_only:
+            self.stdout.write(self.style.SUCCESS("Luoshi's job worker runs  (Ctrl-C stops it)"))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Luoshi is at http://{bind}/  (Ctrl-C stops it)"))
         try:
-            while all(p.poll() is None for p in procs):
+            while not stopping and all(p.poll() is None for p in procs):
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
