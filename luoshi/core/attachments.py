@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
@@ -257,6 +257,14 @@ def atomic_with_files(using: str | None = None) -> Iterator[StoredFiles]:
     try:
         with transaction.atomic(using=using, durable=True):
             yield stored
+            # An error caught inside (a courtesy's, in its savepoint) whose savepoint could not be rolled
+            # back, the connection cut, leaves the block to end in a rollback that Django does not raise:
+            # the caller would acknowledge what was never committed. Raised here instead.
+            if (
+                transaction.get_rollback(using)
+                or connections[using or DEFAULT_DB_ALIAS].closed_in_transaction
+            ):
+                raise DatabaseError("the transaction broke inside its block; nothing was committed")
     except BaseException:
         stored.delete_all()
         raise

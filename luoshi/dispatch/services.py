@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -361,6 +361,8 @@ def _submit(
             (_tell_heads if needs_head else _tell_supervisors)(current, by=by)
             _emit_report(current, "report.submitted")
     except Exception:  # whatever it was, as a failed callback after the commit would have been
+        if transaction.get_rollback() or connection.closed_in_transaction:
+            raise  # not rolled back to its savepoint (the connection cut): the submission cannot commit
         logger.exception("the reviewers of report %s were not told of its submission", current.pk)
     return current
 
