@@ -21,11 +21,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DatabaseError, transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
+from luoshi.core import db
 from luoshi.text.archives import ArchiveError, Problem, ZipLimits, check_zip
 
 FileRow = TypeVar("FileRow", bound=Any)  # a model with file, name, size, content_type and sha256
@@ -260,10 +261,7 @@ def atomic_with_files(using: str | None = None) -> Iterator[StoredFiles]:
             # An error caught inside (a courtesy's, in its savepoint) whose savepoint could not be rolled
             # back, the connection cut, leaves the block to end in a rollback that Django does not raise:
             # the caller would acknowledge what was never committed. Raised here instead.
-            if (
-                transaction.get_rollback(using)
-                or connections[using or DEFAULT_DB_ALIAS].closed_in_transaction
-            ):
+            if db.broken(using):
                 raise DatabaseError("the transaction broke inside its block; nothing was committed")
     except BaseException:
         stored.delete_all()

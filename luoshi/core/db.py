@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 
 def analyze() -> None:
@@ -16,3 +16,10 @@ def analyze() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def broken(using: str | None = None) -> bool:
+    """Whether the open transaction can no longer commit: marked for rollback, or its connection closed
+    (a savepoint whose rollback failed, the connection cut). Django ends such a block in a rollback that
+    it does not raise, so a caller that caught the error inside must check before it answers "done"."""
+    return transaction.get_rollback(using) or connections[using or DEFAULT_DB_ALIAS].closed_in_transaction

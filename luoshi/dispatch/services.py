@@ -12,13 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record, snapshot
-from luoshi.core import clock
+from luoshi.core import clock, db
 from luoshi.core.actions import Action
 from luoshi.core.attachments import (
     StoredFiles,
@@ -361,7 +361,7 @@ def _submit(
             (_tell_heads if needs_head else _tell_supervisors)(current, by=by)
             _emit_report(current, "report.submitted")
     except Exception:  # whatever it was, as a failed callback after the commit would have been
-        if transaction.get_rollback() or connection.closed_in_transaction:
+        if db.broken():
             raise  # not rolled back to its savepoint (the connection cut): the submission cannot commit
         logger.exception("the reviewers of report %s were not told of its submission", current.pk)
     return current
