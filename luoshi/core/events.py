@@ -17,26 +17,33 @@ from django.dispatch import Signal
 
 # Sent with `task_ids` (a frozenset of primary keys) after a task was created, edited, re-assigned,
 # decomposed or completed, or its milestones changed; and with `written`, a tuple of those tasks as the
-# sender just saved them, when it has them all at hand (a bulk creation), else empty.
+# sender just saved them, when it has them all at hand (a bulk creation), else empty; and with `created`,
+# true when those written tasks were all created in this transaction (nothing refers to them yet).
 task_changed = Signal()
 
 _held: ContextVar[set[int] | None] = ContextVar("luoshi_task_changes_held", default=None)
 
 
-def tasks_changed(task_ids: Iterable[int], *, written: Sequence[models.Model] = ()) -> None:
+def tasks_changed(
+    task_ids: Iterable[int], *, written: Sequence[models.Model] = (), created: bool = False
+) -> None:
     """Tell every app built on plans that these tasks changed (once `changes_held` ends, inside one).
 
     `written`, when given, holds every one of these tasks with every field as saved in this transaction,
-    so a receiver need not read ten thousand new rows back. A hold tells of its tasks by id only.
+    so a receiver need not read ten thousand new rows back. `created` says they were all created in this
+    transaction, so a receiver need not look for their reports or lights either (there are none). A hold
+    tells of its tasks by id only.
     """
     ids = frozenset(task_ids)
     if written and {task.pk for task in written} != ids:
         raise ValueError("`written` must hold exactly the tasks named by `task_ids`")
+    if created and not written:
+        raise ValueError("`created` tells of the tasks in `written`")
     held = _held.get()
     if held is not None:
         held.update(ids)
     elif ids:
-        task_changed.send(sender=None, task_ids=ids, written=tuple(written))
+        task_changed.send(sender=None, task_ids=ids, written=tuple(written), created=created)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -48,10 +49,20 @@ def report_due(task: Task, cycle: Cycle) -> dt.datetime:
 
 # No savepoint of its own: it runs inside the write that created the task, and fails or commits with it.
 @transaction.atomic(savepoint=False)
-def join_open_cycles(*, task_ids: Iterable[int], now: dt.datetime) -> list[Report]:
-    """Give these tasks their report in every open cycle that asks for them and is not due yet."""
+def join_open_cycles(
+    *, task_ids: Iterable[int], now: dt.datetime, written: Sequence[Task] = ()
+) -> list[Report]:
+    """Give these tasks their report in every open cycle that asks for them and is not due yet.
+
+    `written`, the tasks as their sender just saved them, names their lists without ten thousand keys sent
+    to the database to find them.
+    """
     ids = list(task_ids)
-    lists = Task.objects.filter(pk__in=ids).values("task_list")
+    lists: Any = (
+        sorted({t.task_list_id for t in written})
+        if written
+        else Task.objects.filter(pk__in=ids).values("task_list")
+    )
     cycles = Cycle.objects.filter(
         Q(cadence__task_list__in=lists) | Q(cadence__task__task_list__in=lists),
         state=Cycle.State.OPEN,
@@ -77,9 +88,9 @@ def join_open_cycles(*, task_ids: Iterable[int], now: dt.datetime) -> list[Repor
     return added
 
 
-def join_changed(*, task_ids: Iterable[int], **_: object) -> None:
+def join_changed(*, task_ids: Iterable[int], written: Sequence[Task] = (), **_: object) -> None:
     """Receive `core.events.task_changed`: a new or handed-down task joins the cycles open now."""
-    join_open_cycles(task_ids=task_ids, now=clock.now())
+    join_open_cycles(task_ids=task_ids, now=clock.now(), written=written)
 
 
 # No savepoint of its own: it runs inside the cancellation, and fails or commits with it.

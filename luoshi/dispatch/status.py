@@ -38,8 +38,9 @@ def milestone_point(
     return lights.MilestonePoint(due=due, expected=expected_progress, reached=reached_on is not None)
 
 
-def facts_for(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFacts]:
-    """Everything the light rules need for these tasks, in a fixed number of queries."""
+def facts_for(tasks: Sequence[Task], today: dt.date, *, new: bool = False) -> dict[int, lights.TaskFacts]:
+    """Everything the light rules need for these tasks, in a fixed number of queries; those of `new` tasks,
+    created in this transaction, without looking for reports they cannot have yet."""
     ids = [t.pk for t in tasks]
     milestones: dict[int, list[lights.MilestonePoint]] = defaultdict(list)
     points = Milestone.objects.filter(task_id__in=ids).values_list(
@@ -47,13 +48,17 @@ def facts_for(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFac
     )
     for task_id, due, expected, reached_on in points:  # plain rows: the nightly sweep reads them all
         milestones[task_id].append(milestone_point(due, expected, reached_on))
-    latest = Report.objects.latest_accepted(ids)
+    latest = {} if new else Report.objects.latest_accepted(ids)
     since = today - dt.timedelta(days=LOOKBACK_CYCLES_DAYS)
     # Count the most recent due cycles without a report, up to the first one that has one.
     missed: Counter[int] = Counter()
     broken: set[int] = set()
     rows = (
-        Report.objects.filter(task_id__in=ids, cycle__due_at__date__gte=since, cycle__due_at__date__lt=today)
+        []
+        if new
+        else Report.objects.filter(
+            task_id__in=ids, cycle__due_at__date__gte=since, cycle__due_at__date__lt=today
+        )
         .order_by("task_id", "-cycle__due_at")
         .values_list("task_id", "state")
     )
@@ -84,9 +89,9 @@ def facts_for(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.TaskFac
     return facts
 
 
-def _compute(tasks: Sequence[Task], today: dt.date) -> dict[int, lights.Status]:
+def _compute(tasks: Sequence[Task], today: dt.date, *, new: bool = False) -> dict[int, lights.Status]:
     rules = thresholds()
-    return {pk: lights.status(f, today, rules) for pk, f in facts_for(tasks, today).items()}
+    return {pk: lights.status(f, today, rules) for pk, f in facts_for(tasks, today, new=new).items()}
 
 
 def _row(task: Task, s: lights.Status, today: dt.date) -> TaskLight:
@@ -116,21 +121,26 @@ def _stored_values(stored: dict[str, Any]) -> tuple[Any, ...]:
 
 # No savepoint of its own: called inside a service's transaction, a failure here must undo that whole write.
 @transaction.atomic(savepoint=False)
-def refresh(tasks: Iterable[Task], *, today: dt.date) -> None:
+def refresh(tasks: Iterable[Task], *, today: dt.date, new: bool = False) -> None:
     """Recompute these tasks' lights and move the rollups by what changed (the incremental path).
 
     A task the office cancelled has no light and counts in no rollup: its light, if it had one, is
-    deleted and leaves the counts it was in.
+    deleted and leaves the counts it was in. `new` tasks, created in this transaction, have no reports and
+    no lights to read yet.
     """
     tasks = list(tasks)
     live = [t for t in tasks if t.cancelled_on is None]
-    computed = _compute(live, today)
-    stored = {
-        row["task_id"]: row
-        for row in TaskLight.objects.select_for_update()
-        .filter(task_id__in=[t.pk for t in tasks])
-        .values("task_id", *_COLUMNS)
-    }
+    computed = _compute(live, today, new=new)
+    stored = (
+        {}
+        if new
+        else {
+            row["task_id"]: row
+            for row in TaskLight.objects.select_for_update()
+            .filter(task_id__in=[t.pk for t in tasks])
+            .values("task_id", *_COLUMNS)
+        }
+    )
     old = {pk: (row["light"], row["unit_id"], row["task_list_id"]) for pk, row in stored.items()}
     rows = {t.pk: _row(t, computed[t.pk], today) for t in live}
     gone = [pk for pk in old if pk not in rows]
@@ -202,17 +212,20 @@ def _emit_turned_red(tasks: list[Task], rows: dict[int, TaskLight], today: dt.da
     )
 
 
-def refresh_changed(*, task_ids: Iterable[int], written: Sequence[Task] = (), **_: object) -> None:
+def refresh_changed(
+    *, task_ids: Iterable[int], written: Sequence[Task] = (), created: bool = False, **_: object
+) -> None:
     """Receive `core.events.task_changed`: the changed tasks' lights and rollups follow at once.
 
-    The tasks the sender wrote and handed over are taken as they are, not read back.
+    The tasks the sender wrote and handed over are taken as they are, not read back; those it created
+    have no reports or lights to read.
     """
     tasks = (
         sorted(written, key=lambda t: t.pk)
         if written
         else Task.objects.filter(pk__in=list(task_ids)).order_by("pk")
     )
-    refresh(tasks, today=clock.today())
+    refresh(tasks, today=clock.today(), new=created)
 
 
 def sweep(*, today: dt.date, batch: int = 500) -> int:

@@ -317,7 +317,7 @@ def create_tasks(*, task_list: TaskList, by: User, specs: Sequence[TaskSpec]) ->
     )
     if made:
         record_many(actor=by, action=Action.MILESTONE_CREATE, written=[(m, snapshot(m)) for m in made])
-    tasks_changed([t.pk for t in tasks], written=tasks)
+    tasks_changed([t.pk for t in tasks], written=tasks, created=True)
     return tasks
 
 

@@ -48,3 +48,9 @@ def test_a_hold_without_changes_tells_nothing(told):
     with changes_held():
         pass
     assert told == []
+
+
+def test_created_tells_of_tasks_written_at_hand_only(told):
+    with pytest.raises(ValueError):  # a receiver would skip reading what it was not handed
+        tasks_changed([1], created=True)
+    assert told == []
