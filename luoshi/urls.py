@@ -1,12 +1,11 @@
 """The site's addresses: each app keeps its own, under its namespace (plans:task_detail, dispatch:inbox…)."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from luoshi.api.endpoints import api
 from luoshi.api.problems import unknown_path
-from luoshi.orgs.sso_views import SignInView
+from luoshi.orgs.sso_views import SignInView, SignOutView
 from luoshi.web import benchfloor
 from luoshi.web.forms import SignInForm
 
@@ -17,7 +16,7 @@ urlpatterns = [
         SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("luoshi.orgs.account_urls")),
     path("accounts/tokens/", include("luoshi.api.token_urls")),
     path("api/", api.urls),

@@ -60,6 +60,7 @@ def provider(live_server: Any, tmp_path_factory: Any) -> Iterator[str]:
             "client_id": "luoshi",
             "client_secret": "luoshi-client-secret",
             "redirect_uris": [live_server.url + "/accounts/sso/callback/"],
+            "post_logout_redirect_uris": [live_server.url + "/accounts/login/"],
         })
     )  # fmt: skip
     log = setup.with_suffix(".log").open("w")
@@ -136,6 +137,22 @@ def test_an_account_the_administrator_linked_signs_in_as_its_person(browse, live
     assert (link.actor_id, link.subject_id) == (live_city.admin.pk, str(live_city.county_liaison.pk))
     seal_all()
     assert verify().ok
+
+
+def test_signing_out_signs_out_at_the_provider_too(browse, live_city, sso_on):
+    """At a shared office computer, the next person who presses the button is asked for their own account."""
+    sso.link_identity(person=live_city.county_liaison, subject="gov-zhang.wei", by=live_city.admin)
+    b = browse()
+    through_provider(b, "zhang.wei", "provider-pass-1")
+    b.page.wait_for_selector("[data-testid=whoami]", state="attached")
+    b.page.locator("form[action='/accounts/logout/'] button").click()
+    expect(b.page).to_have_url(re.compile(r"/accounts/login/$"))  # back from the provider's end of session
+    b.page.get_by_test_id("sso-sign-in").click()
+    expect(b.page.locator("#op-username")).to_be_visible()  # the provider asks again
+    b.screenshot("sso-after-sign-out")
+    b.open("/tasks/")
+    expect(b.page).to_have_url(re.compile(r"/accounts/login/"))
+    assert AuditEvent.objects.filter(action=Action.USER_SIGN_OUT).exists()
 
 
 def test_local_passwords_still_sign_in_beside_the_button(browse, live_city, sso_on):

@@ -8,8 +8,10 @@ provider begins or returns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -65,7 +67,13 @@ def begin(request: HttpRequest, callback_url: str) -> HttpResponse:
     return response
 
 
-def finish(request: HttpRequest) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Answer:
+    claims: dict[str, Any]
+    id_token: str  # as the provider signed it: handed back when the person signs out
+
+
+def finish(request: HttpRequest) -> Answer:
     """The verified claims of the account that signed in: the ID token's, completed by the userinfo endpoint.
 
     Raises Unverified for anything the provider's answer fails: an error it reports (the person declined),
@@ -87,6 +95,22 @@ def finish(request: HttpRequest) -> dict[str, Any]:
             if str(extra.get("sub")) != str(claims["sub"]):  # OpenID Connect Core §5.3.2
                 raise Unverified("the userinfo endpoint describes another subject")
             claims = {**extra, **claims}
+        return Answer(claims, str(token["id_token"]))
     except (AuthlibBaseError, JoseError, RequestException, KeyError, ValueError) as exc:
         raise Unverified(f"{type(exc).__name__}: {exc}") from exc
-    return claims
+
+
+def end_session_url(id_token: str, after: str) -> str | None:
+    """Where to send the browser so that the provider ends its own session too (OpenID Connect RP-Initiated
+    Logout 1.0), then returns it to `after`; None when the provider offers no such endpoint or cannot be
+    reached (signing out of Luoshi alone still happens)."""
+    try:
+        endpoint = client().load_server_metadata().get("end_session_endpoint")
+    except Exception:  # the provider unreachable or its discovery document malformed
+        return None
+    if not endpoint:
+        return None
+    query = urlencode(
+        {"id_token_hint": id_token, "post_logout_redirect_uri": after, "client_id": settings.OIDC_CLIENT_ID}
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

@@ -14,6 +14,8 @@ STARTED = "luoshi_started"
 SEEN = "luoshi_seen"
 EPOCH = "luoshi_epoch"
 VIA_SSO = "luoshi_via_sso"  # signed in through the identity provider (luoshi.orgs.sso_views)
+# The provider's ID token of that sign-in: signing out of Luoshi hands it back to end the provider's session.
+SSO_ID_TOKEN = "luoshi_sso_id_token"
 # Refreshing the idle stamp on every request would write the session on every request; once a minute is
 # plenty for a limit counted in tens of minutes.
 SEEN_RESOLUTION = dt.timedelta(minutes=1)

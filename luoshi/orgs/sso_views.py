@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,6 +45,28 @@ class SignInView(LoginView):
         if sso.enabled():
             context["sso_name"] = provider_name()
         return context
+
+
+class SignOutView(LogoutView):
+    """Sign out; a person who signed in through the provider is signed out there too, so that the next
+    person at a shared office computer is asked for their own account, not let in as the last one."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from django.conf import settings
+
+        id_token = request.session.get(sessions.SSO_ID_TOKEN)
+        response: HttpResponse = super().post(request, *args, **kwargs)  # the session is gone from here on
+        if not id_token or not sso.enabled():
+            return response
+        from luoshi.orgs import oidc
+
+        after = reverse("login")
+        after = settings.SITE_URL + after if settings.SITE_URL else request.build_absolute_uri(after)
+        there = oidc.end_session_url(id_token, after)
+        if there is None:
+            log.warning("signed out of Luoshi only: the provider offers no end of session")
+            return response
+        return redirect(there)
 
 
 def _require_enabled() -> None:
@@ -83,9 +105,10 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
 
     _require_enabled()
     try:
-        claims = oidc.finish(request)
+        answer = oidc.finish(request)
     except oidc.Unverified as exc:
         return _refused(request, sso.Refusal.UNVERIFIED, {"error": str(exc)[:300]})
+    claims = answer.claims
     via = {"issuer": settings.OIDC_ISSUER, "subject": str(claims["sub"])[:255]}
     try:
         person = sso.person_for(issuer=settings.OIDC_ISSUER, claims=claims)
@@ -97,6 +120,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     # The provider vouched for the person: a one-time local password they were never told is no reason to
     # hold them on the password form (luoshi.orgs.middleware).
     request.session[sessions.VIA_SSO] = True
+    request.session[sessions.SSO_ID_TOKEN] = answer.id_token
     return redirect(target or "web:home")
 
 

@@ -1,4 +1,6 @@
+import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,8 @@ POLICY = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
+ORIGIN_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
 
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -20,8 +24,18 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", POLICY)
+        response.setdefault("Content-Security-Policy", policy())
         return response
+
+
+def policy() -> str:
+    """POLICY, whose forms may also lead to the identity provider's origin when single sign-on is set up:
+    signing out (a form) is answered with a redirect to the provider's end of session, and a browser checks
+    `form-action` along a form's redirects too."""
+    issuer = urlsplit(settings.OIDC_ISSUER) if settings.OIDC_ISSUER else None
+    if issuer is None or issuer.scheme not in ("https", "http") or not ORIGIN_HOST.fullmatch(issuer.netloc):
+        return POLICY  # nothing but a host and port goes into the header
+    return f"{POLICY} {issuer.scheme}://{issuer.netloc}"
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):

@@ -45,6 +45,7 @@ def main() -> None:
         require_consent=True,
         reuse_consent=False,
         redirect_uris=setup["redirect_uris"],
+        post_logout_redirect_uris=setup.get("post_logout_redirect_uris", []),
     )
     client.response_types.add(ResponseType.objects.get(value="code"))
     call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True, skip_checks=True)

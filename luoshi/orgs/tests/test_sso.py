@@ -114,6 +114,23 @@ def test_a_person_signed_in_through_the_provider_is_not_held_on_the_password_for
     assert client.get(reverse("web:home")).status_code == 200
 
 
+def test_signing_out_when_the_provider_cannot_be_reached_signs_out_of_luoshi(city, client, settings, caplog):
+    """The provider's end of session is a courtesy to the next person at the computer: Luoshi's own sign-out
+    never waits on it (the end to end case, with a real provider, is in tests/test_sso.py)."""
+    from luoshi.orgs import sessions
+
+    settings.OIDC_ISSUER = "http://127.0.0.1:9/oidc"  # nothing listens there
+    settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET = "luoshi", "secret"
+    client.force_login(city.county_liaison)
+    session = client.session
+    session[sessions.VIA_SSO], session[sessions.SSO_ID_TOKEN] = True, "a.signed.token"
+    session.save()
+    response = client.post(reverse("logout"))
+    assert (response.status_code, response["Location"]) == (302, reverse("login"))
+    assert client.get(reverse("web:home")).status_code == 302  # signed out
+    assert "signed out of Luoshi only" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [
