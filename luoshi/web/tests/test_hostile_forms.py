@@ -482,7 +482,7 @@ def check(
     if not refused(response):
         return False
     if refuses_silently:
-        assert rows_and_events() == before, f"{where}: refused ({response.status_code}) but wrote rows"
+        assert rows_and_events() == before, f"{where}: refused ({response.status_code}) but wrote"
     return True
 
 
