@@ -15,6 +15,7 @@ The fixtures are in `luoshi.testing.fixtures`, loaded by the root conftest.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,6 +177,36 @@ def build_city() -> City:
         plan=plan,
         economy=economy,
     )
+
+
+def footprint(tables: Sequence[str]) -> tuple[int, ...]:
+    """A mark of what the open transaction has done to the tables: it changes when one of their rows is
+    inserted or deleted, and on PostgreSQL when one is updated as well.
+
+    On PostgreSQL, the rows the transaction inserted, updated and deleted in each table, its rolled-back
+    savepoints included: counters that only grow while it is open, read in 0.4 ms for Luoshi's tables where
+    counting their rows took 2.6 to 4.5 ms (the permission matrix and the hostile forms ask thousands of
+    times). On SQLite, each table's number of rows: counting them there takes about 0.4 ms.
+    """
+    if connection.vendor != "postgresql":
+        counts = ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {counts}")
+            return tuple(cursor.fetchone())
+    # Outside a transaction each statement is one, and the counters would stand at nought before and after.
+    assert connection.in_atomic_block, "footprint() on PostgreSQL counts a transaction's writes: open one"
+    with connection.cursor() as cursor:
+        if not getattr(connection, "_footprint_counts", False):
+            cursor.execute("SHOW track_counts")
+            assert cursor.fetchone()[0] == "on", "PostgreSQL counts no writes (track_counts is off)"
+            connection._footprint_counts = True  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_inserted(t) + pg_stat_get_xact_tuples_updated(t)"
+            " + pg_stat_get_xact_tuples_deleted(t) FROM unnest(%s::regclass[]) WITH ORDINALITY AS u(t, i)"
+            " ORDER BY i",
+            [list(tables)],
+        )
+        return tuple(row[0] for row in cursor.fetchall())
 
 
 def count_queries(client: Any, url: str, **params: Any) -> int:
