@@ -1,5 +1,6 @@
 import re
 from collections.abc import Callable
+from functools import cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -32,7 +33,12 @@ def policy() -> str:
     """POLICY, whose forms may also lead to the identity provider's origin when single sign-on is set up:
     signing out (a form) is answered with a redirect to the provider's end of session, and a browser checks
     `form-action` along a form's redirects too."""
-    issuer = urlsplit(settings.OIDC_ISSUER) if settings.OIDC_ISSUER else None
+    return _policy_for(settings.OIDC_ISSUER)
+
+
+@cache  # every response asks; the answer changes only with the setting
+def _policy_for(issuer_url: str) -> str:
+    issuer = urlsplit(issuer_url) if issuer_url else None
     if issuer is None or issuer.scheme not in ("https", "http") or not ORIGIN_HOST.fullmatch(issuer.netloc):
         return POLICY  # nothing but a host and port goes into the header
     return f"{POLICY} {issuer.scheme}://{issuer.netloc}"
