@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from huey.contrib.djhuey import HUEY
 from playwright.sync_api import expect
 
 from luoshi.core import clock as clock_module
@@ -85,6 +86,16 @@ def test_the_sichuan_report_is_reviewed_by_section_and_becomes_a_list_with_a_wee
     form = me.page.get_by_test_id("intake-form")
     form.get_by_label("文件").set_input_files(str(SICHUAN))
     form.get_by_role("button", name="读取文件").click()
+    # Longer than a request should read: the page shows the step the job worker is at, then the review.
+    expect(me.page.get_by_test_id("draft-step")).to_contain_text("第 1 步，共 4 步")
+    me.screenshot("ingest-sichuan-reading")
+    draft = ImportDraft.objects.get()
+    assert draft.state == ImportDraft.State.READING
+    jobs = 0
+    while (job := HUEY.dequeue()) is not None:  # what the consumer does
+        HUEY.execute(job)
+        jobs += 1
+    assert jobs >= 1
     counts = me.page.get_by_test_id("review-counts")
     expect(counts).to_be_visible()
 

@@ -1,10 +1,11 @@
-"""Background work of a large spreadsheet import: a job loads the import by id and calls one service."""
+"""Background work of the intake: a job loads a long document or a large spreadsheet import by id and calls
+one service."""
 
 from django.conf import settings
 from django.utils import translation
 from huey.contrib.djhuey import db_task
 
-from luoshi.ingest import sheet_imports
+from luoshi.ingest import services, sheet_imports
 
 
 @db_task()
@@ -21,3 +22,11 @@ def commit_sheet(pk: int) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         imp = sheet_imports.run_commit(pk)
     return imp.state if imp else "gone"
+
+
+@db_task()
+def read_document(pk: int) -> str:
+    """Read a long uploaded document into its draft; return the state it ends in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        draft = services.read_draft(pk)
+    return draft.state if draft else "gone"

@@ -21,9 +21,25 @@ class DraftQuerySet(models.QuerySet["ImportDraft"]):
 
 
 class ImportDraft(models.Model):
+    """An uploaded document and everything drafted from it.
+
+    A long document is read by the job worker (services.LARGE_CHARS): the draft is kept at once in state
+    "reading", with only its raw text, and the worker fills in the rest, saying which step it is at.
+    """
+
     class State(models.TextChoices):
+        READING = "reading", _("Being read")
         DRAFT = "draft", _("In review")
         USED = "used", _("List created")
+        FAILED = "failed", _("Could not be read")
+
+    class Step(models.IntegerChoices):
+        """What the worker is doing with a document being read, in order."""
+
+        WAITING = 0, _("Waiting for the worker")
+        REPAIRING = 1, _("Repairing the text")
+        FINDING = 2, _("Finding the tasks and targets")
+        LAYING_OUT = 3, _("Matching units and laying out the items")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="import_drafts", verbose_name=_("plan")
@@ -36,7 +52,10 @@ class ImportDraft(models.Model):
     items = models.JSONField(default=list)  # everything the extractor found, as it found it
     sections = models.JSONField(default=list)  # the document's headings: {"title", "level", "start"}
     pages_without_text = models.JSONField(default=list)  # a partly scanned PDF's pages not read (from 1)
+    simplified = models.BooleanField(default=True)  # the upload asked for Simplified characters
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    step = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.WAITING)
+    error = models.TextField(blank=True)  # why reading it failed, in the uploader's words
     task_list = models.ForeignKey(
         TaskList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -57,6 +76,16 @@ class ImportDraft(models.Model):
     def is_used(self) -> bool:
         """A list was created from it; it can no longer be changed."""
         return self.state == self.State.USED
+
+    @property
+    def is_reading(self) -> bool:
+        """The worker has not finished reading it: there is nothing to review yet."""
+        return self.state == self.State.READING
+
+    @property
+    def is_ready(self) -> bool:
+        """Read: its items can be reviewed (and, unless a list was made from it, changed)."""
+        return self.state in (self.State.DRAFT, self.State.USED)
 
 
 class DraftItem(models.Model):

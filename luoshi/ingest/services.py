@@ -8,8 +8,9 @@ at a sentence boundary. Each edit is audited against the draft.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
@@ -32,12 +34,15 @@ from luoshi.orgs import policy
 from luoshi.orgs.models import Unit, User
 from luoshi.plans import services as plans
 from luoshi.plans.models import Direction, Plan, TaskList
-from luoshi.text.clean import clean
+from luoshi.text.clean import Cleaned, clean
 from luoshi.text.dates import deadline_date
 from luoshi.text.extract import extract
 from luoshi.text.extraction.text import Layout
 
 MAX_CHARS = 400_000
+# Longer than this, a document uploaded through the page is read by the job worker: damaged text is
+# repaired at some 10,000 characters a second, so the longest (MAX_CHARS) would outlast a request.
+LARGE_CHARS = 20_000
 REVIEW_KINDS = ("task", "target")
 BULKY = (
     "raw_text",
@@ -46,6 +51,7 @@ BULKY = (
     "boilerplate",
     "sections",
 )  # kept in the draft itself, not copied into the audit trail
+log = logging.getLogger(__name__)
 SENTENCE_END = "。；;！!？?\n"
 MAX_TITLE = 200
 
@@ -65,9 +71,20 @@ def _require(by: User, draft: ImportDraft) -> None:
 def _open(draft: ImportDraft) -> ImportDraft:
     """The draft locked for a change, refused once a list was made from it."""
     draft = ImportDraft.objects.select_for_update().select_related("plan__issuer").get(pk=draft.pk)
-    if draft.state != ImportDraft.State.DRAFT:
+    if draft.state == ImportDraft.State.USED:
         raise ValidationError({"__all__": _("A list was already created from this document.")})
+    if draft.state != ImportDraft.State.DRAFT:
+        raise ValidationError({"__all__": _("The document has not been read yet.")})
     return draft
+
+
+def _receivable(plan: Plan, by: User, raw_text: str) -> None:
+    if not policy.can_supervise(by, plan.issuer):
+        raise PermissionDenied
+    if not raw_text.strip():
+        raise ValidationError({"text": _("The document is empty.")})
+    if len(raw_text) > MAX_CHARS:
+        raise ValidationError({"text": _("The document is longer than %(n)s characters.") % {"n": MAX_CHARS}})
 
 
 @transaction.atomic
@@ -79,48 +96,144 @@ def create_draft(
     raw_text: str,
     simplified: bool = True,
     pages_without_text: Sequence[int] = (),
+    later: bool = False,
 ) -> ImportDraft:
     """Repair the text, extract its commitments and lay every task and target out for review.
 
     `pages_without_text` are the pages of the source that could not be read (a partly scanned PDF,
-    files.Reading): kept on the draft, so the review says what is missing from it.
+    files.Reading): kept on the draft, so the review says what is missing from it. With `later`, a
+    document longer than LARGE_CHARS is only kept, in state "reading", and the job worker reads it
+    (read_draft) after the commit: what the upload page asks for, so no request waits on a long read.
     """
-    if not policy.can_supervise(by, plan.issuer):
-        raise PermissionDenied
-    if not raw_text.strip():
-        raise ValidationError({"text": _("The document is empty.")})
-    if len(raw_text) > MAX_CHARS:
-        raise ValidationError({"text": _("The document is longer than %(n)s characters.") % {"n": MAX_CHARS}})
-    cleaned = clean(raw_text, simplified=simplified)
-    units = list(assignable(by).only("pk", "name", "short_name", "depth"))
-    items = [asdict(item) for item in extract(cleaned.text, unit_names=[u.name for u in units])]
-    draft = ImportDraft.objects.create(
+    _receivable(plan, by, raw_text)
+    draft = ImportDraft(
         plan=plan,
         source_name=source_name[:200] or _("pasted text"),
         raw_text=raw_text,
-        text=cleaned.text,
-        boilerplate=cleaned.boilerplate,
-        repairs=cleaned.repairs,
-        items=items,
-        sections=find_sections(cleaned.text),
+        simplified=simplified,
         pages_without_text=list(pages_without_text),
         created_by=by,
     )
+    if later and len(raw_text) > LARGE_CHARS:
+        draft.state = ImportDraft.State.READING
+        draft.save()
+        record(
+            actor=by,
+            action=Action.INGEST_RECEIVE,
+            obj=draft,
+            after={
+                "plan_id": plan.pk,
+                "chars": len(raw_text),
+                "pages_without_text": list(pages_without_text),
+            },
+        )
+        transaction.on_commit(lambda: _enqueue(draft.pk))
+        return draft
+    units = _units(by)
+    _fill(draft, _read(raw_text, simplified, units), units)
+    return draft
+
+
+@dataclass
+class _Reading:
+    """What reading a document gives, before anything is written."""
+
+    cleaned: Cleaned
+    items: list[dict[str, Any]]
+
+
+def _units(by: User) -> list[Unit]:
+    return list(assignable(by).only("pk", "name", "short_name", "depth"))
+
+
+def _read(
+    raw_text: str, simplified: bool, units: list[Unit], step: Callable[[int], None] = lambda _n: None
+) -> _Reading:
+    """Repair the text and extract its items (no database): the long part of drafting."""
+    step(ImportDraft.Step.REPAIRING)
+    cleaned = clean(raw_text, simplified=simplified)
+    step(ImportDraft.Step.FINDING)
+    items = [asdict(item) for item in extract(cleaned.text, unit_names=[u.name for u in units])]
+    step(ImportDraft.Step.LAYING_OUT)
+    return _Reading(cleaned, items)
+
+
+def _fill(draft: ImportDraft, reading: _Reading, units: list[Unit]) -> None:
+    """Keep what reading found on the draft, lay its items out and audit it (inside a transaction)."""
+    cleaned, items = reading.cleaned, reading.items
+    draft.text = cleaned.text
+    draft.boilerplate = cleaned.boilerplate
+    draft.repairs = cleaned.repairs
+    draft.items = items
+    draft.sections = find_sections(cleaned.text)
+    draft.state = ImportDraft.State.DRAFT
+    draft.save()
     rows = lay_out(draft, items, Directory.for_units(units))
     record(
-        actor=by,
+        actor=draft.created_by,
         action=Action.INGEST_DRAFT,
         obj=draft,
         after={
-            "plan_id": plan.pk,
-            "chars": len(raw_text),
+            "plan_id": draft.plan_id,
+            "chars": len(draft.raw_text),
             "items": len(items),
             "rows": len(rows),
             "kept": sum(r.state == DraftItem.State.KEPT for r in rows),
             "repairs": cleaned.repairs,
-            "pages_without_text": list(pages_without_text),
+            "pages_without_text": list(draft.pages_without_text),
         },
     )
+
+
+def _enqueue(pk: int) -> None:
+    from luoshi.ingest import jobs  # the job module imports this one
+
+    jobs.read_document(pk)
+
+
+def read_draft(pk: int) -> ImportDraft | None:
+    """The worker's reading of a long document (as the person who uploaded it).
+
+    The long part runs outside any transaction, saying which step it is at so the page can show it; the
+    result is written in one transaction, only if the draft is still being read. Whatever goes wrong
+    leaves the draft failed, saying so, with nothing of the reading written.
+    """
+    draft = (
+        ImportDraft.objects.select_related("plan__issuer", "created_by")
+        .filter(pk=pk, state=ImportDraft.State.READING)
+        .first()
+    )
+    if draft is None:
+        return None
+    by = draft.created_by
+    if not policy.can_supervise(by, draft.plan.issuer):  # the person lost the right since
+        return _fail(draft, gettext_noop("You may no longer make task lists of this plan."))
+
+    def step(n: int) -> None:
+        ImportDraft.objects.filter(pk=pk, state=ImportDraft.State.READING).update(step=n)
+
+    units = _units(by)
+    try:
+        reading = _read(draft.raw_text, draft.simplified, units, step)
+        with transaction.atomic():
+            locked = ImportDraft.objects.select_for_update().select_related("created_by").get(pk=pk)
+            if locked.state != ImportDraft.State.READING:
+                return locked
+            _fill(locked, reading, units)
+            return locked
+    except Exception:
+        log.exception("reading document draft %s failed", pk)
+        return _fail(
+            draft, gettext_noop("Luoshi could not read this document. Upload it again, or save it as .docx.")
+        )
+
+
+@transaction.atomic
+def _fail(draft: ImportDraft, message: str) -> ImportDraft:
+    """The draft failed, with `message` (kept untranslated: the page shows it in its reader's language)."""
+    draft.state, draft.error = ImportDraft.State.FAILED, message
+    draft.save(update_fields=["state", "error"])
+    record(actor=draft.created_by, action=Action.INGEST_FAIL, obj=draft, after={"error": message})
     return draft
 
 

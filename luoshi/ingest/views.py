@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from luoshi.core import clock
 from luoshi.core.attachments import max_bytes, zip_limits
@@ -69,6 +71,7 @@ def intake_new(request: AuthenticatedRequest) -> HttpResponse:
                 source_name=upload.name if upload else "",
                 simplified=data["simplified"],
                 pages_without_text=reading.pages_without_text,
+                later=True,
             )
         except DocumentError as exc:  # also a .docx or an OFD refused by the archive limits
             form.add_error("file", document_refusal(exc))
@@ -112,6 +115,10 @@ def _draft(request: AuthenticatedRequest, pk: int) -> ImportDraft:
 def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Every item of the draft, by the document's sections; bulk edits, merge, split, then the list."""
     draft = _draft(request, pk)
+    if not draft.is_ready:
+        if request.method == "POST":
+            messages.error(request, _("The document has not been read yet."))
+        return render(request, "ingest/draft_reading.html", {"draft": draft, "stalled": _stalled(draft)})
     units = assignable_units(request.user)
     if request.method == "POST":
         response = _act(request, draft, units)
@@ -142,6 +149,24 @@ def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "unread_pages": page_numbers(draft.pages_without_text),
     }
     return render(request, "ingest/draft_review.html", context)
+
+
+STALLED = dt.timedelta(minutes=15)  # reading longer than this: the worker is down or the job was lost
+
+
+def _stalled(draft: ImportDraft) -> bool:
+    return draft.is_reading and clock.now() - draft.created_at > STALLED
+
+
+@login_required
+@require_safe
+def draft_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The step a document being read is at, which its page polls; once it is read, the page reloads."""
+    draft = _draft(request, pk)
+    answer = render(request, "ingest/_draft_progress.html", {"draft": draft, "stalled": _stalled(draft)})
+    if not draft.is_reading:
+        answer["HX-Refresh"] = "true"
+    return answer
 
 
 def _act(request: AuthenticatedRequest, draft: ImportDraft, units: Any) -> HttpResponse | None:

@@ -239,6 +239,7 @@ def samples(city: Any, w: dict[str, Any]) -> dict[str, tuple[str, dict[str, int]
         "dispatch:ladder_edit": (boss, {"pk": w["rung"].pk}),
         "dispatch:ladder_delete": (boss, {"pk": w["rung"].pk}),
         "ingest:draft_review": (boss, {"pk": w["draft"].pk}),
+        "ingest:draft_progress": (boss, {"pk": w["draft"].pk}),
         "ingest:sheet_upload": (boss, {"list_pk": city.economy.pk}),
         "ingest:sheet_review": (boss, {"pk": w["sheet_import"].pk}),
         "ingest:sheet_progress": (boss, {"pk": w["sheet_import"].pk}),

@@ -391,6 +391,8 @@ MATRIX: dict[str, dict[str, str]] = {
                                      "GET there":  "200 404 404 404 404 404 403 404 403 200",
                                      "POST here":  "302 302 403 403 404 404 404 404 403 302",
                                      "POST there": "302 404 404 404 404 404 403 404 403 302"},
+    "ingest:draft_progress":        {"GET here":   "200 200 403 403 404 404 404 404 403 200",
+                                     "GET there":  "200 404 404 404 404 404 403 404 403 200"},
     # A spreadsheet import: whoever may add tasks to the list (plans:task_create), its office's alone.
     "ingest:sheet_upload":          {"GET here":   "200 200 403 403 404 404 404 404 403 200",
                                      "GET there":  "200 404 404 404 404 404 403 404 403 200",
@@ -775,6 +777,7 @@ ARGS: dict[str, Callable[[World, Place], dict[str, int]]] = {
     "api:get_report": lambda w, p: {"report_id": p.pending_report.pk},
     "api:submit": lambda w, p: {"report_id": p.pending_report.pk},
     "ingest:draft_review": lambda w, p: {"pk": p.draft.pk},
+    "ingest:draft_progress": lambda w, p: {"pk": p.draft.pk},
     "ingest:sheet_upload": lambda w, p: {"list_pk": p.task_list.pk},
     "ingest:sheet_review": lambda w, p: {"pk": p.sheet_import.pk},
     "ingest:sheet_progress": lambda w, p: {"pk": p.sheet_import.pk},
