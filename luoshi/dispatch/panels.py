@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Sum
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +18,7 @@ from luoshi.core.columns import Column
 from luoshi.core.panels import Panel
 from luoshi.dispatch import lights, outlook, status
 from luoshi.dispatch.models import LightChoice, Report, ReportState, Rollup, TaskLight
+from luoshi.dispatch.templatetags.light_tags import light_badge
 from luoshi.orgs import policy
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Task
@@ -96,6 +99,14 @@ def task_panel(request: HttpRequest, task: Task) -> Panel | None:
     return Panel("dispatch/_task_panel.html", context)
 
 
+def light_cell(task: Task) -> SafeString:
+    """The task's light as its badge; none (a cancelled task) as a dash."""
+    try:
+        return light_badge(task.light.light)
+    except ObjectDoesNotExist:
+        return light_badge(None)
+
+
 def light_filter() -> forms.ChoiceField:
     return forms.ChoiceField(label=_("Light"), choices=[("", _("All")), *LightChoice.choices], required=False)
 
@@ -104,7 +115,7 @@ def light_filter() -> forms.ChoiceField:
 task_list_light = Column(
     name="light",
     header=gettext_lazy("Light"),
-    cell="dispatch/_light_cell.html",
+    cell=light_cell,
     field=light_filter,
     narrow=lambda tasks, light: tasks.filter(light__light=light),
     prepare=lambda tasks: tasks.select_related("light"),
