@@ -80,9 +80,14 @@ def record(
 
 
 def record_many(
-    *, actor: Any, action: str, written: Sequence[tuple[models.Model, dict[str, Any] | None]]
+    *,
+    actor: Any,
+    action: str,
+    written: Sequence[tuple[models.Model, dict[str, Any] | None]],
+    before: dict[str, Any] | None = None,
 ) -> list[AuditEvent]:
-    """Append one event per (object, after) pair for a bulk write in the caller's transaction.
+    """Append one event per (object, after) pair for a bulk write in the caller's transaction; `before`, when
+    given, is what every object held before it.
 
     The events are those `record` would append one by one: the same content, subjects and digests (each
     digest covers its own event only; the chain links them when they are sealed, in the order written).
@@ -100,6 +105,7 @@ def record_many(
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),
             object_repr=str(obj)[:200],
+            before=before,
             after=after,
             ip_address=ctx.ip_address,
             request_id=ctx.request_id,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
-from luoshi.audit.services import record
+from luoshi.audit.services import record, record_many
 from luoshi.core import clock
 from luoshi.core.actions import Action
 from luoshi.dispatch.models import UNSENT, Cycle, Escalation, Report
@@ -27,6 +28,7 @@ from luoshi.orgs.people import people_of, supervisors_over
 
 REMIND_BEFORE = dt.timedelta(hours=24)
 CHASE_EVERY = dt.timedelta(hours=1)
+BATCH = 200  # reports a transaction of the tick takes at most, unless one unit has more (about a second)
 
 
 def _by_unit(reports: list[Report]) -> dict[int, list[Report]]:
@@ -40,25 +42,51 @@ def _lines(reports: list[Report]) -> list[str]:
     return [f"· {r.task.code} {r.task.title}（{clock.local(r.due_at):%m-%d %H:%M}）" for r in reports]
 
 
-@transaction.atomic
+def _chunks(rows: Iterable[tuple[int, int]]) -> Iterator[list[int]]:
+    """(report, unit) keys in order, cut into chunks of about BATCH reports that never split a unit's."""
+    chunk: list[int] = []
+    last = None
+    for pk, unit_id in rows:
+        if len(chunk) >= BATCH and unit_id != last:
+            yield chunk
+            chunk = []
+        chunk.append(pk)
+        last = unit_id
+    if chunk:
+        yield chunk
+
+
 def remind_before_due(*, now: dt.datetime, within: dt.timedelta = REMIND_BEFORE) -> int:
-    """Remind each unit once about reports due within `within` that it has not sent yet."""
+    """Remind each unit once about reports due within `within` that it has not sent yet.
+
+    In chunks of whole units (BATCH), each its own transaction, as mark_late.
+    """
+    due = (
+        Report.objects.filter(
+            state__in=UNSENT, reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + within
+        )
+        .filter(task__cancelled_on__isnull=True)  # a cancelled task is reminded of nothing
+        .order_by("unit_id", "due_at")
+        .values_list("pk", "unit_id")
+    )
+    return sum(_remind(chunk, now) for chunk in _chunks(due))
+
+
+@transaction.atomic
+def _remind(pks: list[int], now: dt.datetime) -> int:
     reports = list(
         Report.objects.select_for_update(of=("self",))
-        .filter(state__in=UNSENT, reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + within)
-        .filter(task__cancelled_on__isnull=True)  # a cancelled task is reminded of nothing
+        .filter(pk__in=pks, state__in=UNSENT, reminded_at__isnull=True, task__cancelled_on__isnull=True)
         .select_related("task", "unit")
         .order_by("unit_id", "due_at")
     )
     Report.objects.filter(pk__in=[r.pk for r in reports]).update(reminded_at=now)
-    for r in reports:
-        record(
-            actor=None,
-            action=Action.REPORT_REMIND,
-            obj=r,
-            before={"reminded_at": None},
-            after={"reminded_at": now.isoformat()},
-        )
+    record_many(
+        actor=None,
+        action=Action.REPORT_REMIND,
+        before={"reminded_at": None},
+        written=[(r, {"reminded_at": now.isoformat()}) for r in reports],
+    )
     _tell_units(reports, kind="report_due")
     return len(reports)
 
@@ -78,27 +106,52 @@ def _tell_units(reports: list[Report], *, kind: str, by: User | None = None, key
         )
 
 
-@transaction.atomic
 def mark_late(*, now: dt.datetime) -> int:
-    """Mark reports unsent past their due time (and grace) as late, tell the units, and escalate."""
-    candidates = list(
-        Report.objects.select_for_update(of=("self",))
-        .filter(state__in=UNSENT, is_late=False, due_at__lt=now)
+    """Mark reports unsent past their due time (and grace) as late, tell the units, and escalate.
+
+    In chunks of whole units (BATCH reports or so), each its own transaction: after a weekend, or at the
+    deadline of a province's list, tens of thousands of reports go late at once, and one transaction would
+    hold their rows (and, on SQLite, every write) for minutes. A chunk done stays done; a report sent
+    meanwhile is left out.
+    """
+    due = (
+        Report.objects.filter(state__in=UNSENT, is_late=False, due_at__lt=now)
         .filter(task__cancelled_on__isnull=True)  # nor marked late, nor escalated
+        .order_by("unit_id", "due_at")
+        .values_list("pk", "unit_id", "due_at", "cycle__cadence__grace_minutes")
+    )
+    late = ((pk, unit) for pk, unit, due_at, grace in due if due_at + dt.timedelta(minutes=grace) < now)
+    steps = list(EscalationStep.objects.order_by("-order"))
+    return sum(_mark_late(chunk, now, steps) for chunk in _chunks(late))
+
+
+@transaction.atomic
+def _mark_late(pks: list[int], now: dt.datetime, steps: list[EscalationStep]) -> int:
+    late = list(
+        Report.objects.select_for_update(of=("self",))
+        .filter(pk__in=pks, state__in=UNSENT, is_late=False, task__cancelled_on__isnull=True)
         .select_related("task", "unit", "cycle__cadence")
         .order_by("unit_id", "due_at")
     )
-    late = [r for r in candidates if r.due_at + dt.timedelta(minutes=r.cycle.cadence.grace_minutes) < now]
     if not late:
         return 0
     Report.objects.filter(pk__in=[r.pk for r in late]).update(is_late=True)
-    for r in late:
-        record(
-            actor=None, action=Action.REPORT_LATE, obj=r, before={"is_late": False}, after={"is_late": True}
-        )
+    record_many(
+        actor=None,
+        action=Action.REPORT_LATE,
+        before={"is_late": False},
+        written=[(r, {"is_late": True}) for r in late],
+    )
     _tell_units(late, kind="report_late")
+    # The highest rung each task has taken, kept up to date as this chunk takes more.
+    tops: dict[int, int] = dict(
+        Escalation.objects.filter(task_id__in={r.task_id for r in late})
+        .values("task_id")
+        .annotate(top=Max("step__order"))
+        .values_list("task_id", "top")
+    )
     for r in late:
-        _escalate(r, now)
+        _escalate(r, now, steps, tops)
     return len(late)
 
 
@@ -116,17 +169,19 @@ def _late_in_a_row(report: Report) -> int:
     return count
 
 
-def _escalate(report: Report, now: dt.datetime) -> None:
-    """Take the highest rung the task has reached and not yet taken."""
-    in_a_row = _late_in_a_row(report)
+def _escalate(report: Report, now: dt.datetime, steps: list[EscalationStep], tops: dict[int, int]) -> None:
+    """Take the highest rung the task has reached and not yet taken (`steps` highest first)."""
     # Up to the highest rung reached above the task's highest so far: a rung jumped over is not sent
     # afterwards, which would take the task down the ladder.
-    top = Escalation.objects.filter(task_id=report.task_id).aggregate(top=Max("step__order"))["top"] or 0
-    step = (
-        EscalationStep.objects.filter(missed_in_a_row__lte=in_a_row, order__gt=top).order_by("-order").first()
-    )
+    top = tops.get(report.task_id, 0)
+    above = [s for s in steps if s.order > top]
+    if not above:
+        return
+    in_a_row = _late_in_a_row(report)
+    step = next((s for s in above if s.missed_in_a_row <= in_a_row), None)
     if step is None:
         return
+    tops[report.task_id] = step.order
     escalation = Escalation.objects.create(
         task_id=report.task_id, step=step, cycle_id=report.cycle_id, created_at=now
     )

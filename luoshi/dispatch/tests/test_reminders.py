@@ -112,3 +112,39 @@ def test_a_task_already_higher_up_the_ladder_is_not_sent_a_lower_rung(
             reminders.mark_late(now=dt.datetime(2026, 11, friday, 18, tzinfo=TZ))
     assert list(Escalation.objects.filter(task=task).values_list("step__name", flat=True)) == ["黄色督办单"]
     assert not AuditEvent.objects.filter(action="task.escalate").exists()
+
+
+@pytest.mark.parametrize("batch", [1, reminders.BATCH])
+def test_a_tick_after_days_down_takes_every_late_report_in_chunks_of_whole_units(
+    city, week, monkeypatch, batch, django_capture_on_commit_callbacks
+):
+    """Three weeks gone late at once (the worker was down): in chunks of one report, as in one chunk, every
+    report is marked once, each unit hears once of all of its own, and the ladder climbs as it would have
+    week by week; a chunk never splits a unit's reports, so nobody gets their list in pieces."""
+    monkeypatch.setattr(reminders, "BATCH", batch)
+    _task, cycle = week
+    make_task(city, title="白沙县污水管网改造", lead_unit=city.baisha)
+    for number, friday in ((47, 27), (48, 34)):
+        services.open_cycle(
+            cadence=cycle.cadence, number=number, now=dt.datetime(2026, 11, friday - 4, tzinfo=TZ)
+        )
+    unsent = set(Report.objects.filter(submitted_at__isnull=True).values_list("pk", flat=True))
+    assert len(unsent) == 8  # 青山县's task and the new one three weeks each, the sent one's next two
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.mark_late(now=dt.datetime(2026, 12, 5, 18, tzinfo=TZ)) == len(unsent)
+    assert set(Report.objects.filter(is_late=True).values_list("pk", flat=True)) == unsent
+    assert AuditEvent.objects.filter(action="report.late", before={"is_late": False}).count() == len(unsent)
+    notices = list(Notice.objects.filter(kind="report_late").values_list("recipient_id", "params"))
+    assert {(p["unit"], p["n"]) for _r, p in notices} == {(city.qingshan.pk, 3), (city.baisha.pk, 5)}
+    told = [r for r, _p in notices]
+    assert len(told) == len(set(told)) and city.county_head.pk in told  # each person told once
+    climbed = Escalation.objects.order_by("task_id", "step__order").values_list("task__title", "step__name")
+    assert list(climbed) == [
+        ("推进青山县工业园区标准化厂房建设", "蓝色督办单"),
+        ("推进青山县工业园区标准化厂房建设", "黄色督办单"),
+        ("白沙县农村公路提档升级", "蓝色督办单"),
+        ("白沙县污水管网改造", "蓝色督办单"),
+        ("白沙县污水管网改造", "黄色督办单"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.mark_late(now=dt.datetime(2026, 12, 5, 19, tzinfo=TZ)) == 0  # done stays done
