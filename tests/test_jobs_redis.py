@@ -17,8 +17,8 @@ from huey.contrib.djhuey import HUEY
 from luoshi.audit.jobs import seal_audit_events
 from luoshi.audit.models import AuditBlock
 from luoshi.orgs.services import create_unit
-from huey import RedisHuey
-assert isinstance(HUEY, RedisHuey), type(HUEY)
+from huey import PriorityRedisHuey
+assert isinstance(HUEY, PriorityRedisHuey), type(HUEY)
 from unittest import mock
 HUEY.flush()
 with mock.patch("luoshi.audit.services.seal_all"):  # the writer's own seal after commit fails (dies)
@@ -28,6 +28,10 @@ assert HUEY.pending_count() == 1 and AuditBlock.objects.count() == 0
 HUEY.execute(HUEY.dequeue())            # what a consumer on any machine does
 assert HUEY.pending_count() == 0
 print("sealed", AuditBlock.objects.count())
+from luoshi.ingest.jobs import read_document
+seal_audit_events()
+read_document(10**9)                    # a page waits on it: it goes first
+print("first", HUEY.dequeue().name)
 HUEY.flush()
 """
 
@@ -46,3 +50,4 @@ def test_jobs_round_trip_through_redis(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "sealed 1" in done.stdout
+    assert "first read_document" in done.stdout

@@ -6,9 +6,10 @@ from django.utils import translation
 from huey.contrib.djhuey import db_task
 
 from luoshi.ingest import services, sheet_imports
+from luoshi.jobqueue import WAITED_ON
 
 
-@db_task()
+@db_task(priority=WAITED_ON)
 def check_sheet(pk: int) -> str:
     """Dry-run the kept file; return the state it ends in."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -16,7 +17,7 @@ def check_sheet(pk: int) -> str:
     return imp.state if imp else "gone"
 
 
-@db_task()
+@db_task(priority=WAITED_ON)
 def commit_sheet(pk: int) -> str:
     """Create the kept file's tasks; return the state it ends in."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -24,7 +25,7 @@ def commit_sheet(pk: int) -> str:
     return imp.state if imp else "gone"
 
 
-@db_task()
+@db_task(priority=WAITED_ON)
 def read_document(pk: int) -> str:
     """Read a long uploaded document into its draft; return the state it ends in."""
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,4 +1,4 @@
-"""The job worker knows every job the pages queue.
+"""The job worker knows every job the pages queue, and takes first those someone is waiting on.
 
 `luoshi run_huey` (what `luoshi serve` starts) only sets Django up: a job is known to it when an app's
 ready() imports its module. A web process that imports a job module on first use can queue a job the
@@ -42,3 +42,28 @@ def test_every_job_is_registered_when_the_worker_starts(tmp_path):
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert any("read_document" in name for name in found["declared"])  # the probe found the modules
     assert found["at_start"] == found["declared"]
+
+
+def test_a_job_someone_waits_on_goes_before_the_deliveries_queued_ahead_of_it(db):
+    """After a deadline the queue holds thousands of deliveries; a document read, which a page shows the
+    progress of, must not wait behind them (the embedded queue here; tests/test_jobs_redis.py, Redis)."""
+    from huey.contrib.djhuey import HUEY
+
+    from luoshi.bulletins.jobs import generate_bulletin
+    from luoshi.ingest.jobs import check_sheet, read_document
+    from luoshi.notify.jobs import deliver
+
+    assert not HUEY.immediate
+    HUEY.flush()
+    try:
+        for n in range(3):
+            deliver([n], [])
+        read_document(10**9)
+        deliver([3], [])
+        generate_bulletin(10**9)
+        check_sheet(10**9)
+        order = [HUEY.dequeue().name.rsplit(".", 1)[-1] for _ in range(HUEY.pending_count())]
+    finally:
+        HUEY.flush()
+    assert order[:3] == ["read_document", "generate_bulletin", "check_sheet"]
+    assert order[3:] == ["deliver"] * 4
