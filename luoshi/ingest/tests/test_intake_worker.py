@@ -98,7 +98,7 @@ def test_the_worker_reads_the_same_draft_as_the_request_would(city):
     assert read is not None and read.state == ImportDraft.State.DRAFT
 
     def rows(draft: ImportDraft) -> list[tuple]:
-        return list(draft.rows.order_by("start").values_list("start", "end", "state", "lead_unit_id", "due"))
+        return list(draft.rows.order_by("pk").values_list("start", "end", "state", "lead_unit_id", "due"))
 
     assert (read.text, read.items, read.sections, read.repairs) == (
         now.text,
