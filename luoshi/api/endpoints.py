@@ -8,21 +8,24 @@ schemas. Writes take an Idempotency-Key (`api/idempotency.py`), updates of a ver
 /api/ address (404) and a method an address does not take (405).
 """
 
+import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, URLResolver
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import paginate
 from ninja.params.functions import Header as HeaderParam
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from luoshi.api import problems, services
@@ -61,6 +64,8 @@ class LuoshiAPI(NinjaAPI):
     """Ninja's API, whose answer to a method an address does not take is a problem too (ninja's own is a
     bare text 405)."""
 
+    _documents: ClassVar[dict[tuple[str, str | None], str]] = {}
+
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         found = super()._get_urls()
         for pattern in found:
@@ -68,9 +73,25 @@ class LuoshiAPI(NinjaAPI):
                 pattern.callback = _problem_405(pattern.callback)
         return found
 
-    def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """The document, its error answers declared as they are sent: application/problem+json."""
-        document = super().get_openapi_schema(**kwargs)
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        """The document, its error answers declared as they are sent: application/problem+json.
+
+        Working it out walks every endpoint's schemas (a few hundred milliseconds), and nothing in it changes
+        while the process runs but its address prefix and the language of its texts: it is worked out once
+        for each and kept as JSON, and each caller gets a fresh copy it may change.
+        """
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, translation.get_language())
+        kept = self._documents.get(key)
+        if kept is None:
+            kept = self._documents[key] = json.dumps(self._document(path_prefix), cls=NinjaJSONEncoder)
+        return json.loads(kept)
+
+    def _document(self, path_prefix: str) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix)
         for operations in document["paths"].values():
             for operation in operations.values():
                 for status, answer in operation.get("responses", {}).items():
