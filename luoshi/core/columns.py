@@ -33,6 +33,7 @@ class Column:
     field: Callable[[], forms.Field]  # the filter's form field, made afresh for each form
     narrow: Callable[[Rows, Any], Rows]  # the rows that match the filter's cleaned value
     prepare: Callable[[Rows], Rows] = _unchanged  # join what the cells show (select_related)
+    fields: tuple[str, ...] = ()  # what the cell reads, for a list that reads only what it shows
 
 
 _columns: dict[str, list[Column]] = {}

@@ -119,6 +119,7 @@ task_list_light = Column(
     field=light_filter,
     narrow=lambda tasks, light: tasks.filter(light__light=light),
     prepare=lambda tasks: tasks.select_related("light"),
+    fields=("light__light",),
 )
 
 
