@@ -118,7 +118,6 @@ task_list_light = Column(
     cell=light_cell,
     field=light_filter,
     narrow=lambda tasks, light: tasks.filter(light__light=light),
-    prepare=lambda tasks: tasks.select_related("light"),
     fields=("light__light",),
 )
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
-from luoshi.core.columns import Column
+from luoshi.core.columns import Column, joined
 from luoshi.core.forms import attach_errors
 from luoshi.core.paging import KeysFirstPaginator
 from luoshi.core.panels import panels_for
@@ -79,9 +79,7 @@ def filtered_tasks(request: AuthenticatedRequest) -> tuple[TaskFilterForm, Any]:
         sort = form.cleaned_data["sort"] or "code"
     else:
         tasks = tasks.live()  # cancelled tasks only when the filter asks for them
-    tasks = tasks.for_listing()
-    for column in form.columns:
-        tasks = column.prepare(tasks)
+    tasks = tasks.for_listing().select_related(*joined(f for c in form.columns for f in c.fields))
     return form, tasks.order_by(*SORT_ORDER[sort])
 
 
@@ -104,8 +102,7 @@ ROW_FIELDS = (
 
 def _shown(tasks: TaskQuerySet, columns: Sequence[Column]) -> TaskQuerySet:
     fields = (*ROW_FIELDS, *(f for column in columns for f in column.fields))
-    joined = dict.fromkeys(f.rsplit("__", 1)[0] for f in fields if "__" in f)
-    return tasks.select_related(None).select_related(*joined).only(*fields)
+    return tasks.select_related(None).select_related(*joined(fields)).only(*fields)
 
 
 @login_required
