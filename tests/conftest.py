@@ -20,6 +20,18 @@ CHROMIUM = os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 # Without these, Chromium keeps calling home and is refused many times a second on a closed network.
 QUIET = ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+# A browser scenario run at a phone's size (a parameter of 390 pixels, or named "phone") is marked
+# `postgresql_pass`: `make test` runs it in its PostgreSQL pass and the desktop's in its SQLite pass, so
+# each scenario meets both sizes and both databases, and the two passes share Chromium's cost.
+PHONE = (390, "phone")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(value in PHONE for value in callspec.params.values()):
+            item.add_marker(pytest.mark.postgresql_pass)
 
 
 @pytest.fixture(scope="session")

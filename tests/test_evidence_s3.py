@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from luoshi.testing import sqlite_pass_only
+
 LUOSHI = str(Path(sys.executable).parent / "luoshi")
 
 UPLOAD = """
@@ -87,6 +89,7 @@ def s3_server():
     server.stop()
 
 
+@sqlite_pass_only("its `luoshi` process runs on a SQLite file of its own, in either pass")
 def test_evidence_goes_to_the_s3_bucket_when_one_is_set(s3_server, tmp_path):
     env = {
         **os.environ,

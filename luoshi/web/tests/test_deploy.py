@@ -19,11 +19,16 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
+from luoshi.testing import sqlite_pass_only
 from luoshi.web.limits import RequestLimitsMiddleware
 
 MB = 1024 * 1024
 README = Path(__file__).resolve().parents[3] / "README.md"
 LUOSHI = shutil.which("luoshi", path=str(Path(sys.executable).parent)) or "luoshi"
+
+# A `luoshi` process here runs on a SQLite file of its own (LUOSHI_ variables are not passed on), in either
+# pass: the subject is the settings.
+SUBPROCESS = "its `luoshi` process runs on a SQLite file of its own, in either pass"
 
 
 class Unreadable(io.RawIOBase):
@@ -135,6 +140,7 @@ def run_luoshi(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     return subprocess.run([LUOSHI, *args], env={**base, **env}, capture_output=True, text=True, timeout=300)
 
 
+@sqlite_pass_only(SUBPROCESS)
 def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
     env = documented_production_env()
     assert env["LUOSHI_HTTPS"] == "true"
@@ -146,6 +152,7 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
     assert "no issues" in checked.stdout
 
 
+@sqlite_pass_only(SUBPROCESS)
 def test_https_turns_on_hsts_the_redirect_and_the_proxy_header(tmp_path):
     code = (
         "from django.conf import settings as s; "
@@ -159,6 +166,7 @@ def test_https_turns_on_hsts_the_redirect_and_the_proxy_header(tmp_path):
     ], shown.stderr  # fmt: skip
 
 
+@sqlite_pass_only(SUBPROCESS)
 @pytest.mark.parametrize(("chosen", "pragma"), [(None, "1"), ("NORMAL", "1"), ("full", "2")])
 def test_the_sqlite_synchronous_setting_reaches_the_connection(tmp_path, chosen, pragma):
     code = (
@@ -169,6 +177,7 @@ def test_the_sqlite_synchronous_setting_reaches_the_connection(tmp_path, chosen,
     assert shown.stdout.strip() == pragma, shown.stderr  # 1 is NORMAL, 2 is FULL
 
 
+@sqlite_pass_only(SUBPROCESS)
 def test_a_bad_sqlite_synchronous_value_stops_luoshi(tmp_path):
     shown = run_luoshi("check", env={"LUOSHI_VAR_DIR": str(tmp_path), "LUOSHI_SQLITE_SYNCHRONOUS": "OFF"})
     assert shown.returncode != 0 and "LUOSHI_SQLITE_SYNCHRONOUS" in shown.stderr
