@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run serve test test-dates lint bench bench-http bench-soak install lock messages messages-update clean
+.PHONY: run serve test test-dates lint bench bench-http bench-soak bench-scale install lock messages messages-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +102,12 @@ bench-http: $(DEV_STAMP) messages
 SOAK_SECONDS ?= 600
 bench-soak: $(DEV_STAMP) messages
 	$(BIN)/python -m bench http --soak $(SOAK_SECONDS)
+
+# The leaders' pages at province scale over real HTTP, with 1 and 10 million reports (bench/http/scale.py):
+# BENCH_SCALE, BENCH_SCALE_REPORTS, BENCH_SCALE_CLIENTS. Not in CI, nor in `make bench`: it generates 11
+# million reports.
+bench-scale: $(DEV_STAMP) messages
+	$(BIN)/python -m bench scale
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

@@ -12,6 +12,8 @@ section. `import` times a 10,000-row .xlsx task list's dry run and commit (bench
 --soak 600` soaks it. `forecast` backtests the light forecast on the demo city's history and the
 generator's (bench/forecast.py).
 `province` times an assessment run at province scale (bench/province.py; BENCH_PROVINCE_UNITS, _TASKS).
+`python -m bench scale` (`make bench-scale`, not in the default run) loads the leaders' pages over HTTP at
+province scale with 1 and 10 million reports (bench/http/scale.py).
 """
 
 from __future__ import annotations
@@ -165,9 +167,20 @@ def bench_http(args: list[str]) -> None:
         sys.exit(done.returncode)
 
 
+def bench_scale(args: list[str]) -> None:
+    """The leaders' pages at province scale (bench/http/scale.py): not in the default run, which it would
+    lengthen by the generation of 11 million reports; `make bench-scale` runs it."""
+    done = subprocess.run([sys.executable, "-m", "bench.http.scale", *args], check=False)
+    if done.returncode:
+        sys.exit(done.returncode)
+
+
 def main() -> None:
     if sys.argv[1:2] == ["http"]:
         bench_http(sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["scale"]:
+        bench_scale(sys.argv[2:])
         return
     sections = set(sys.argv[1:]) or {
         "writes", "forecast", "list", "ingest", "review", "create", "import", "province", "http",

@@ -73,3 +73,47 @@ def test_the_framework_floor_is_not_mounted_outside_the_bench(client: Client) ->
     assert os.environ.get("LUOSHI_BENCH_FLOOR", "") != "1"
     assert client.post("/__bench__/floor/", {"report": "1", "user": "1", "key": "x"}).status_code == 404
     assert client.get("/__bench__/floor/?report=1").status_code == 404
+
+
+def test_the_scale_bench_holds_each_page_to_its_bars() -> None:
+    """bench/http/scale.py's verdict: a p95 at or over 150 ms at the most clients, a p95 that grew more than
+    1.2× with the history, and any error or dropped connection are each named; a run within them is not."""
+    import argparse
+
+    from bench.http.scale import verdict
+
+    def run(p95: float, errors: int = 0) -> dict[str, float]:
+        return {"rate": 50.0, "p50": p95 / 2, "p95": p95, "p99": p95 * 1.2, "errors": errors, "dropped": 0}
+
+    def history(task_list: float, unit: float, home: float, errors: int = 0) -> dict[str, object]:
+        pages = {
+            "read_floor": run(5),
+            "task_list": run(task_list),
+            "unit": run(unit),
+            "home": run(home, errors),
+        }
+        return {
+            "vendor": "sqlite",
+            "day": "2026-12-04",
+            "workers": 5,
+            "counts": "…",
+            "runs": {f"{name}_c{c}": r for name, r in pages.items() for c in (1, 8)},
+        }
+
+    args = argparse.Namespace(clients="1,8", scale="province", seconds=10.0)
+    figures, table, failed = verdict(
+        {1_000_000: history(100, 90, 80), 10_000_000: history(110, 90, 80)}, args
+    )
+    assert failed == [] and "| task_list | 1.10 |" in table
+    assert {f["name"] for f in figures} >= {"task_list_r10000000_c8_p95_ms", "home_p95_growth_c8"}
+
+    _, _, failed = verdict(
+        {1_000_000: history(100, 90, 80), 10_000_000: history(160, 120, 80, errors=2)}, args
+    )
+    assert failed == [
+        "task_list p95 160 ms at 8 clients, 10,000,000 reports",
+        "home: 2 errors, 0 dropped at 1 clients",
+        "home: 2 errors, 0 dropped at 8 clients",
+        "task_list p95 grew 1.60× with the history",
+        "unit p95 grew 1.33× with the history",
+    ]
