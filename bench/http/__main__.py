@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -51,13 +50,7 @@ def main(argv: list[str]) -> int:
     clients = sorted({int(c) for c in args.clients.split(",")})
     var = Path(tempfile.mkdtemp(prefix="luoshi-bench-http-"))
     db = data.fresh_database(var)
-    os.environ.update(
-        LUOSHI_VAR_DIR=str(var),
-        LUOSHI_DATABASE_URL=db.url,
-        DJANGO_SETTINGS_MODULE="luoshi.settings",
-        LUOSHI_ALLOWED_HOSTS="127.0.0.1,localhost",
-        LUOSHI_TASKS_PER_PAGE="100",  # the list page: 100 rows (the site's default is 25)
-    )
+    data.use(var, db)
     server: Server | None = None
     failed = True
     try:
@@ -90,14 +83,7 @@ def main(argv: list[str]) -> int:
             if failed:
                 print("luoshi serve's last lines:\n" + server.tail(), file=sys.stderr)
             server.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 — Django may not have started
-            pass
-        db.drop()
-        shutil.rmtree(var, ignore_errors=True)
+        data.clean_up(var, db)
 
 
 def _today() -> str:

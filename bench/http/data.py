@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import shutil
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -51,6 +52,29 @@ def fresh_database(var: Path) -> Database:
     return Database(
         url=urlunsplit(parts._replace(path="/" + name)), vendor="postgresql", name=name, server_url=base
     )
+
+
+def use(var: Path, db: Database) -> None:
+    """Point this process, and the server it starts, at the run's folder and database."""
+    os.environ.update(
+        LUOSHI_VAR_DIR=str(var),
+        LUOSHI_DATABASE_URL=db.url,
+        DJANGO_SETTINGS_MODULE="luoshi.settings",
+        LUOSHI_ALLOWED_HOSTS="127.0.0.1,localhost",
+        LUOSHI_TASKS_PER_PAGE="100",  # the issue's list page: 100 rows (the site's default is 25)
+    )
+
+
+def clean_up(var: Path, db: Database) -> None:
+    """Close this process's connections, drop the run's database and remove its folder."""
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001 — Django may not have started
+        pass
+    db.drop()
+    shutil.rmtree(var, ignore_errors=True)
 
 
 @dataclass

@@ -19,7 +19,6 @@ import argparse
 import dataclasses
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -139,13 +138,7 @@ def one(args: argparse.Namespace) -> int:
     clients = sorted({int(c) for c in args.clients.split(",")})
     var = Path(tempfile.mkdtemp(prefix="luoshi-bench-scale-"))
     db = data.fresh_database(var)
-    os.environ.update(
-        LUOSHI_VAR_DIR=str(var),
-        LUOSHI_DATABASE_URL=db.url,
-        DJANGO_SETTINGS_MODULE="luoshi.settings",
-        LUOSHI_ALLOWED_HOSTS="127.0.0.1,localhost",
-        LUOSHI_TASKS_PER_PAGE="100",  # the list page: 100 rows (the site's default is 25)
-    )
+    data.use(var, db)
     server: Server | None = None
     try:
         import django
@@ -231,14 +224,7 @@ def one(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 — Django may not have started
-            pass
-        db.drop()
-        shutil.rmtree(var, ignore_errors=True)
+        data.clean_up(var, db)
 
 
 def _summary(r: load.Run) -> dict[str, float]:
