@@ -6,18 +6,22 @@ and shows the errors of its hidden fields (a stale version, a reused key) on top
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorList
 from django.forms.widgets import Input
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -112,6 +116,91 @@ class FastSelect(forms.Select):
 
 class FastSelectMultiple(FastSelect, forms.SelectMultiple):
     pass
+
+
+# A choice among more rows than this is searched, not listed (SearchSelect): a longer list is no use on a
+# phone, and its options cost some 0.1 ms each to write. A search shows this many matches.
+LISTED_CHOICES = 200
+MATCHES_SHOWN = 30
+
+
+class SearchSelect(FastSelect):
+    """A select over thousands of rows (a province's units, its people). Up to LISTED_CHOICES rows it is the
+    whole select. Beyond, it holds the chosen rows alone, under a search box that asks its own page for the
+    rows matching what is typed (`?choices=<name>&find=<words>`, answered by `choices_answer`); luoshi.js puts
+    them in the select. The choice is still checked against the field's whole queryset, so a search narrows
+    what is offered, never what is allowed. `search` gives, for one typed word, the rows it matches."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, search: Callable[[str], Q]) -> None:
+        super().__init__(attrs)
+        self.search = search
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        field: forms.ModelChoiceField = self.choices.field  # type: ignore[attr-defined]  # a ModelChoiceIterator
+        rows = field.queryset
+        assert rows is not None  # a field's queryset, narrowed to a scope by limit_choices
+        # The first rows' ids, unordered so that the query stops at the limit: all of them when they are few.
+        first = list(rows.order_by().values_list("pk", flat=True)[: LISTED_CHOICES + 1])
+        shown = copy.copy(self)
+        shown.choices = [("", field.empty_label)] if field.empty_label is not None else []
+        if len(first) <= LISTED_CHOICES:
+            shown.choices += [(row.pk, field.label_from_instance(row)) for row in rows.filter(pk__in=first)]
+            return FastSelect.render(shown, name, value, attrs, renderer)
+        chosen = [
+            v for v in (value if isinstance(value, list | tuple) else [value]) if _row_id(v) is not None
+        ]
+        shown.choices += [(row.pk, field.label_from_instance(row)) for row in rows.filter(pk__in=chosen)]
+        return format_html(
+            '<div data-choices="{}"><input type="search" class="form-control form-control-sm mb-1"'
+            ' data-choice-search placeholder="{}" aria-label="{}" autocomplete="off" maxlength="50"'
+            ' data-none="{}" data-more="{}" data-failed="{}">{}'
+            '<div class="form-text" data-choice-status aria-live="polite"></div></div>',
+            name,
+            gettext("Type a name to search"),
+            gettext("Search: %(field)s") % {"field": field.label},
+            gettext("Nothing matches."),
+            gettext("The first %(count)s matches; type more to narrow them.") % {"count": MATCHES_SHOWN},
+            gettext("The search failed; try again."),
+            FastSelect.render(shown, name, value, attrs, renderer),
+        )
+
+
+class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
+    pass
+
+
+def _row_id(value: Any) -> int | None:
+    """A value that can be a row's id (a positive number a big integer column holds), else None."""
+    text = str(value).strip()
+    return int(text) if text.isdigit() and int(text) <= ID_BOUND else None
+
+
+def choices_answer(request: HttpRequest, form: forms.BaseForm) -> JsonResponse | None:
+    """A page's answer to its SearchSelect's search (`?choices=<name>&find=<words>`), None when the request
+    is not one: the rows of the form's field `name` (the user's scope, as the form offers it) matching every
+    word, at most MATCHES_SHOWN, as {"options": [{"value", "label"}], "more": bool}."""
+    name = request.GET.get("choices")
+    if name is None:
+        return None
+    field = form.fields.get(name)
+    if not isinstance(field, forms.ModelChoiceField) or not isinstance(field.widget, SearchSelect):
+        raise Http404
+    rows = field.queryset
+    assert rows is not None
+    for word in request.GET.get("find", "")[:50].replace("\x00", "").split():
+        rows = rows.filter(field.widget.search(word))
+    found = list(rows[: MATCHES_SHOWN + 1])
+    return JsonResponse(
+        {
+            "options": [
+                {"value": str(row.pk), "label": field.label_from_instance(row)}
+                for row in found[:MATCHES_SHOWN]
+            ],
+            "more": len(found) > MATCHES_SHOWN,
+        }
+    )  # not cached: the site's middleware marks every signed-in answer private and no-store
 
 
 def _attributes(attrs: dict[str, Any]) -> SafeString:

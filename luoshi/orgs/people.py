@@ -4,8 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db.models import Q
+
 from luoshi.core.memo import remembered
-from luoshi.orgs.models import Role, Unit, User
+from luoshi.orgs.models import Role, Unit, UnitAlias, User
+
+
+def unit_matching(word: str) -> Q:
+    """Units whose name, short name or an alias (住建局, 发改委) contains the word: one word of a search."""
+    return (
+        Q(name__icontains=word)
+        | Q(short_name__icontains=word)
+        | Q(pk__in=UnitAlias.objects.filter(alias__icontains=word).values("unit"))
+    )
+
+
+def person_matching(word: str) -> Q:
+    """People whose name, account, position or unit contains the word: one word of a search."""
+    return (
+        Q(full_name__icontains=word)
+        | Q(username__icontains=word)
+        | Q(title__icontains=word)
+        | Q(unit__name__icontains=word)
+        | Q(unit__short_name__icontains=word)
+    )
 
 
 def people_of(unit: Unit, roles: tuple[str, ...] = (Role.LIAISON, Role.UNIT_HEAD)) -> list[User]:

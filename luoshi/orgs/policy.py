@@ -25,6 +25,9 @@ class HasIssuer(Protocol):
 # Whoever asks: a page's request.user is a User once signed in and the anonymous user before.
 Someone = User | AnonymousUser
 NOTHING = Q(pk__in=[])
+# Every row, as a filter that stays every row when OR'd with another: Django drops an empty Q() from an OR,
+# so `Q() | Q(x)` is Q(x) alone (a supervisor over the whole city was offered only the units leading tasks).
+EVERYTHING = ~NOTHING
 
 
 def sees_everything(user: Someone) -> bool:
@@ -60,12 +63,12 @@ def covers_everything(user: Someone) -> bool:
 def unit_q(user: Someone, field: str = "") -> Q:
     """A filter keeping rows whose unit (reached through `field`, a unit foreign key) is in scope."""
     if sees_everything(user):
-        return Q()
+        return EVERYTHING
     root = scope_root(user)
     if root is None:
         return NOTHING
     if covers_everything(user):  # every unit's path starts with the only root's: no row needs the test
-        return Q(**{f"{field}__isnull": False}) if field else Q()
+        return Q(**{f"{field}__isnull": False}) if field else EVERYTHING
     lookup = f"{field}__path__startswith" if field else "path__startswith"
     return Q(**{lookup: root.path})
 
@@ -82,7 +85,7 @@ def at_or_above_q(user: Someone, field: str) -> Q:
     over the user, whose circulars (rankings, bulletins) reach the user's unit."""
     root = scope_root(user)
     if root is None:
-        return Q() if sees_everything(user) else NOTHING
+        return EVERYTHING if sees_everything(user) else NOTHING
     return Q(**{f"{field}__path__in": [root.path, *root.ancestors().values_list("path", flat=True)]})
 
 

@@ -8,13 +8,22 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.columns import columns_for
-from luoshi.core.forms import LONG_TEXT, STALE_FORM, StyledForm, evidence_field, version_field
+from luoshi.core.forms import (
+    LONG_TEXT,
+    STALE_FORM,
+    SearchSelect,
+    SearchSelectMultiple,
+    StyledForm,
+    evidence_field,
+    version_field,
+)
 from luoshi.orgs import policy
 from luoshi.orgs.models import Role, Unit, User
+from luoshi.orgs.people import person_matching, unit_matching
 from luoshi.plans.models import Direction, Milestone, Task, TaskList, TaskQuerySet
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,6 +46,13 @@ class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         unit = obj.unit.name if obj.unit else ""
         return f"{obj.display_name}（{unit} {obj.title}）".replace(" ）", "）")
+
+
+def person_field(label: Any) -> PersonChoiceField:
+    """An optional choice of a person, searched when there are many (core.forms.SearchSelect)."""
+    return PersonChoiceField(
+        label=label, queryset=User.objects.none(), required=False, widget=SearchSelect(search=person_matching)
+    )
 
 
 def assignable_units(user: User) -> Any:
@@ -67,15 +83,17 @@ class TaskForm(StyledForm):
     measures = forms.CharField(
         label=_("Measures"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=LONG_TEXT
     )
-    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
+    lead_unit = UnitChoiceField(
+        label=_("Lead unit"), queryset=Unit.objects.none(), widget=SearchSelect(search=unit_matching)
+    )
     co_units = UnitsChoiceField(
         label=_("Co-units"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchSelectMultiple(attrs={"size": 6}, search=unit_matching),
     )
-    leader = PersonChoiceField(label=_("Responsible leader"), queryset=User.objects.none(), required=False)
-    owner = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    leader = person_field(_("Responsible leader"))
+    owner = person_field(_("Responsible person"))
     responsibility_note = forms.CharField(
         label=_("If not both: why not"),
         max_length=200,
@@ -176,10 +194,15 @@ class TaskFilterForm(StyledForm):
     ]
     q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
     list = forms.ModelChoiceField(label=_("List"), queryset=TaskList.objects.none(), required=False)
-    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none(), required=False)
+    lead_unit = UnitChoiceField(
+        label=_("Lead unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=SearchSelect(search=unit_matching),
+    )
     unit_only = forms.BooleanField(label=_("Led by this unit itself, not the units below"), required=False)
-    leader = PersonChoiceField(label=_("Responsible leader"), queryset=User.objects.none(), required=False)
-    owner = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    leader = person_field(_("Responsible leader"))
+    owner = person_field(_("Responsible person"))
     completion = forms.ChoiceField(label=_("Completion"), choices=COMPLETION, required=False)
     due_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
     due_to = forms.DateField(label=_("Deadline to"), required=False, widget=DATE)
@@ -189,15 +212,19 @@ class TaskFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.limit_choices("list", TaskList.objects.visible_to(user).select_related("plan"))
         visible = Task.objects.visible_to(user)
-        # Units in scope, and the lead units of the tasks the user sees (a co-unit's task led elsewhere).
+        # Units in scope, and the lead units of the tasks the user sees (a co-unit's task led elsewhere). Each
+        # row is tested by an index probe (Exists), not against the list of all visible tasks' units, so the
+        # first rows of a province's choice come without reading its 200,000 tasks (SearchSelect).
         self.limit_choices(
             "lead_unit",
-            Unit.objects.filter(policy.unit_q(user) | Q(pk__in=visible.values("lead_unit"))).order_by("path"),
+            Unit.objects.filter(
+                policy.unit_q(user) | Q(Exists(visible.filter(lead_unit=OuterRef("pk"))))
+            ).order_by("path"),
         )
         for name in ("leader", "owner"):
             self.limit_choices(
                 name,
-                User.objects.filter(pk__in=visible.filter(**{f"{name}__isnull": False}).values(name))
+                User.objects.filter(Exists(visible.filter(**{name: OuterRef("pk")})))
                 .select_related("unit")
                 .only(*PERSON_LABEL_FIELDS)  # a city's hundreds of people: their labels, not whole rows
                 .order_by("unit__path", "id"),

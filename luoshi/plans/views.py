@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
 from luoshi.core.columns import Column, joined
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, choices_answer
 from luoshi.core.paging import KeysFirstPaginator
 from luoshi.core.panels import panels_for
 from luoshi.core.services import StaleVersion
@@ -107,6 +107,8 @@ def _shown(tasks: TaskQuerySet, columns: Sequence[Column]) -> TaskQuerySet:
 
 @login_required
 def task_list(request: AuthenticatedRequest) -> HttpResponse:
+    if (answer := choices_answer(request, TaskFilterForm(user=request.user))) is not None:
+        return answer  # the filter's search for a unit or a person among thousands
     form, tasks = filtered_tasks(request)
     page = KeysFirstPaginator(_shown(tasks, form.columns), settings.TASKS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -216,6 +218,8 @@ def task_create(request: AuthenticatedRequest, list_pk: int, parent_pk: int | No
     within = parent.lead_unit if parent and not policy.can_edit_task(request.user, parent) else None
     initial = {"start": parent.start, "due": parent.due} if parent else {}
     form = TaskForm(request.POST or None, user=request.user, within=within, initial=initial)
+    if (answer := choices_answer(request, form)) is not None:
+        return answer
     formset = MilestoneFormSet(request.POST or None, prefix="ms")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
@@ -241,6 +245,8 @@ def task_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not policy.can_edit_task(request.user, task):
         raise PermissionDenied
     form = TaskEditForm(request.POST or None, user=request.user, initial=TaskEditForm.initial_for(task))
+    if (answer := choices_answer(request, form)) is not None:
+        return answer
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)
         version = changes.pop("version")

@@ -58,7 +58,11 @@ def test_the_root_of_the_only_tree_covers_everything_and_its_filters_test_no_uni
     make_task(city, title="白沙区任务", lead_unit=city.baisha)
     supervisor = User.objects.get(pk=city.city_supervisor.pk)
     assert policy.covers_everything(supervisor) and not policy.covers_everything(city.county_liaison)
-    assert policy.unit_q(supervisor) == Q() and visible_task_q(supervisor) == Q()
+    assert policy.unit_q(supervisor) == policy.EVERYTHING == visible_task_q(supervisor)
+    assert "WHERE" not in str(Task.objects.filter(visible_task_q(supervisor)).query)
+    # OR'd with a narrower filter it still keeps every row (Django drops an empty Q() from an OR).
+    units = Unit.objects.filter(policy.unit_q(supervisor) | Q(pk=city.baisha.pk))
+    assert units.count() == Unit.objects.count() == 6
     assert policy.unit_q(supervisor, "lead_unit") == Q(lead_unit__isnull=False)  # a missing unit stays out
     assert Task.objects.visible_to(supervisor).count() == Task.objects.count()
 

@@ -216,3 +216,47 @@ document.addEventListener("click", (event) => {
     document.documentElement.requestFullscreen();
   }
 });
+
+// A select over thousands of rows (core.forms.SearchSelect): what is typed in the box above it is sent to
+// the page (?choices=NAME&find=WORDS) and the matching rows replace the select's options, the chosen ones
+// kept. The box itself is no filter: its changes and its Enter key stay out of the form.
+let choiceSearch = null;
+async function findChoices(box) {
+  const wrapper = box.closest("[data-choices]");
+  const select = wrapper.querySelector("select");
+  const status = wrapper.querySelector("[data-choice-status]");
+  const words = box.value.trim();
+  const url = new URL(box.form ? box.form.action : window.location.href);
+  url.searchParams.set("choices", wrapper.dataset.choices);
+  url.searchParams.set("find", words);
+  let data;
+  try {
+    const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (!response.ok) throw new Error(response.status);
+    data = await response.json();
+  } catch {
+    status.textContent = box.dataset.failed;
+    return;
+  }
+  if (box.value.trim() !== words) return; // a later search is on its way
+  [...select.options].forEach((option) => { if (option.value !== "" && !option.selected) option.remove(); });
+  const kept = new Set([...select.options].map((option) => option.value));
+  data.options.forEach(({ value, label }) => { if (!kept.has(value)) select.add(new Option(label, value)); });
+  status.textContent = data.options.length === 0 ? box.dataset.none : data.more ? box.dataset.more : "";
+  if (!select.multiple) select.size = Math.min(Math.max(select.options.length, 2), 8);
+}
+document.addEventListener("input", (event) => {
+  if (!event.target.matches("[data-choice-search]")) return;
+  clearTimeout(choiceSearch);
+  choiceSearch = setTimeout(() => findChoices(event.target), 250);
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !event.target.matches("[data-choice-search]")) return;
+  event.preventDefault();
+  clearTimeout(choiceSearch);
+  findChoices(event.target);
+});
+document.addEventListener("change", (event) => {
+  if (event.target.matches("[data-choice-search]")) event.stopPropagation();
+  else if (event.target.matches("[data-choices] select:not([multiple])")) event.target.size = 1;
+}, true);
