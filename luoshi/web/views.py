@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
-from luoshi.dispatch.models import LightChoice
+from luoshi.dispatch.models import LightChoice, Rollup
 from luoshi.orgs import policy
 from luoshi.orgs.http import AuthenticatedRequest
 from luoshi.orgs.models import Unit
@@ -24,14 +24,29 @@ from luoshi.web.burden import KINDS, burden_for
 ATTENTION_DAYS = 30
 
 
-def _tally(tasks: TaskQuerySet, today: dt.date) -> dict[str, int]:
+FIGURES = ("total", "done", "on_time", "overdue", "due_soon")
+
+
+def _figures(today: dt.date) -> dict[str, Count]:
+    """What the home page counts of a set of tasks: all, done, open on time, overdue, due within 30 days."""
     soon = today + dt.timedelta(days=ATTENTION_DAYS)
-    return tasks.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(completed_on__isnull=False)),
-        overdue=Count("pk", filter=overdue_q(today)),
-        due_soon=Count("pk", filter=Q(completed_on__isnull=True, due__gte=today, due__lte=soon)),
-    )
+    return {
+        "total": Count("pk"),
+        "done": Count("pk", filter=Q(completed_on__isnull=False)),
+        "on_time": Count("pk", filter=Q(completed_on__isnull=True, due__gte=today)),
+        "overdue": Count("pk", filter=overdue_q(today)),
+        "due_soon": Count("pk", filter=Q(completed_on__isnull=True, due__gte=today, due__lte=soon)),
+    }
+
+
+def _tally(tasks: TaskQuerySet, today: dt.date) -> dict[str, int]:
+    return tasks.aggregate(**_figures(today))
+
+
+def _by_list(tasks: TaskQuerySet, today: dt.date) -> dict[int, dict[str, int]]:
+    """The figures of each list's tasks, in one pass over the tasks (a jurisdiction's tally is their sum)."""
+    rows = tasks.order_by().values("task_list").annotate(**_figures(today))
+    return {row["task_list"]: {f: row[f] for f in FIGURES} for row in rows}  # type: ignore[literal-required]
 
 
 @login_required
@@ -47,15 +62,17 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "unit": unit,
         "jurisdiction": jurisdiction,
-        "tally": _tally(tasks, today),
         "attention": tasks.open().filter(due__lte=soon).for_listing().order_by("due", "sort_path")[:12],
         "today": today,
     }
     if jurisdiction:
+        by_list = _by_list(tasks, today)
+        context["tally"] = {f: sum(row[f] for row in by_list.values()) for f in FIGURES}
         context["by_unit"] = _most_overdue_units(tasks, today)
-        context["chart"] = _lists_chart(tasks, user, today)
-        context["lights"] = _light_breakdown(tasks)
+        context["chart"] = _lists_chart(by_list, user)
+        context["lights"] = _light_breakdown(tasks, user)
     else:
+        context["tally"] = _tally(tasks, today)
         context["led_here"] = tasks.filter(lead_unit=unit).for_listing().order_by("due", "sort_path")[:12]
     return render(request, "web/home.html", context)
 
@@ -80,9 +97,20 @@ def _most_overdue_units(tasks: TaskQuerySet, today: dt.date, limit: int = 10) ->
     ]
 
 
-def _light_breakdown(tasks: TaskQuerySet) -> list[dict[str, Any]]:
-    """How many of the tasks show each light, and their share of the bar, from the cached lights."""
-    counts = dict(tasks.order_by().values_list("light__light").annotate(n=Count("pk")))
+def _light_breakdown(tasks: TaskQuerySet, user: Any) -> list[dict[str, Any]]:
+    """How many of the tasks show each light, and their share of the bar, from the cached lights.
+
+    Whoever sees the whole tree sees every live task: its lights are the sums of the lists' stored rollups
+    (dispatch.status keeps them with the lights, cancelled tasks counted nowhere), with no pass over the
+    tasks (at province scale, 200,000 tasks: 170 ms on SQLite). Anyone else's tasks are counted.
+    """
+    if policy.covers_everything(user):
+        sums = Rollup.objects.filter(task_list__isnull=False).aggregate(
+            **{light: Sum(light) for light in LightChoice.values}
+        )
+        counts: dict[str | None, int] = {light: n or 0 for light, n in sums.items()}
+    else:
+        counts = dict(tasks.order_by().values_list("light__light").annotate(n=Count("pk")))
     total = sum(n for light, n in counts.items() if light is not None)
     return [
         {
@@ -96,21 +124,11 @@ def _light_breakdown(tasks: TaskQuerySet) -> list[dict[str, Any]]:
     ]
 
 
-def _lists_chart(tasks: TaskQuerySet, user: Any, today: dt.date) -> dict[str, Any]:
+def _lists_chart(by_list: dict[int, dict[str, int]], user: Any) -> dict[str, Any]:
     """A stacked bar per list: done, open on time, overdue. Data for ECharts, built here, not in JS."""
-    # One pass over the tasks, grouped by list (not a join of every list with a subquery over the tasks per
-    # figure); the visible lists, those without tasks too, in their order.
-    by_list: dict[int, dict[str, int]] = {
-        row["task_list"]: {"done": row["done"], "on_time": row["on_time"], "overdue": row["overdue"]}
-        for row in tasks.order_by()
-        .values("task_list")
-        .annotate(
-            done=Count("pk", filter=Q(completed_on__isnull=False)),
-            on_time=Count("pk", filter=Q(completed_on__isnull=True, due__gte=today)),
-            overdue=Count("pk", filter=overdue_q(today)),
-        )
-    }
-    nothing = {"done": 0, "on_time": 0, "overdue": 0}
+    # From the one pass over the tasks grouped by list (_by_list); the visible lists, those without tasks
+    # too, in their order.
+    nothing = dict.fromkeys(FIGURES, 0)
     rows = [
         {"name": name, **by_list.get(pk, nothing)}
         for pk, name in TaskList.objects.visible_to(user).values_list("pk", "name")

@@ -210,7 +210,7 @@ def test_a_crash_is_the_styled_500_even_when_the_header_cannot_be_built(city, mo
     def broken(*args, **kwargs):
         raise RuntimeError("broken")
 
-    monkeypatch.setattr("luoshi.web.views._tally", broken)
+    monkeypatch.setattr("luoshi.web.views._by_list", broken)
     monkeypatch.setattr("luoshi.web.context.policy.reports_for_a_unit", broken)
     client = Client(raise_request_exception=False)
     client.force_login(city.city_supervisor)

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from luoshi.dispatch.models import LightChoice, TaskLight
+from luoshi.plans.adjustments import cancel_task
 from luoshi.plans.services import complete_task
 from luoshi.testing import make_task
 
@@ -23,6 +24,9 @@ def work(city, clock):
     make_task(city, title="白沙县逾期", lead_unit=city.baisha, co_units=[city.qingshan], due=overdue)
     done = make_task(city, title="发改委已完成", lead_unit=city.fgw)
     complete_task(task=done, by=city.city_supervisor, on=dt.date(2026, 11, 1))
+    # Cancelled by the office: counted nowhere, neither in the stored rollups nor in a count of the tasks.
+    cancelled = make_task(city, title="青山县撤销", lead_unit=city.qingshan, due=overdue)
+    cancel_task(task=cancelled, by=city.city_supervisor, reason="任务调整，不再实施")
 
 
 def links(page, testid):
