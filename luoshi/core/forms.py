@@ -80,11 +80,25 @@ class StyledForm(forms.Form):
                 errors.extend(self.errors.get(name, []))
         return errors
 
-    def limit_choices(self, name: str, queryset: QuerySet[Any]) -> None:
-        """Offer only `queryset` in the model choice field `name`: a form narrows its choices to a scope."""
+    def limit_choices(
+        self, name: str, queryset: QuerySet[Any], *, search: Callable[[str], Q] | None = None
+    ) -> None:
+        """Offer only `queryset` in the model choice field `name`: a form narrows its choices to a scope.
+
+        With `search` (a typed word's filter), a choice among many rows is searched, not listed
+        (SearchSelect): the form's view then answers the search with `choices_answer`.
+        """
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField)  # a ModelMultipleChoiceField is one too
         field.queryset = queryset
+        if search is not None:
+            widget = field.widget
+            assert isinstance(widget, forms.Select)
+            # The same widget, its attributes and choices kept, written as a search when the rows are many.
+            widget.__class__ = (
+                SearchSelectMultiple if isinstance(widget, forms.SelectMultiple) else SearchSelect
+            )
+            widget.search = search  # type: ignore[attr-defined]
 
 
 class FastSelect(forms.Select):

@@ -12,6 +12,7 @@ from luoshi.core.forms import StyledForm, evidence_field, version_field
 from luoshi.dispatch.models import Frequency, LightChoice, ReportState
 from luoshi.dispatch.services import ReportData
 from luoshi.orgs.models import Unit
+from luoshi.orgs.people import unit_matching
 from luoshi.plans.models import TaskList
 
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -83,7 +84,7 @@ class CycleFilterForm(StyledForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.limit_choices("unit", units)
+        self.limit_choices("unit", units, search=unit_matching)
 
 
 class CadenceForm(StyledForm):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, choices_answer
 from luoshi.core.services import StaleVersion
 from luoshi.dispatch import reminders, services
 from luoshi.dispatch.forms import CadenceForm, CycleFilterForm, ReportForm, ReturnForm
@@ -247,6 +247,8 @@ def filtered_reports(request: AuthenticatedRequest, cycle: Cycle) -> tuple[Cycle
 def cycle_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cycle = visible_cycle_or_404(request, pk)
     form, in_cycle, reports = filtered_reports(request, cycle)
+    if (answer := choices_answer(request, form)) is not None:
+        return answer  # the unit filter's search, among a province's units
     reports = list(reports.select_related("task__issuer"))
     tally = dict(in_cycle.values_list("state").annotate(n=Count("pk")))
     not_reported = (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.forms import StyledForm, evidence_field
 from luoshi.orgs.models import Unit
+from luoshi.orgs.people import unit_matching
 from luoshi.supervision.models import Source, State, Urgency
 from luoshi.supervision.services import TEXT_MAX, TITLE_MAX
 
@@ -41,8 +42,8 @@ class ItemForm(StyledForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.limit_choices("lead_unit", units)
-        self.limit_choices("co_units", units)
+        self.limit_choices("lead_unit", units, search=unit_matching)
+        self.limit_choices("co_units", units, search=unit_matching)
 
 
 class FeedbackForm(StyledForm):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from luoshi.core import clock
 from luoshi.core.attachments import file_response
-from luoshi.core.forms import attach_errors, say_refused
+from luoshi.core.forms import attach_errors, choices_answer, say_refused
 from luoshi.core.paging import KeysFirstPaginator
 from luoshi.core.panels import panels_for
 from luoshi.orgs import policy
@@ -289,6 +289,8 @@ def item_create(request: AuthenticatedRequest) -> HttpResponse:
         Unit.objects.active().subtree_of(office).filter(policy.supervised_q(request.user, "")).in_tree_order()
     )
     form = ItemForm(request.POST or None, units=units, initial=_prefill(request))
+    if (answer := choices_answer(request, form)) is not None:
+        return answer  # the units' search, among a province's
     again: list[SupervisionItem] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

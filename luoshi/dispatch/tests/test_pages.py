@@ -261,3 +261,21 @@ def test_a_supervisor_sets_a_weekly_rhythm_and_the_current_cycle_opens(client, c
     assert (cadence.due_weekday, cadence.grace_minutes) == (4, 30)
     assert Cycle.objects.filter(cadence=cadence).count() == 1
     assert Report.objects.filter(cycle__cadence=cadence).count() == 1
+
+
+def test_the_unit_filter_of_a_cycle_is_searched_among_many_units_and_within_scope(
+    client, city, cycle, monkeypatch
+):
+    from luoshi.core import forms as core_forms
+
+    monkeypatch.setattr(core_forms, "LISTED_CHOICES", 1)  # a province's many units: searched, not listed
+    url = reverse("dispatch:cycle_detail", args=[cycle.pk])
+    client.force_login(city.city_supervisor)
+    page = client.get(url).content.decode()
+    assert 'data-choices="unit"' in page and "白沙县</option>" not in page.split('name="unit"')[1]
+    answer = client.get(url, {"choices": "unit", "find": "县"}).json()
+    assert [o["label"] for o in answer["options"]] == ["青山县", "白沙县"]
+    client.force_login(city.county_supervisor)
+    answer = client.get(url, {"choices": "unit", "find": "县"}).json()
+    assert [o["label"] for o in answer["options"]] == ["青山县"]
+    assert client.get(url, {"choices": "state", "find": "x"}).status_code == 404
