@@ -145,6 +145,8 @@ class SearchSelect(FastSelect):
     them in the select. The choice is still checked against the field's whole queryset, so a search narrows
     what is offered, never what is allowed. `search` gives, for one typed word, the rows it matches."""
 
+    shared: dict[str, Any] | None = None
+
     def __init__(self, attrs: dict[str, Any] | None = None, *, search: Callable[[str], Q]) -> None:
         super().__init__(attrs)
         self.search = search
@@ -156,11 +158,20 @@ class SearchSelect(FastSelect):
         rows = field.queryset
         assert rows is not None  # a field's queryset, narrowed to a scope by limit_choices
         # The first rows' ids, unordered so that the query stops at the limit: all of them when they are few.
-        first = list(rows.order_by().values_list("pk", flat=True)[: LISTED_CHOICES + 1])
+        # Selects over the same rows (a form's several choices of a unit) may share what was read (`shared`).
+        listed = self.shared.get("listed", ()) if self.shared is not None else ()
+        if listed == ():
+            first = list(rows.order_by().values_list("pk", flat=True)[: LISTED_CHOICES + 1])
+            many = len(first) > LISTED_CHOICES
+            listed = (
+                None if many else [(r.pk, field.label_from_instance(r)) for r in rows.filter(pk__in=first)]
+            )
+            if self.shared is not None:
+                self.shared["listed"] = listed
         shown = copy.copy(self)
         shown.choices = [("", field.empty_label)] if field.empty_label is not None else []
-        if len(first) <= LISTED_CHOICES:
-            shown.choices += [(row.pk, field.label_from_instance(row)) for row in rows.filter(pk__in=first)]
+        if listed is not None:
+            shown.choices += listed
             return FastSelect.render(shown, name, value, attrs, renderer)
         chosen = [
             v for v in (value if isinstance(value, list | tuple) else [value]) if _row_id(v) is not None

@@ -12,6 +12,7 @@ from luoshi.core.forms import StyledForm
 from luoshi.dispatch.models import Frequency
 from luoshi.ingest.services import MAX_CHARS
 from luoshi.orgs.models import Unit
+from luoshi.orgs.people import unit_matching
 from luoshi.plans.forms import UnitChoiceField, UnitsChoiceField
 from luoshi.plans.models import Plan
 
@@ -65,8 +66,8 @@ class BulkForm(StyledForm):
 
     def __init__(self, *args: Any, units: Any, item_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.limit_choices("lead_unit", units)
-        self.limit_choices("co_units", units)
+        self.limit_choices("lead_unit", units, search=unit_matching)
+        self.limit_choices("co_units", units, search=unit_matching)
         selected = self.fields["selected"]
         assert isinstance(selected, forms.TypedMultipleChoiceField)
         selected.choices = [(pk, pk) for pk in item_ids]
@@ -97,11 +98,35 @@ class ResolveForm(StyledForm):
     """A unit name the matching could not place, and the unit the supervisor says it means."""
 
     name = forms.CharField(max_length=60, widget=forms.HiddenInput)
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=_("Choose the unit…"))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.limit_choices("unit", units)
+        self.limit_choices("unit", units, search=unit_matching)
+        self.fields["unit"].widget.attrs.update(
+            {"class": "form-select form-select-sm w-auto", "aria-label": _("Unit")}
+        )
+
+
+class NamedUnitsForm(StyledForm):
+    """The units a sheet's names the matching could not place are meant to be: one choice a name, `unit-J`
+    for the J-th of the import's `named` (read back by the review page's own corrections)."""
+
+    def __init__(self, *args: Any, units: Any, named: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)
+        shared: dict[str, Any] = {}  # the same units in every choice: read once for them all
+        for j, name in enumerate(named):
+            field = UnitChoiceField(
+                label=f"“{name['name']}”",
+                queryset=Unit.objects.none(),
+                required=False,
+                empty_label=_("— choose the unit meant —"),
+                initial=name.get("unit"),
+            )
+            self.add_field(f"unit-{j}", field)
+            self.limit_choices(f"unit-{j}", units, search=unit_matching)
+            field.widget.attrs["class"] = "form-select form-select-sm"
+            field.widget.shared = shared
 
 
 NO_RHYTHM = ""

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, choices_answer
 from luoshi.ingest import sheet_imports
-from luoshi.ingest.forms import SheetUploadForm
+from luoshi.ingest.forms import NamedUnitsForm, SheetUploadForm
 from luoshi.ingest.models import SheetImport
 from luoshi.ingest.sheets import ROLE_LABELS
 from luoshi.orgs.http import AuthenticatedRequest
@@ -95,12 +95,14 @@ def sheet_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if imp.state == SheetImport.State.DONE:
         return _done(request, imp)
     units = assignable_units(request.user)
+    named = NamedUnitsForm(units=units, named=imp.preview.get("named", []))
+    if (answer := choices_answer(request, named)) is not None:
+        return answer  # a search of a unit among many (core.forms.SearchSelect)
     rows = Paginator(imp.preview.get("rows", []), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "imp": imp,
         "roles": list(ROLE_LABELS.items()),
-        "named": list(enumerate(imp.preview.get("named", []))),
-        "unit_choices": [(u.pk, "\u3000" * u.depth + u.name) for u in units],
+        "named": list(named),
         "rows": rows,
         "large": sheet_imports.LARGE_ROWS,
     }

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from luoshi.core import clock
 from luoshi.core.attachments import max_bytes, zip_limits
-from luoshi.core.forms import attach_errors
+from luoshi.core.forms import attach_errors, choices_answer
 from luoshi.dispatch.models import Frequency
 from luoshi.ingest import rhythm, services, sheets
 from luoshi.ingest.forms import NO_RHYTHM, BulkForm, CreateForm, ResolveForm, SplitForm, UploadForm
@@ -124,7 +124,11 @@ def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         response = _act(request, draft, units)
         if response is not None:
             return response
-    choices = [(u.pk, "\u3000" * u.depth + u.name) for u in units]
+    if choices := request.GET.get("choices"):  # a search of a unit among many (core.forms.SearchSelect)
+        probe = ResolveForm(units=units) if choices == "unit" else BulkForm(units=units, item_ids=[])
+        answer = choices_answer(request, probe)
+        assert answer is not None
+        return answer
     review = review_of(draft, {u.pk: u.name for u in units})
     proposed = rhythm.proposals(draft.items)
     create = CreateForm(
@@ -139,7 +143,8 @@ def draft_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "review": review,
         "bulk": BulkForm(units=units, item_ids=[]),
-        "unit_choices": choices,
+        # Every unplaced name offers the same units: the one select written once (a province's is a search).
+        "unit_select": str(ResolveForm(units=units, auto_id=False)["unit"]) if review.unmatched else "",
         "create": create,
         "proposed": proposed,
         "list_names": sorted({*draft.plan.lists.values_list("name", flat=True), *review.list_names}),

@@ -368,3 +368,20 @@ def test_the_alias_search_finds_by_alias_or_unit_and_refuses_a_nul_quietly(clien
     # PostgreSQL refuses a NUL in a query: the search field refuses it first, and the page lists everything.
     hostile = client.get(reverse("orgs:alias_list"), {"q": "城管\x00"})
     assert hostile.status_code == 200 and hostile.context["q"] == ""
+
+
+def test_the_review_pages_unit_choices_are_searched_among_many_units_within_scope(city, monkeypatch):
+    from luoshi.core import forms as core_forms
+
+    monkeypatch.setattr(core_forms, "LISTED_CHOICES", 1)  # searched, not listed, as a province's units are
+    draft = _draft(city)
+    client = _client_for(city)
+    url = reverse("ingest:draft_review", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="unmatched-row"' in page  # 市城管委 is not in the tree
+    for name in ("unit", "lead_unit", "co_units"):
+        assert f'data-choices="{name}"' in page
+        answer = client.get(url, {"choices": name, "find": "县"}).json()
+        assert [o["label"] for o in answer["options"]] == ["\u3000青山县", "\u3000白沙县"]
+    assert client.get(url, {"choices": "list_name", "find": "县"}).status_code == 404
+    assert "白沙县</option>" not in page

@@ -197,3 +197,24 @@ def test_the_worker_stops_when_the_importer_lost_the_right_and_the_page_says_why
     city.city_supervisor.save(update_fields=["role"])
     imp = sheet_imports.run_check(imp.pk)
     assert imp.state == SheetImport.State.FAILED and imp.error and not imp.is_busy
+
+
+def test_the_unit_meant_by_a_name_is_searched_among_many_units_within_scope(client, city, monkeypatch):
+    from luoshi.core import forms as core_forms
+
+    monkeypatch.setattr(core_forms, "LISTED_CHOICES", 1)  # searched, not listed, as a province's units are
+    client.force_login(city.city_supervisor)
+    _upload(
+        client,
+        city,
+        _book(["序号", "重点任务", "牵头单位", "完成时限"], [1, "推进老旧小区改造", "火星局", "6月底前"]),
+    )
+    imp = SheetImport.objects.get()
+    assert [n["name"] for n in imp.preview["named"]] == ["火星局"]
+    page = client.get(_review(imp)).content.decode()
+    assert 'data-choices="unit-0"' in page and "白沙县</option>" not in page
+    answer = client.get(_review(imp), {"choices": "unit-0", "find": "县"}).json()
+    assert [o["label"] for o in answer["options"]] == ["\u3000青山县", "\u3000白沙县"]
+    assert client.get(_review(imp), {"choices": "unit-1", "find": "县"}).status_code == 404
+    client.force_login(city.county_supervisor)  # another office: not its import
+    assert client.get(_review(imp), {"choices": "unit-0", "find": "县"}).status_code in (403, 404)
