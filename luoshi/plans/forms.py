@@ -29,23 +29,42 @@ from luoshi.plans.models import Direction, Milestone, Task, TaskList, TaskQueryS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def unit_label(depth: int, name: str) -> str:
+    """A unit as a select shows it: indented by its depth in the tree."""
+    return "\u3000" * depth + name
+
+
+def person_label(full_name: str, username: str, unit_name: str | None, title: str) -> str:
+    """A person as a select shows them: name, then unit and position."""
+    return f"{full_name or username}（{unit_name or ''} {title}）".replace(" ）", "）")
+
+
 class UnitChoiceField(forms.ModelChoiceField):
+    # A select's labels read as plain values, not model instances (core.forms.SearchSelect).
+    label_values = ("depth", "name")
+    label_from_values = staticmethod(unit_label)
+
     def label_from_instance(self, obj: Unit) -> str:
-        return "\u3000" * obj.depth + obj.name
+        return unit_label(obj.depth, obj.name)
 
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    label_values = ("depth", "name")
+    label_from_values = staticmethod(unit_label)
+
     def label_from_instance(self, obj: Unit) -> str:
-        return "\u3000" * obj.depth + obj.name
+        return unit_label(obj.depth, obj.name)
 
 
 PERSON_LABEL_FIELDS = ("id", "username", "full_name", "title", "unit__id", "unit__name", "unit__path")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    label_values = ("full_name", "username", "unit__name", "title")
+    label_from_values = staticmethod(person_label)
+
     def label_from_instance(self, obj: User) -> str:
-        unit = obj.unit.name if obj.unit else ""
-        return f"{obj.display_name}（{unit} {obj.title}）".replace(" ）", "）")
+        return person_label(obj.full_name, obj.username, obj.unit.name if obj.unit else None, obj.title)
 
 
 def person_field(label: Any) -> PersonChoiceField:
