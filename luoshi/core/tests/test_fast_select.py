@@ -2,6 +2,8 @@
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from luoshi.core.forms import FastSelect, FastSelectMultiple, StyledForm
 
@@ -18,6 +20,8 @@ CASES = [
     (forms.SelectMultiple(attrs={"id": "x"}, choices=[(1, "a"), (2, "b"), (3, "c")]), "m", [1, 3]),
     (forms.Select(choices=[]), "e", None),
     (forms.Select(choices=[(True, "是"), (False, "否")]), "b", False),
+    # A label already safe is written as it is; a lazy translation, escaped like any text.
+    (forms.Select(choices=[(1, mark_safe("<b>重点</b>")), (2, gettext_lazy("All")), (None, "—")]), "s", 2),
 ]
 
 
